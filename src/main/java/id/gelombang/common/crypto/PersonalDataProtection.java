@@ -1,0 +1,95 @@
+package id.gelombang.common.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Encryption at rest and keyed lookup digests for personal data (UU PDP Pasal 35). A NIK is never
+ * stored in clear: rows hold its AES-GCM ciphertext and an HMAC that serves the unique index
+ * without revealing the number, since a plain hash of a 16-digit NIK is easily brute-forced.
+ */
+@ApplicationScoped
+public class PersonalDataProtection {
+
+    private static final byte FORMAT_VERSION = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final SecretKeySpec dataKey;
+    private final SecretKeySpec lookupKey;
+    private final SecureRandom random = new SecureRandom();
+
+    public PersonalDataProtection(CryptoConfig config) {
+        this.dataKey = new SecretKeySpec(deriveKey(config.dataKey(), "gelombang.crypto.data-key"), "AES");
+        this.lookupKey = new SecretKeySpec(deriveKey(config.lookupKey(), "gelombang.crypto.lookup-key"), "HmacSHA256");
+    }
+
+    /** Keyed digest of a value within a purpose ("nik", "kk", ...), so equal values in different roles differ. */
+    public byte[] lookupDigest(String purpose, String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(lookupKey);
+            mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
+    /** Encrypts {@code plaintext}, binding it to {@code context} (for example the row id) so it cannot be moved. */
+    public byte[] encrypt(byte[] plaintext, String context) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plaintext);
+            return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
+                    .put(FORMAT_VERSION).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    public byte[] decrypt(byte[] stored, String context) {
+        if (stored.length < 1 + NONCE_BYTES || stored[0] != FORMAT_VERSION) {
+            throw new IllegalStateException("Unknown ciphertext format");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BITS, stored, 1, NONCE_BYTES));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ciphertext does not decrypt with the configured key");
+        }
+    }
+
+    /**
+     * Derives a 256-bit key from a configured secret, so a generated Secrets Manager string can
+     * be used as it is. The secret must be long enough to carry 256 bits of entropy.
+     */
+    private static byte[] deriveKey(String secret, String name) {
+        if (secret == null || secret.strip().length() < 32) {
+            throw new IllegalStateException(name + " must be a secret of at least 32 characters");
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.strip().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(name.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package id.gelombang.common.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/**
+ * A real PostgreSQL (embedded binaries) and a real S3 API (S3Proxy, which verifies SigV4
+ * signatures) started in this JVM, for the local run and the tests. Neither library is packaged
+ * into function.zip ("provided" scope); this class is only loaded when local backends are enabled.
+ * Started once per JVM and stopped when it exits.
+ */
+public final class LocalBackends {
+
+    public static final String REGION = "ap-southeast-3";
+    public static final String BUCKET = "gelombang-ktp-local";
+    public static final String ACCESS_KEY = "gelombang-local";
+    public static final String SECRET_KEY = "gelombang-local-secret";
+
+    /**
+     * Dev mode loads this class in more than one class loader (build and run); the started
+     * backends are remembered in the system properties, which every loader shares.
+     */
+    private static final String STARTED = LocalBackends.class.getName() + ".started";
+
+    private LocalBackends() {
+    }
+
+    /**
+     * Starts the backends (first call only) and returns the configuration pointing at them.
+     * With {@code externalS3} set (for example LocalStack on 4566) only PostgreSQL is started
+     * and that endpoint is used with LocalStack's conventional test credentials.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> start(URI externalS3) {
+        Properties system = System.getProperties();
+        synchronized (system) {
+            Object started = system.get(STARTED);
+            if (started instanceof Map<?, ?> config) {
+                return (Map<String, String>) config;
+            }
+            Map<String, String> config = new LinkedHashMap<>();
+            config.putAll(startPostgres());
+            config.putAll(externalS3 == null ? startS3Proxy() : useS3(externalS3, "test", "test"));
+            system.put(STARTED, Map.copyOf(config));
+            return Map.copyOf(config);
+        }
+    }
+
+    private static Map<String, String> startPostgres() {
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException e) {
+                    // the process is ending anyway
+                }
+            }));
+            return Map.of(
+                    "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
+                    "quarkus.datasource.username", "postgres",
+                    "quarkus.datasource.password", "postgres");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Embedded PostgreSQL did not start", e);
+        }
+    }
+
+    private static Map<String, String> startS3Proxy() {
+        try {
+            Properties properties = new Properties();
+            properties.setProperty("jclouds.identity", ACCESS_KEY);
+            properties.setProperty("jclouds.credential", SECRET_KEY);
+            URI endpoint = URI.create("http://127.0.0.1:" + freePort());
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(BlobStores.create("transient", properties))
+                    .endpoint(endpoint)
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .build();
+            proxy.start();
+            while (!"STARTED".equals(proxy.getState())) {
+                Thread.sleep(10);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    proxy.stop();
+                } catch (Exception e) {
+                    // the process is ending anyway
+                }
+            }));
+            return useS3(endpoint, ACCESS_KEY, SECRET_KEY);
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not start", e);
+        }
+    }
+
+    private static Map<String, String> useS3(URI endpoint, String accessKey, String secretKey) {
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            s3.createBucket(b -> b.bucket(BUCKET));
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // a previous run's bucket: fine
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.s3.endpoint-override", endpoint.toString());
+        config.put("quarkus.s3.path-style-access", "true");
+        config.put("quarkus.s3.aws.region", REGION);
+        config.put("quarkus.s3.aws.credentials.type", "static");
+        config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", accessKey);
+        config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", secretKey);
+        config.put("gelombang.upload.bucket", BUCKET);
+        return config;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package id.gelombang.common.problem;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import id.gelombang.registration.domain.FieldErrors.FieldError;
+
+/** Turns every failure into problem+json; nothing else in the code builds error responses. */
+public class ProblemMappers {
+
+    /** Seconds a client should wait after a 503 before retrying. */
+    static final String RETRY_AFTER_UNAVAILABLE = "5";
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return ProblemResponses.of(e.problem(), e.headers());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e) {
+        return validation(List.of(new FieldError(path(e), "unknown field")));
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(MismatchedInputException e) {
+        String field = path(e);
+        if (field.isEmpty()) {
+            return ProblemResponses.of(ProblemType.BAD_REQUEST.problem("The body must be a JSON object."));
+        }
+        return validation(List.of(new FieldError(field, "has the wrong JSON type")));
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonProcessingException e) {
+        return ProblemResponses.of(ProblemType.BAD_REQUEST.problem("The body is not valid JSON."));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        ProblemType type = switch (status) {
+            case 401 -> ProblemType.UNAUTHORIZED;
+            case 404 -> ProblemType.NOT_FOUND;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 406 -> ProblemType.NOT_ACCEPTABLE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            default -> status < 500 ? ProblemType.BAD_REQUEST : null;
+        };
+        if (type == null) {
+            return unexpected(e);
+        }
+        Problem p = type.problem(null);
+        Response.StatusType reason = Response.Status.fromStatusCode(status);
+        String detail = reason == null ? "HTTP " + status : reason.getReasonPhrase();
+        return ProblemResponses.of(new Problem(p.type(), p.title(), status, detail, null, null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        if (Faults.isTransient(e)) {
+            LOG.warnf("Dependency unavailable, answering 503: %s", Faults.describe(e));
+            return ProblemResponses.of(
+                    ProblemType.UNAVAILABLE.problem("The service is busy or a dependency is unavailable. Try again shortly."),
+                    Map.of("Retry-After", RETRY_AFTER_UNAVAILABLE));
+        }
+        LOG.errorf("Unhandled failure: %s", Faults.describe(e));
+        return ProblemResponses.of(ProblemType.INTERNAL.problem("The request could not be completed."));
+    }
+
+    private static Response validation(List<FieldError> errors) {
+        return ProblemResponses.of(ProblemType.VALIDATION.problem("The request has invalid fields.", errors));
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+}

@@ -1,0 +1,23 @@
+package id.gelombang.common.problem;
+
+import java.util.Map;
+
+import jakarta.ws.rs.core.Response;
+
+public final class ProblemResponses {
+
+    private ProblemResponses() {
+    }
+
+    public static Response of(Problem problem) {
+        return of(problem, Map.of());
+    }
+
+    public static Response of(Problem problem, Map<String, String> headers) {
+        Response.ResponseBuilder builder = Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem);
+        headers.forEach(builder::header);
+        return builder.build();
+    }
+}

@@ -1,0 +1,58 @@
+package id.gelombang.common.problem;
+
+import java.util.List;
+
+import id.gelombang.registration.domain.FieldErrors.FieldError;
+
+/** The problems this API answers with; the type URI's last segment is part of the contract. */
+public enum ProblemType {
+    VALIDATION("validation", "Request has invalid fields", 400),
+    BAD_REQUEST("bad-request", "Request is malformed", 400),
+    UNAUTHORIZED("unauthorized", "Registration token missing or wrong", 401),
+    NOT_FOUND("not-found", "Not found", 404),
+    METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+    NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
+    DUPLICATE_REGISTRATION("duplicate-registration", "Already registered in this wave", 409),
+    WAVE_CLOSED("wave-closed", "Wave is not open for registration", 409),
+    WAVE_FULL("wave-full", "Wave is full", 409),
+    REQUEST_IN_FLIGHT("request-in-flight", "A request with this Idempotency-Key is still being processed", 409),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key was used with a different request", 422),
+    KTP_MISSING("ktp-missing", "No KTP photo has been uploaded", 422),
+    KTP_REJECTED("ktp-rejected", "KTP photo rejected", 422),
+    UNAVAILABLE("unavailable", "Service temporarily unavailable", 503),
+    INTERNAL("internal", "Unexpected error", 500);
+
+    /** Base of every problem type URI. */
+    public static final String BASE_URI = "https://gelombang.id/problems/";
+
+    private final String slug;
+    private final String title;
+    private final int status;
+
+    ProblemType(String slug, String title, int status) {
+        this.slug = slug;
+        this.title = title;
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Problem problem(String detail) {
+        return new Problem(BASE_URI + slug, title, status, detail, null, null);
+    }
+
+    public Problem problem(String detail, List<FieldError> errors) {
+        return new Problem(BASE_URI + slug, title, status, detail, errors, null);
+    }
+
+    public Problem problemWithReason(String detail, String reason) {
+        return new Problem(BASE_URI + slug, title, status, detail, null, reason);
+    }
+
+    public ProblemException exception(String detail) {
+        return new ProblemException(problem(detail));
+    }
+}

@@ -1,0 +1,82 @@
+package id.gelombang.registration.persistence;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import id.gelombang.registration.domain.KtpStatus;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One registrant in one wave. Personal data is only in {@link #personalData} (encrypted);
+ * the digests are keyed hashes for uniqueness and lookups. New rows are inserted by
+ * {@link RegistrationStore#insertAndClaimPlace}, which enforces the NIK and quota rules in SQL.
+ */
+@Entity
+@Table(name = "registration")
+public class Registration extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "wave_id")
+    public Long waveId;
+
+    @Column(name = "wave_code")
+    public String waveCode;
+
+    @Column(name = "personal_data")
+    public byte[] personalData;
+
+    @Column(name = "token_digest")
+    public byte[] tokenDigest;
+
+    public String status;
+
+    @Column(name = "email_verified")
+    public boolean emailVerified;
+
+    @Column(name = "nik_verification")
+    public String nikVerification;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "ktp_status")
+    public KtpStatus ktpStatus;
+
+    @Column(name = "ktp_reason")
+    public String ktpReason;
+
+    /** Where the last issued upload URL puts the photo; cleared once the photo is accepted or rejected. */
+    @Column(name = "ktp_pending_key")
+    public String ktpPendingKey;
+
+    @Column(name = "ktp_content_type")
+    public String ktpContentType;
+
+    @Column(name = "ktp_content_length")
+    public Integer ktpContentLength;
+
+    @Column(name = "ktp_checksum")
+    public String ktpChecksum;
+
+    /** The accepted photo. */
+    @Column(name = "ktp_object_key")
+    public String ktpObjectKey;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public static Uni<Registration> findByTokenDigest(byte[] digest) {
+        return find("tokenDigest", digest).firstResult();
+    }
+}

@@ -1,0 +1,92 @@
+package id.gelombang.registration.persistence;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The statements whose correctness under concurrency rests on the database: unique indexes and
+ * conditional updates, never read-then-insert. Must run inside a transaction.
+ */
+@ApplicationScoped
+public class RegistrationStore {
+
+    public enum Claim {
+        /** Row inserted and a place in the wave taken. */
+        ACCEPTED,
+        /** This NIK already holds a registration in this wave. */
+        DUPLICATE,
+        /** No place left. */
+        FULL,
+        /** The wave closed (or is not yet open) at this instant. */
+        CLOSED
+    }
+
+    public record NewRegistration(UUID id, long waveId, String waveCode, byte[] nikDigest, byte[] kkDigest,
+            byte[] personalData, byte[] tokenDigest, Instant createdAt) {
+    }
+
+    /**
+     * Inserts the registration and takes one place of the wave's quota in a single statement. The
+     * unique index on (wave, NIK digest) makes concurrent duplicates wait and then skip; the
+     * conditional UPDATE re-checks the quota on the latest row version, so a wave is never oversold.
+     * A registration inserted without a place is removed again before the caller commits.
+     */
+    public Uni<Claim> insertAndClaimPlace(NewRegistration r) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                WITH inserted AS (
+                    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data,
+                                              token_digest, status, created_at, updated_at)
+                    VALUES (:id, :waveId, :waveCode, :nikDigest, :kkDigest, :personalData,
+                            :tokenDigest, 'REGISTERED', :now, :now)
+                    ON CONFLICT (wave_id, nik_digest) DO NOTHING
+                    RETURNING id),
+                claimed AS (
+                    UPDATE wave SET registered_count = registered_count + 1
+                    WHERE id = :waveId AND EXISTS (SELECT 1 FROM inserted)
+                      AND registered_count < quota AND opens_at <= :now AND closes_at > :now
+                    RETURNING id)
+                SELECT CASE
+                    WHEN NOT EXISTS (SELECT 1 FROM inserted) THEN 'DUPLICATE'
+                    WHEN EXISTS (SELECT 1 FROM claimed) THEN 'ACCEPTED'
+                    WHEN (SELECT opens_at <= :now AND closes_at > :now FROM wave WHERE id = :waveId) THEN 'FULL'
+                    ELSE 'CLOSED' END""", String.class)
+                .setParameter("id", r.id())
+                .setParameter("waveId", r.waveId())
+                .setParameter("waveCode", r.waveCode())
+                .setParameter("nikDigest", r.nikDigest())
+                .setParameter("kkDigest", r.kkDigest())
+                .setParameter("personalData", r.personalData())
+                .setParameter("tokenDigest", r.tokenDigest())
+                .setParameter("now", OffsetDateTime.ofInstant(r.createdAt(), ZoneOffset.UTC))
+                .getSingleResult())
+                .map(Claim::valueOf)
+                .call(claim -> claim == Claim.FULL || claim == Claim.CLOSED ? remove(r.id()) : Uni.createFrom().voidItem());
+    }
+
+    private Uni<Integer> remove(UUID id) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("DELETE FROM registration WHERE id = :id")
+                .setParameter("id", id)
+                .executeUpdate());
+    }
+
+    /**
+     * Takes the transaction-scoped lock of an Idempotency-Key without waiting: false means another
+     * request with the same key is in flight right now.
+     */
+    public Uni<Boolean> tryLockIdempotencyKey(byte[] keyDigest) {
+        long lockId = ByteBuffer.wrap(keyDigest, 0, Long.BYTES).getLong();
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT pg_try_advisory_xact_lock(:lockId)", Boolean.class)
+                .setParameter("lockId", lockId)
+                .getSingleResult());
+    }
+}

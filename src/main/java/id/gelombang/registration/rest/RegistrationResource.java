@@ -1,0 +1,96 @@
+package id.gelombang.registration.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import id.gelombang.common.problem.Problem;
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.FieldErrors.FieldError;
+import id.gelombang.registration.service.RegistrationCreated;
+import id.gelombang.registration.service.RegistrationQueries;
+import id.gelombang.registration.service.RegistrationService;
+import id.gelombang.registration.service.RegistrationView;
+import id.gelombang.registration.service.StoredReply;
+import io.smallrye.mutiny.Uni;
+
+@Path("/v1/registrations")
+@Produces(MediaType.APPLICATION_JSON)
+public class RegistrationResource {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final RegistrationService registrations;
+    private final RegistrationQueries queries;
+
+    public RegistrationResource(RegistrationService registrations, RegistrationQueries queries) {
+        this.registrations = registrations;
+        this.queries = queries;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register for a wave", description = "Idempotent per Idempotency-Key: a retry gets the first answer again.")
+    @APIResponse(responseCode = "201", description = "Registered; the token is shown only here",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegistrationCreated.class)))
+    @APIResponse(responseCode = "400", description = "Invalid fields, all listed",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Duplicate registration, wave closed or full, or same key in flight",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> register(
+            @Parameter(required = true, description = "1-255 printable ASCII characters, new for every registration attempt")
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+            RegistrationRequest request) {
+        String keyProblem = IdempotencyKeys.problemWith(idempotencyKey);
+        if (keyProblem != null) {
+            throw new ProblemException(ProblemType.VALIDATION.problem(
+                    "Every registration request needs an Idempotency-Key header.",
+                    List.of(new FieldError(IDEMPOTENCY_KEY, keyProblem))));
+        }
+        if (request == null) {
+            throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
+        }
+        return registrations.register(idempotencyKey, request.toCommand()).map(RegistrationResource::toResponse);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A registration's progress, personal data masked")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RegistrationView.class)))
+    public Uni<RegistrationView> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return queries.view(id, authorization);
+    }
+
+    private static Response toResponse(StoredReply reply) {
+        Response.ResponseBuilder response = Response.status(reply.status())
+                .type(reply.isProblem() ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON)
+                .entity(reply.body());
+        if (reply.location() != null) {
+            // As the contract writes it: a path, not resolved against whatever host served the call.
+            response.header(HttpHeaders.LOCATION, reply.location());
+        }
+        if (reply.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,60 @@
+package id.gelombang.registration.service;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.persistence.Registration;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Authenticates calls about one registration by its bearer token: no or unknown token is 401;
+ * a valid token for another registration is 404, so nobody learns whether an id exists.
+ */
+@ApplicationScoped
+public class RegistrationAccess {
+
+    private static final String BEARER = "bearer ";
+
+    /** Must run inside a Hibernate Reactive session. */
+    public Uni<Registration> authorize(String registrationId, String authorization) {
+        String token = bearerToken(authorization);
+        if (!RegistrationToken.looksValid(token)) {
+            return Uni.createFrom().failure(unauthorized());
+        }
+        return Registration.findByTokenDigest(RegistrationToken.digest(token)).map(registration -> {
+            if (registration == null) {
+                throw unauthorized();
+            }
+            if (!registration.id.equals(parseId(registrationId))) {
+                throw ProblemType.NOT_FOUND.exception("No such registration.");
+            }
+            return registration;
+        });
+    }
+
+    private static String bearerToken(String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return authorization.substring(BEARER.length()).strip();
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static ProblemException unauthorized() {
+        return new ProblemException(
+                ProblemType.UNAUTHORIZED.problem("Send the registrationToken from registration as 'Authorization: Bearer <token>'."),
+                Map.of("WWW-Authenticate", "Bearer"));
+    }
+}

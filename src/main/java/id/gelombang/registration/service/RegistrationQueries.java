@@ -1,0 +1,37 @@
+package id.gelombang.registration.service;
+
+import java.time.temporal.ChronoUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import id.gelombang.registration.domain.EmailAddress;
+import id.gelombang.registration.domain.Nik;
+import id.gelombang.registration.persistence.Registration;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class RegistrationQueries {
+
+    private final RegistrationAccess access;
+    private final PersonalDataCodec personalData;
+
+    public RegistrationQueries(RegistrationAccess access, PersonalDataCodec personalData) {
+        this.access = access;
+        this.personalData = personalData;
+    }
+
+    @WithSession
+    public Uni<RegistrationView> view(String registrationId, String authorization) {
+        return access.authorize(registrationId, authorization).map(this::toView);
+    }
+
+    private RegistrationView toView(Registration r) {
+        PersonalRecord person = personalData.open(r.id, r.personalData);
+        return new RegistrationView(r.id.toString(), r.status, r.waveCode, Nik.mask(person.nik()),
+                new RegistrationView.Email(EmailAddress.mask(person.email()), r.emailVerified),
+                new RegistrationView.Ktp(r.ktpStatus.name(), r.ktpReason),
+                new RegistrationView.NikVerification(r.nikVerification),
+                r.createdAt.truncatedTo(ChronoUnit.SECONDS));
+    }
+}

@@ -1,0 +1,88 @@
+package id.gelombang.upload.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import id.gelombang.upload.domain.KtpInspection;
+import id.gelombang.upload.domain.KtpPhoto;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/** The KTP photo bucket. Photo bytes go from the registrant to S3 directly and never through here, except to be checked. */
+@ApplicationScoped
+public class KtpStorage {
+
+    public record UploadUrl(String url, Map<String, String> headers) {
+    }
+
+    private final S3Presigner presigner;
+    private final S3Client s3;
+    private final String bucket;
+
+    public KtpStorage(S3Presigner presigner, S3Client s3, UploadConfig config) {
+        this.presigner = presigner;
+        this.s3 = s3;
+        this.bucket = config.bucket();
+    }
+
+    /**
+     * A SigV4 presigned PUT that signs Content-Type, Content-Length and x-amz-checksum-sha256, so
+     * S3 itself refuses any other type, size or content. Pure computation: no call to S3.
+     */
+    public UploadUrl presignPut(String key, KtpPhoto photo, Duration ttl) {
+        PutObjectRequest put = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentType(photo.type().mediaType())
+                .contentLength((long) photo.contentLength())
+                .checksumSHA256(photo.checksumSha256())
+                .build();
+        PresignedPutObjectRequest presigned = presigner.presignPutObject(r -> r.signatureDuration(ttl).putObjectRequest(put));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", photo.type().mediaType());
+        headers.put("Content-Length", Integer.toString(photo.contentLength()));
+        headers.put("x-amz-checksum-sha256", photo.checksumSha256());
+        // Any further header the SDK chose to sign must be sent as well, or S3 refuses the upload.
+        for (Map.Entry<String, List<String>> signed : presigned.signedHeaders().entrySet()) {
+            String name = signed.getKey();
+            if (!name.equalsIgnoreCase("host") && headers.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                headers.put(name, String.join(",", signed.getValue()));
+            }
+        }
+        return new UploadUrl(presigned.url().toString(), headers);
+    }
+
+    /** Reads the object and checks it against the declaration; empty when there is no such object. Blocking. */
+    public Optional<KtpInspection.Verdict> inspect(String key, KtpPhoto declared) {
+        try (ResponseInputStream<GetObjectResponse> object = s3.getObject(r -> r.bucket(bucket).key(key))) {
+            return Optional.of(KtpInspection.inspect(declared, object));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading an uploaded KTP photo failed", e);
+        }
+    }
+
+    /** Moves an accepted photo out of the pending area (server-side copy). Blocking. */
+    public void move(String fromKey, String toKey) {
+        s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(fromKey).destinationBucket(bucket).destinationKey(toKey));
+        delete(fromKey);
+    }
+
+    /** Blocking; deleting a missing object is not an error. */
+    public void delete(String key) {
+        s3.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+}

@@ -1,0 +1,144 @@
+package id.gelombang.upload.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.registration.domain.KtpStatus;
+import id.gelombang.registration.persistence.Registration;
+import id.gelombang.registration.service.RegistrationAccess;
+import id.gelombang.upload.domain.KtpInspection.Verdict;
+import id.gelombang.upload.domain.KtpPhoto;
+import id.gelombang.upload.domain.KtpPhoto.ImageType;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * KTP photo uploads: hands out presigned URLs under keys that carry no personal data, and on
+ * confirmation checks what actually arrived in S3 before accepting it.
+ */
+@ApplicationScoped
+public class KtpUploadService {
+
+    /** Longest upload URL lifetime the contract allows. */
+    static final Duration MAX_URL_TTL = Duration.ofMinutes(10);
+
+    public record IssuedUpload(String uploadUrl, String method, Map<String, String> headers, Instant expiresAt) {
+    }
+
+    public record Confirmation(KtpStatus status, String reason) {
+    }
+
+    private final RegistrationAccess access;
+    private final KtpStorage storage;
+    private final UploadConfig config;
+    private final Vertx vertx;
+    private final Clock clock;
+
+    public KtpUploadService(RegistrationAccess access, KtpStorage storage, UploadConfig config, Vertx vertx, Clock clock) {
+        if (config.urlTtl().isNegative() || config.urlTtl().isZero() || config.urlTtl().compareTo(MAX_URL_TTL) > 0) {
+            throw new IllegalStateException("gelombang.upload.url-ttl must be between 1 second and " + MAX_URL_TTL);
+        }
+        this.access = access;
+        this.storage = storage;
+        this.config = config;
+        this.vertx = vertx;
+        this.clock = clock;
+    }
+
+    @WithTransaction
+    public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
+            Long contentLength, String checksumSha256) {
+        return access.authorize(registrationId, authorization).map(registration -> {
+            FieldErrors errors = new FieldErrors();
+            KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
+            if (photo == null) {
+                throw new ProblemException(ProblemType.VALIDATION.problem("The upload request has invalid fields.", errors.list()));
+            }
+            Instant now = clock.instant();
+            String key = config.pendingPrefix() + UUID.randomUUID();
+            KtpStorage.UploadUrl url = storage.presignPut(key, photo, config.urlTtl());
+
+            registration.ktpStatus = KtpStatus.PENDING_UPLOAD;
+            registration.ktpReason = null;
+            registration.ktpPendingKey = key;
+            registration.ktpContentType = photo.type().mediaType();
+            registration.ktpContentLength = photo.contentLength();
+            registration.ktpChecksum = photo.checksumSha256();
+            registration.updatedAt = now;
+            return new IssuedUpload(url.url(), "PUT", url.headers(),
+                    now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS));
+        });
+    }
+
+    /**
+     * Checks the object at the last issued key. Accepted photos move to the accepted area;
+     * a file that is not what was declared is deleted and the registration marked REJECTED.
+     * Calling it again after a decision answers the same decision.
+     */
+    @WithTransaction
+    public Uni<Confirmation> confirm(String registrationId, String authorization) {
+        return access.authorize(registrationId, authorization).chain(registration -> {
+            if (registration.ktpPendingKey == null) {
+                if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
+                    return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
+                }
+                throw ProblemType.KTP_MISSING.exception("Request an upload URL and upload the photo first.");
+            }
+            KtpPhoto declared = new KtpPhoto(ImageType.valueOf(imageTypeName(registration.ktpContentType)),
+                    registration.ktpContentLength, registration.ktpChecksum);
+            String pendingKey = registration.ktpPendingKey;
+            // S3 calls block: run them on a worker and come back to this request's context for the database.
+            return vertx.executeBlocking(Uni.createFrom().item(() -> decide(registration, pendingKey, declared)))
+                    .map(decision -> record(registration, decision));
+        });
+    }
+
+    private record Decision(Verdict verdict, String acceptedKey) {
+    }
+
+    private Decision decide(Registration registration, String pendingKey, KtpPhoto declared) {
+        Optional<Verdict> verdict = storage.inspect(pendingKey, declared);
+        if (verdict.isEmpty()) {
+            throw ProblemType.KTP_MISSING.exception("No photo has arrived at the upload URL yet. Upload it, then confirm.");
+        }
+        if (verdict.get() != Verdict.ACCEPTED) {
+            storage.delete(pendingKey);
+            return new Decision(verdict.get(), null);
+        }
+        String acceptedKey = config.acceptedPrefix() + pendingKey.substring(config.pendingPrefix().length());
+        storage.move(pendingKey, acceptedKey);
+        if (registration.ktpObjectKey != null && !registration.ktpObjectKey.equals(acceptedKey)) {
+            storage.delete(registration.ktpObjectKey);
+        }
+        return new Decision(Verdict.ACCEPTED, acceptedKey);
+    }
+
+    private Confirmation record(Registration registration, Decision decision) {
+        registration.ktpPendingKey = null;
+        registration.updatedAt = clock.instant();
+        if (decision.verdict() == Verdict.ACCEPTED) {
+            registration.ktpStatus = KtpStatus.RECEIVED;
+            registration.ktpReason = null;
+            registration.ktpObjectKey = decision.acceptedKey();
+        } else {
+            registration.ktpStatus = KtpStatus.REJECTED;
+            registration.ktpReason = decision.verdict().reason();
+        }
+        return new Confirmation(registration.ktpStatus, registration.ktpReason);
+    }
+
+    private static String imageTypeName(String mediaType) {
+        return "image/png".equals(mediaType) ? "PNG" : "JPEG";
+    }
+}

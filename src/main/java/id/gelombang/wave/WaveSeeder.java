@@ -1,0 +1,57 @@
+package id.gelombang.wave;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Creates or updates the configured waves; a quota is never lowered below what is already registered. */
+@ApplicationScoped
+public class WaveSeeder {
+
+    private static final Logger LOG = Logger.getLogger(WaveSeeder.class);
+
+    private final Pool pool;
+    private final WaveSeedConfig config;
+
+    public WaveSeeder(Pool pool, WaveSeedConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    // Runs after SchemaMigrator (PLATFORM_BEFORE) so the table exists.
+    void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) StartupEvent event) {
+        if (!config.seedAtStart()) {
+            return;
+        }
+        for (Map.Entry<String, WaveSeedConfig.Definition> entry : config.seed().entrySet()) {
+            WaveSeedConfig.Definition wave = entry.getValue();
+            pool.preparedQuery("""
+                    INSERT INTO wave (code, opens_at, closes_at, quota, household_limit)
+                    VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (code) DO UPDATE SET
+                        opens_at = excluded.opens_at,
+                        closes_at = excluded.closes_at,
+                        quota = GREATEST(excluded.quota, wave.registered_count),
+                        household_limit = excluded.household_limit""")
+                    .execute(Tuple.of(entry.getKey(),
+                            OffsetDateTime.ofInstant(wave.opensAt(), ZoneOffset.UTC),
+                            OffsetDateTime.ofInstant(wave.closesAt(), ZoneOffset.UTC),
+                            wave.quota(),
+                            wave.householdLimit().orElse(2)))
+                    .await().atMost(Duration.ofSeconds(30));
+            LOG.infof("Wave %s defined from configuration", entry.getKey());
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package id.gelombang.wave;
+
+public enum WaveStatus {
+    UPCOMING, OPEN, CLOSED
+}

@@ -1,0 +1,37 @@
+package id.gelombang.wave.rest;
+
+import java.time.Clock;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.wave.Wave;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+@Path("/v1/waves")
+@Produces(MediaType.APPLICATION_JSON)
+public class WaveResource {
+
+    private final Clock clock;
+
+    public WaveResource(Clock clock) {
+        this.clock = clock;
+    }
+
+    @GET
+    @Path("/current")
+    @WithSession
+    @Operation(summary = "The wave open now, else the next one to open")
+    public Uni<WaveView> current() {
+        var now = clock.instant();
+        return Wave.currentOrNext(now)
+                .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave is open or scheduled."))
+                .map(wave -> WaveView.of(wave, now));
+    }
+}

@@ -91,12 +91,12 @@ public class SchemaMigrator {
                 }));
     }
 
-    private static Uni<Void> apply(SqlConnection conn, Script script) {
+    private static Uni<String> apply(SqlConnection conn, Script script) {
         LOG.infof("Applying migration %s", script.name());
         return conn.query(script.sql()).execute()
                 .chain(() -> conn.preparedQuery("INSERT INTO schema_history (version, script, checksum) VALUES ($1, $2, $3)")
                         .execute(Tuple.of(script.version(), script.name(), script.checksum())))
-                .replaceWithVoid();
+                .replaceWith(script.name());
     }
 
     static List<Script> bundledScripts() {

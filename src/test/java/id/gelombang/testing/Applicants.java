@@ -1,0 +1,54 @@
+package id.gelombang.testing;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Valid, distinct registration bodies for tests. NIKs are built from the rules (Jakarta region
+ * 317123, birth date, +40 for women, serial), never copied from real people; emails use the
+ * reserved example.com domain.
+ */
+public final class Applicants {
+
+    private static final AtomicInteger SERIAL = new AtomicInteger(1);
+
+    private Applicants() {
+    }
+
+    public static String nik(LocalDate birthDate, boolean woman, int serial) {
+        int day = birthDate.getDayOfMonth() + (woman ? 40 : 0);
+        return "317123" + String.format("%02d%02d%02d%04d", day, birthDate.getMonthValue(), birthDate.getYear() % 100, serial);
+    }
+
+    /** A woman born in 1990 with a NIK no other call of this method returns. */
+    public static Map<String, Object> valid() {
+        int n = SERIAL.get();
+        return valid(LocalDate.of(1990, 1, 5).plusDays(n / 9000), true);
+    }
+
+    public static Map<String, Object> valid(LocalDate birthDate, boolean woman) {
+        int serial = SERIAL.getAndIncrement() % 9000 + 1;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("nik", nik(birthDate, woman, serial));
+        body.put("kkNumber", "3171230101900002");
+        body.put("fullName", "Siti Rahayu");
+        body.put("birthDate", birthDate.toString());
+        body.put("sex", woman ? "F" : "M");
+        body.put("email", "siti" + serial + "@example.com");
+        body.put("phone", "0812345" + String.format("%05d", serial));
+        body.put("waveCode", TestWaves.OPEN);
+        return body;
+    }
+
+    public static Map<String, Object> with(Map<String, Object> body, String field, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(body);
+        if (value == null) {
+            copy.remove(field);
+        } else {
+            copy.put(field, value);
+        }
+        return copy;
+    }
+}

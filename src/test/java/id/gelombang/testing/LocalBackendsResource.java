@@ -1,0 +1,37 @@
+package id.gelombang.testing;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+import id.gelombang.common.local.LocalBackends;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Real PostgreSQL and a real S3 API for the tests: S3Proxy by default, or the S3 endpoint named by
+ * {@code -Dgelombang.test.s3-endpoint} (LocalStack: http://127.0.0.1:4566). Also configures the
+ * packaged application started by {@code *IT} tests, which runs with the prod profile.
+ */
+public class LocalBackendsResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String S3_ENDPOINT_PROPERTY = "gelombang.test.s3-endpoint";
+
+    @Override
+    public Map<String, String> start() {
+        String s3 = System.getProperty(S3_ENDPOINT_PROPERTY, "");
+        Map<String, String> config = new HashMap<>(LocalBackends.start(s3.isBlank() ? null : URI.create(s3)));
+        config.put("gelombang.schema.migrate-at-start", "true");
+        config.put("gelombang.crypto.data-key", "test-only-data-key-never-use-in-production-00001");
+        config.put("gelombang.crypto.lookup-key", "test-only-lookup-key-never-use-in-production-001");
+        config.put("gelombang.waves.seed-at-start", "true");
+        config.put("gelombang.waves.seed.\"" + TestWaves.OPEN + "\".opens-at", "2020-01-01T00:00:00Z");
+        config.put("gelombang.waves.seed.\"" + TestWaves.OPEN + "\".closes-at", "2099-01-01T00:00:00Z");
+        config.put("gelombang.waves.seed.\"" + TestWaves.OPEN + "\".quota", "1000000");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // LocalBackends stop with the JVM.
+    }
+}

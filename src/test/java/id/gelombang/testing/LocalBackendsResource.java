@@ -20,6 +20,13 @@ public class LocalBackendsResource implements QuarkusTestResourceLifecycleManage
     public Map<String, String> start() {
         String s3 = System.getProperty(S3_ENDPOINT_PROPERTY, "");
         Map<String, String> config = new HashMap<>(LocalBackends.start(s3.isBlank() ? null : URI.create(s3)));
+        config.putAll(applicationConfig());
+        return config;
+    }
+
+    /** What the tests set beyond the backends' addresses: keys, migrations and the open test wave. */
+    Map<String, String> applicationConfig() {
+        Map<String, String> config = new HashMap<>();
         config.put("gelombang.schema.migrate-at-start", "true");
         config.put("gelombang.crypto.data-key", "test-only-data-key-never-use-in-production-00001");
         config.put("gelombang.crypto.lookup-key", "test-only-lookup-key-never-use-in-production-001");

@@ -1,0 +1,88 @@
+package id.gelombang;
+
+import static id.gelombang.testing.Api.confirm;
+import static id.gelombang.testing.Api.register;
+import static id.gelombang.testing.Api.registerNew;
+import static id.gelombang.testing.Api.uploadUrl;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
+import id.gelombang.testing.Applicants;
+import id.gelombang.testing.PackagedFunction;
+import id.gelombang.testing.Photos;
+import id.gelombang.testing.S3Upload;
+import id.gelombang.testing.TestWaves;
+import io.restassured.response.Response;
+
+/**
+ * The packaged artifact (target/function.zip, prod profile) running under AWS's Java runtime
+ * interface client, as the managed java21 runtime runs it, driven through API Gateway v2 events.
+ */
+class PackagedFunctionIT {
+
+    @BeforeAll
+    static void startFunction() {
+        PackagedFunction.start();
+    }
+
+    @Test
+    void aRegistrantGoesFromRegistrationToAcceptedKtpPhoto() {
+        Map<String, Object> body = Applicants.valid();
+        String key = UUID.randomUUID().toString();
+        Response created = register(key, body);
+        created.then().statusCode(201).header("Cache-Control", "no-store").body("waveCode", equalTo(TestWaves.OPEN));
+        assertThat(created.header("Location")).isEqualTo("/v1/registrations/" + created.path("id"));
+        Response replay = register(key, body);
+        replay.then().statusCode(201).header("Idempotent-Replayed", "true");
+        assertThat(replay.asString()).isEqualTo(created.asString());
+
+        Registered r = new Registered(created.path("id"), created.path("registrationToken"));
+        Api.get(r).then().statusCode(200).body("ktp.status", equalTo("MISSING"))
+                .body("nikMasked", equalTo(((String) body.get("nik")).substring(0, 4) + "************"
+                        + ((String) body.get("nik")).substring(12)));
+
+        byte[] photo = Photos.jpeg(300_000);
+        Response url = uploadUrl(r, "image/jpeg", photo.length, Photos.sha256(photo));
+        url.then().statusCode(201);
+        assertThat(S3Upload.put(url.path("uploadUrl"), url.path("headers"), photo)).isEqualTo(200);
+        confirm(r).then().statusCode(200).body("ktp.status", equalTo("RECEIVED"));
+        Api.get(r).then().body("ktp.status", equalTo("RECEIVED"));
+    }
+
+    @Test
+    void rejectsWhatTheRulesRejectWithProblems() {
+        Map<String, Object> body = Applicants.valid();
+        registerNew(body);
+        register(UUID.randomUUID().toString(), body).then().statusCode(409)
+                .contentType("application/problem+json").body("type", endsWith("/duplicate-registration"));
+        register(UUID.randomUUID().toString(), Applicants.with(Applicants.with(body, "phone", "123"), "sex", "X"))
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("phone", "sex"));
+        given().get("/v1/registrations/" + UUID.randomUUID()).then().statusCode(401);
+
+        Registered r = registerNew();
+        byte[] png = Photos.png(8_000);
+        Response url = uploadUrl(r, "image/jpeg", png.length, Photos.sha256(png));
+        S3Upload.put(url.path("uploadUrl"), url.path("headers"), png);
+        confirm(r).then().statusCode(422).body("reason", equalTo("KTP_NOT_DECLARED_IMAGE_TYPE"));
+    }
+
+    @Test
+    void servesWavesHealthAndOpenApi() {
+        given().get("/v1/waves/current").then().statusCode(200).body("code", equalTo(TestWaves.OPEN));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.keySet()", hasItem("/v1/registrations"));
+    }
+}

@@ -1,21 +1,60 @@
 #!/usr/bin/env bash
-# Installs the Python tools the checks need into a cache that survives between runs:
-# LocalStack 4.14.0 (the last release that runs without an auth token or Docker),
-# AWS SAM CLI and cfn-lint. Idempotent: a complete venv is reused.
+# Installs, into a cache that later runs reuse, the tools the checks need:
+#   - LocalStack 4.14.0, the last release that runs without an auth token or Docker. It needs
+#     Python >= 3.12, and its dependencies are resolved as they were published when it came
+#     out (uv --exclude-newer): today's releases of some of them no longer fit it.
+#   - AWS SAM CLI and cfn-lint, for `sam validate --lint` and `sam build`.
+# Prints the cache directory. Idempotent: a complete environment is reused.
 set -euo pipefail
+
 TOOLS_HOME="${GELOMBANG_TOOLS_HOME:-$HOME/.cache/gelombang-tools}"
+LOCALSTACK_VERSION=4.14.0
+LOCALSTACK_PUBLISHED_BEFORE=2026-03-20
+SAM_CLI_VERSION=1.170.0
+CFN_LINT_VERSION=1.58.0
+UV_VERSION=0.13.9
 mkdir -p "$TOOLS_HOME"
 
-install_venv() { # name, marker binary, pip requirements...
-  local name=$1 marker=$2; shift 2
-  local dir="$TOOLS_HOME/$name"
-  if [[ -x "$dir/bin/$marker" && -f "$dir/.complete" ]]; then return; fi
-  rm -rf "$dir"
-  python3 -m venv "$dir"
-  "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
-  touch "$dir/.complete"
+log() { echo "tools: $*" >&2; }
+
+find_python_312() {
+  local candidate
+  for candidate in python3.13 python3.12 python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+      command -v "$candidate"; return
+    fi
+  done
+  for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3; do
+    if [[ -x "$candidate" ]]; then echo "$candidate"; return; fi
+  done
+  return 1
 }
 
-install_venv localstack python 'localstack-core[runtime]==4.14.0'
-install_venv sam sam 'aws-sam-cli==1.170.0' 'cfn-lint==1.58.0'
+if [[ ! -x "$TOOLS_HOME/uv/bin/uv" ]]; then
+  log "installing uv $UV_VERSION"
+  rm -rf "$TOOLS_HOME/uv"
+  python3 -m venv "$TOOLS_HOME/uv"
+  "$TOOLS_HOME/uv/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+fi
+UV="$TOOLS_HOME/uv/bin/uv"
+
+if [[ ! -f "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION" ]]; then
+  PYTHON=$(find_python_312) || { log "LocalStack $LOCALSTACK_VERSION needs Python >= 3.12 and none was found"; exit 1; }
+  log "installing LocalStack $LOCALSTACK_VERSION on $PYTHON"
+  rm -rf "$TOOLS_HOME/localstack"
+  "$UV" venv --quiet --python "$PYTHON" "$TOOLS_HOME/localstack"
+  "$UV" pip install --quiet --python "$TOOLS_HOME/localstack/bin/python" \
+    --exclude-newer "$LOCALSTACK_PUBLISHED_BEFORE" "localstack-core[runtime]==$LOCALSTACK_VERSION"
+  touch "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION"
+fi
+
+if [[ ! -f "$TOOLS_HOME/sam/.complete-$SAM_CLI_VERSION-$CFN_LINT_VERSION" ]]; then
+  log "installing AWS SAM CLI $SAM_CLI_VERSION and cfn-lint $CFN_LINT_VERSION"
+  rm -rf "$TOOLS_HOME/sam"
+  "$UV" venv --quiet --python python3 "$TOOLS_HOME/sam"
+  "$UV" pip install --quiet --python "$TOOLS_HOME/sam/bin/python" \
+    "aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION"
+  touch "$TOOLS_HOME/sam/.complete-$SAM_CLI_VERSION-$CFN_LINT_VERSION"
+fi
+
 echo "$TOOLS_HOME"

@@ -30,6 +30,8 @@ public class LocalBackendsResource implements QuarkusTestResourceLifecycleManage
         config.put("gelombang.schema.migrate-at-start", "true");
         config.put("gelombang.crypto.data-key", "test-only-data-key-never-use-in-production-00001");
         config.put("gelombang.crypto.lookup-key", "test-only-lookup-key-never-use-in-production-001");
+        // Every request line is logged too, so LogHygieneIT also proves URLs carry no personal data.
+        config.put("quarkus.http.access-log.enabled", "true");
         config.put("gelombang.waves.seed-at-start", "true");
         config.put("gelombang.waves.seed.\"" + TestWaves.OPEN + "\".opens-at", "2020-01-01T00:00:00Z");
         config.put("gelombang.waves.seed.\"" + TestWaves.OPEN + "\".closes-at", "2099-01-01T00:00:00Z");

@@ -32,6 +32,10 @@ public final class Faults {
                             || TRANSIENT_SQLSTATE_CLASSES.contains(pg.getSqlState().substring(0, 2)))) {
                 return true;
             }
+            // The pool reports "Timeout waiting for connection" as a plain VertxException.
+            if (t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).startsWith("Timeout")) {
+                return true;
+            }
             String name = t.getClass().getName();
             if (name.endsWith("ConnectionPoolTooBusyException") || name.endsWith("NoStackTraceTimeoutException")
                     || name.endsWith("AnnotatedConnectException")) {

@@ -1,6 +1,5 @@
 package id.gelombang.registration.domain;
 
-import java.time.DateTimeException;
 import java.time.LocalDate;
 
 /**
@@ -42,13 +41,7 @@ public final class Nik {
 
     /** Parses and checks the structure, adding a message to {@code errors} under {@code field} when invalid. */
     public static Nik parse(String value, String field, FieldErrors errors) {
-        if (!RegionCode.isSixteenDigits(value)) {
-            errors.add(field, "must be exactly 16 digits");
-            return null;
-        }
-        String regionProblem = RegionCode.problemWith(value);
-        if (regionProblem != null) {
-            errors.add(field, regionProblem);
+        if (!RegionCode.hasValidShape(value, field, errors)) {
             return null;
         }
         Nik nik = new Nik(value);
@@ -57,28 +50,11 @@ public final class Nik {
             errors.add(field, "birth day must be 01-31, or 41-71 for women");
             return null;
         }
-        if (!nik.existsInSomeCentury()) {
+        if (!RegionCode.isDateInSomeCentury(nik.dayOfBirth(), nik.month(), nik.twoDigitYear())) {
             errors.add(field, "encodes a birth date that does not exist");
             return null;
         }
-        if (value.endsWith("0000")) {
-            errors.add(field, "serial number 0000 is never issued");
-            return null;
-        }
         return nik;
-    }
-
-    private boolean existsInSomeCentury() {
-        return isDate(1900 + twoDigitYear()) || isDate(2000 + twoDigitYear());
-    }
-
-    private boolean isDate(int year) {
-        try {
-            LocalDate.of(year, month(), dayOfBirth());
-            return true;
-        } catch (DateTimeException e) {
-            return false;
-        }
     }
 
     private int encodedDay() {

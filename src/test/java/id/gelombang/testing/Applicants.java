@@ -32,7 +32,8 @@ public final class Applicants {
         int serial = SERIAL.getAndIncrement() % 9000 + 1;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nik", nik(birthDate, woman, serial));
-        body.put("kkNumber", "3171230101900002");
+        // A family card of its own, so that household limits never interfere unless a test wants them.
+        body.put("kkNumber", "3171230101" + String.format("%02d%04d", (SERIAL.get() / 9000) % 100, serial));
         body.put("fullName", "Siti Rahayu");
         body.put("birthDate", birthDate.toString());
         body.put("sex", woman ? "F" : "M");

@@ -23,21 +23,25 @@ public class RegistrationStore {
         ACCEPTED,
         /** This NIK already holds a registration in this wave. */
         DUPLICATE,
+        /** The family card already has as many registrations in this wave as the wave allows. */
+        HOUSEHOLD_LIMIT,
         /** No place left. */
         FULL,
         /** The wave closed (or is not yet open) at this instant. */
         CLOSED
     }
 
-    public record NewRegistration(UUID id, long waveId, String waveCode, byte[] nikDigest, byte[] kkDigest,
-            byte[] personalData, byte[] tokenDigest, Instant createdAt) {
+    public record NewRegistration(UUID id, long waveId, String waveCode, int householdLimit, byte[] nikDigest,
+            byte[] kkDigest, byte[] personalData, byte[] tokenDigest, Instant createdAt) {
     }
 
     /**
-     * Inserts the registration and takes one place of the wave's quota in a single statement. The
-     * unique index on (wave, NIK digest) makes concurrent duplicates wait and then skip; the
-     * conditional UPDATE re-checks the quota on the latest row version, so a wave is never oversold.
-     * A registration inserted without a place is removed again before the caller commits.
+     * Inserts the registration, takes one of its family card's places and one place of the wave's
+     * quota, in a single statement. The unique index on (wave, NIK digest) makes concurrent
+     * duplicates wait and then skip; the conditional upsert and UPDATE re-check the household and
+     * quota counts on the latest row versions, so neither limit is ever exceeded. A registration
+     * inserted without both places is removed again (and its household place returned) before
+     * the caller commits.
      */
     public Uni<Claim> insertAndClaimPlace(NewRegistration r) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -48,14 +52,21 @@ public class RegistrationStore {
                             :tokenDigest, 'REGISTERED', :now, :now)
                     ON CONFLICT (wave_id, nik_digest) DO NOTHING
                     RETURNING id),
+                household_place AS (
+                    INSERT INTO household (wave_id, kk_digest, registered)
+                    SELECT :waveId, :kkDigest, 1 WHERE EXISTS (SELECT 1 FROM inserted)
+                    ON CONFLICT (wave_id, kk_digest) DO UPDATE SET registered = household.registered + 1
+                    WHERE household.registered < :householdLimit
+                    RETURNING registered),
                 claimed AS (
                     UPDATE wave SET registered_count = registered_count + 1
-                    WHERE id = :waveId AND EXISTS (SELECT 1 FROM inserted)
+                    WHERE id = :waveId AND EXISTS (SELECT 1 FROM household_place)
                       AND registered_count < quota AND opens_at <= :now AND closes_at > :now
                     RETURNING id)
                 SELECT CASE
                     WHEN NOT EXISTS (SELECT 1 FROM inserted) THEN 'DUPLICATE'
                     WHEN EXISTS (SELECT 1 FROM claimed) THEN 'ACCEPTED'
+                    WHEN NOT EXISTS (SELECT 1 FROM household_place) THEN 'HOUSEHOLD_LIMIT'
                     WHEN (SELECT opens_at <= :now AND closes_at > :now FROM wave WHERE id = :waveId) THEN 'FULL'
                     ELSE 'CLOSED' END""", String.class)
                 .setParameter("id", r.id())
@@ -65,16 +76,29 @@ public class RegistrationStore {
                 .setParameter("kkDigest", r.kkDigest())
                 .setParameter("personalData", r.personalData())
                 .setParameter("tokenDigest", r.tokenDigest())
+                .setParameter("householdLimit", r.householdLimit())
                 .setParameter("now", OffsetDateTime.ofInstant(r.createdAt(), ZoneOffset.UTC))
                 .getSingleResult())
                 .map(Claim::valueOf)
-                .call(claim -> claim == Claim.FULL || claim == Claim.CLOSED ? remove(r.id()) : Uni.createFrom().voidItem());
+                .call(claim -> switch (claim) {
+                    case ACCEPTED, DUPLICATE -> Uni.createFrom().voidItem();
+                    case HOUSEHOLD_LIMIT -> remove(r.id());
+                    case FULL, CLOSED -> remove(r.id()).chain(() -> returnHouseholdPlace(r));
+                });
     }
 
     private Uni<Integer> remove(UUID id) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("DELETE FROM registration WHERE id = :id")
                 .setParameter("id", id)
+                .executeUpdate());
+    }
+
+    private Uni<Integer> returnHouseholdPlace(NewRegistration r) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("UPDATE household SET registered = registered - 1 WHERE wave_id = :waveId AND kk_digest = :kkDigest")
+                .setParameter("waveId", r.waveId())
+                .setParameter("kkDigest", r.kkDigest())
                 .executeUpdate());
     }
 

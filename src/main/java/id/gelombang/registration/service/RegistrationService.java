@@ -29,7 +29,7 @@ import id.gelombang.registration.persistence.IdempotencyRecord;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.persistence.RegistrationStore.Claim;
 import id.gelombang.registration.persistence.RegistrationStore.NewRegistration;
-import id.gelombang.wave.Wave;
+import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -105,7 +105,7 @@ public class RegistrationService {
     private Uni<StoredReply> insert(Applicant applicant, Wave wave, Instant now) {
         UUID id = UUID.randomUUID();
         String token = RegistrationToken.generate();
-        NewRegistration row = new NewRegistration(id, wave.id, wave.code,
+        NewRegistration row = new NewRegistration(id, wave.id, wave.code, wave.householdLimit,
                 protection.lookupDigest("nik", applicant.nik().digits()),
                 protection.lookupDigest("kk", applicant.kkNumber().digits()),
                 personalData.seal(id, PersonalRecord.of(applicant)),
@@ -118,6 +118,8 @@ public class RegistrationService {
                     false);
             case DUPLICATE -> problemReply(ProblemType.DUPLICATE_REGISTRATION,
                     "This NIK is already registered in this wave.");
+            case HOUSEHOLD_LIMIT -> problemReply(ProblemType.HOUSEHOLD_LIMIT,
+                    "This family card already has " + wave.householdLimit + " registrations in this wave, the most it allows.");
             case FULL -> problemReply(ProblemType.WAVE_FULL,
                     "Every place in this wave is taken. Registrants may join a later wave.");
             case CLOSED -> problemReply(ProblemType.WAVE_CLOSED, "This wave is not open for registration now.");

@@ -19,6 +19,8 @@ import id.gelombang.registration.service.RegistrationAccess;
 import id.gelombang.upload.domain.KtpInspection.Verdict;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
+import id.gelombang.wave.FunnelStage;
+import id.gelombang.wave.persistence.FunnelCounters;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -42,16 +44,19 @@ public class KtpUploadService {
     private final RegistrationAccess access;
     private final KtpStorage storage;
     private final UploadConfig config;
+    private final FunnelCounters funnel;
     private final Vertx vertx;
     private final Clock clock;
 
-    public KtpUploadService(RegistrationAccess access, KtpStorage storage, UploadConfig config, Vertx vertx, Clock clock) {
+    public KtpUploadService(RegistrationAccess access, KtpStorage storage, UploadConfig config, FunnelCounters funnel,
+            Vertx vertx, Clock clock) {
         if (config.urlTtl().isNegative() || config.urlTtl().isZero() || config.urlTtl().compareTo(MAX_URL_TTL) > 0) {
             throw new IllegalStateException("gelombang.upload.url-ttl must be between 1 second and " + MAX_URL_TTL);
         }
         this.access = access;
         this.storage = storage;
         this.config = config;
+        this.funnel = funnel;
         this.vertx = vertx;
         this.clock = clock;
     }
@@ -59,7 +64,7 @@ public class KtpUploadService {
     @WithTransaction
     public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
             Long contentLength, String checksumSha256) {
-        return access.authorize(registrationId, authorization).map(registration -> {
+        return access.authorize(registrationId, authorization).chain(registration -> {
             FieldErrors errors = new FieldErrors();
             KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
             if (photo == null) {
@@ -69,6 +74,7 @@ public class KtpUploadService {
             String key = config.pendingPrefix() + UUID.randomUUID();
             KtpStorage.UploadUrl url = storage.presignPut(key, photo, config.urlTtl());
 
+            FunnelStage before = FunnelStage.of(registration.ktpStatus);
             registration.ktpStatus = KtpStatus.PENDING_UPLOAD;
             registration.ktpReason = null;
             registration.ktpPendingKey = key;
@@ -76,8 +82,8 @@ public class KtpUploadService {
             registration.ktpContentLength = photo.contentLength();
             registration.ktpChecksum = photo.checksumSha256();
             registration.updatedAt = now;
-            return new IssuedUpload(url.url(), "PUT", url.headers(),
-                    now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS));
+            return funnel.move(registration.waveId, before, null).replaceWith(new IssuedUpload(url.url(), "PUT",
+                    url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS)));
         });
     }
 
@@ -100,7 +106,7 @@ public class KtpUploadService {
             String pendingKey = registration.ktpPendingKey;
             // S3 calls block: run them on a worker and come back to this request's context for the database.
             return vertx.executeBlocking(Uni.createFrom().item(() -> decide(registration, pendingKey, declared)))
-                    .map(decision -> record(registration, decision));
+                    .chain(decision -> record(registration, decision));
         });
     }
 
@@ -124,7 +130,8 @@ public class KtpUploadService {
         return new Decision(Verdict.ACCEPTED, acceptedKey);
     }
 
-    private Confirmation record(Registration registration, Decision decision) {
+    private Uni<Confirmation> record(Registration registration, Decision decision) {
+        FunnelStage before = FunnelStage.of(registration.ktpStatus);
         registration.ktpPendingKey = null;
         registration.updatedAt = clock.instant();
         if (decision.verdict() == Verdict.ACCEPTED) {
@@ -135,7 +142,8 @@ public class KtpUploadService {
             registration.ktpStatus = KtpStatus.REJECTED;
             registration.ktpReason = decision.verdict().reason();
         }
-        return new Confirmation(registration.ktpStatus, registration.ktpReason);
+        return funnel.move(registration.waveId, before, FunnelStage.of(registration.ktpStatus))
+                .replaceWith(new Confirmation(registration.ktpStatus, registration.ktpReason));
     }
 
     private static String imageTypeName(String mediaType) {

@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.wave.Wave;
+import id.gelombang.wave.persistence.Wave;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 

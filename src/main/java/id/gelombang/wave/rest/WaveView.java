@@ -2,7 +2,7 @@ package id.gelombang.wave.rest;
 
 import java.time.Instant;
 
-import id.gelombang.wave.Wave;
+import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.WaveStatus;
 
 public record WaveView(String code, Instant opensAt, Instant closesAt, int quota, int remaining, WaveStatus status) {

@@ -1,4 +1,4 @@
-package id.gelombang.wave;
+package id.gelombang.wave.persistence;
 
 import java.time.Instant;
 
@@ -9,6 +9,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 

@@ -1,0 +1,17 @@
+package id.gelombang.wave;
+
+import id.gelombang.registration.domain.KtpStatus;
+
+/** Stages of the registration funnel counted per wave (besides "registered", which is the wave's own count). */
+public enum FunnelStage {
+    KTP_RECEIVED, KTP_REJECTED;
+
+    /** The stage a KTP status counts towards, or null when it is not counted. */
+    public static FunnelStage of(KtpStatus status) {
+        return switch (status) {
+            case RECEIVED -> KTP_RECEIVED;
+            case REJECTED -> KTP_REJECTED;
+            case MISSING, PENDING_UPLOAD -> null;
+        };
+    }
+}

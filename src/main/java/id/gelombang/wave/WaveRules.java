@@ -1,0 +1,45 @@
+package id.gelombang.wave;
+
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+import id.gelombang.registration.domain.FieldErrors;
+
+/** What makes a wave definition valid, for operators creating or changing one. */
+public final class WaveRules {
+
+    public static final int DEFAULT_HOUSEHOLD_LIMIT = 2;
+    static final int MAX_HOUSEHOLD_LIMIT = 20;
+    static final int MAX_QUOTA = 100_000_000;
+    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+
+    private WaveRules() {
+    }
+
+    public static void checkCode(String code, FieldErrors errors) {
+        if (code == null || !CODE.matcher(code).matches()) {
+            errors.add("code", "must be 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    /** Checks a complete schedule as it would be after a change, at {@code now}. */
+    public static void checkSchedule(Instant opensAt, Instant closesAt, Integer quota, Integer householdLimit,
+            Instant now, FieldErrors errors) {
+        if (opensAt == null) {
+            errors.add("opensAt", "is required");
+        }
+        if (closesAt == null) {
+            errors.add("closesAt", "is required");
+        } else if (opensAt != null && !closesAt.isAfter(opensAt)) {
+            errors.add("closesAt", "must be after opensAt");
+        } else if (!closesAt.isAfter(now)) {
+            errors.add("closesAt", "must be in the future (close a wave with POST .../close)");
+        }
+        if (quota == null || quota < 1 || quota > MAX_QUOTA) {
+            errors.add("quota", "must be between 1 and " + MAX_QUOTA);
+        }
+        if (householdLimit == null || householdLimit < 1 || householdLimit > MAX_HOUSEHOLD_LIMIT) {
+            errors.add("householdLimit", "must be between 1 and " + MAX_HOUSEHOLD_LIMIT);
+        }
+    }
+}

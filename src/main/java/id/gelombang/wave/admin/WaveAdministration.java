@@ -1,0 +1,142 @@
+package id.gelombang.wave.admin;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.wave.FunnelStage;
+import id.gelombang.wave.WaveRules;
+import id.gelombang.wave.WaveStatus;
+import id.gelombang.wave.persistence.FunnelCounters;
+import id.gelombang.wave.persistence.Wave;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Operators' control of waves. Changes take the wave's row lock, the same lock every
+ * registration takes to claim a place, so a quota can never be set below what is registered.
+ */
+@ApplicationScoped
+public class WaveAdministration {
+
+    private final FunnelCounters funnel;
+    private final Clock clock;
+
+    public WaveAdministration(FunnelCounters funnel, Clock clock) {
+        this.funnel = funnel;
+        this.clock = clock;
+    }
+
+    @WithTransaction
+    public Uni<OperatorWaveView> create(WaveDefinition definition) {
+        Instant now = clock.instant();
+        int householdLimit = definition.householdLimit() == null ? WaveRules.DEFAULT_HOUSEHOLD_LIMIT : definition.householdLimit();
+        FieldErrors errors = new FieldErrors();
+        WaveRules.checkCode(definition.code(), errors);
+        WaveRules.checkSchedule(definition.opensAt(), definition.closesAt(), definition.quota(), householdLimit, now, errors);
+        failIfInvalid(errors);
+        return Wave.findByCode(definition.code()).chain(existing -> {
+            if (existing != null) {
+                throw ProblemType.WAVE_EXISTS.exception("Choose another code or change the existing wave.");
+            }
+            Wave wave = new Wave();
+            wave.code = definition.code();
+            wave.opensAt = definition.opensAt().truncatedTo(ChronoUnit.SECONDS);
+            wave.closesAt = definition.closesAt().truncatedTo(ChronoUnit.SECONDS);
+            wave.quota = definition.quota();
+            wave.householdLimit = householdLimit;
+            return wave.<Wave>persistAndFlush().map(saved -> OperatorWaveView.of(saved, now));
+        });
+    }
+
+    @WithTransaction
+    public Uni<OperatorWaveView> change(String code, WaveChange change) {
+        Instant now = clock.instant();
+        return lock(code).map(wave -> {
+            WaveStatus status = wave.statusAt(now);
+            if (status == WaveStatus.CLOSED) {
+                throw ProblemType.WAVE_CLOSED.exception("A closed wave cannot change.");
+            }
+            if (change.opensAt() != null && status == WaveStatus.OPEN && !change.opensAt().equals(wave.opensAt)) {
+                throw ProblemType.WAVE_ALREADY_OPEN.exception("The wave is open; only its closing time, quota and household limit can change.");
+            }
+            Instant opensAt = change.opensAt() == null ? wave.opensAt : change.opensAt().truncatedTo(ChronoUnit.SECONDS);
+            Instant closesAt = change.closesAt() == null ? wave.closesAt : change.closesAt().truncatedTo(ChronoUnit.SECONDS);
+            int quota = change.quota() == null ? wave.quota : change.quota();
+            int householdLimit = change.householdLimit() == null ? wave.householdLimit : change.householdLimit();
+            FieldErrors errors = new FieldErrors();
+            WaveRules.checkSchedule(opensAt, closesAt, quota, householdLimit, now, errors);
+            failIfInvalid(errors);
+            if (quota < wave.registeredCount) {
+                throw ProblemType.QUOTA_BELOW_REGISTERED.exception(
+                        wave.registeredCount + " registrations are already accepted; the quota cannot be lower.");
+            }
+            wave.opensAt = opensAt;
+            wave.closesAt = closesAt;
+            wave.quota = quota;
+            wave.householdLimit = householdLimit;
+            return OperatorWaveView.of(wave, now);
+        });
+    }
+
+    /** Closes a wave now; an upcoming wave is closed before it ever opens. */
+    @WithTransaction
+    public Uni<OperatorWaveView> close(String code) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return lock(code).map(wave -> {
+            if (wave.statusAt(now) == WaveStatus.CLOSED) {
+                throw ProblemType.WAVE_CLOSED.exception("The wave is already closed.");
+            }
+            wave.closesAt = now;
+            if (!wave.opensAt.isBefore(now)) {
+                wave.opensAt = now.minusSeconds(1);
+            }
+            return OperatorWaveView.of(wave, now);
+        });
+    }
+
+    @WithSession
+    public Uni<List<OperatorWaveView>> list() {
+        Instant now = clock.instant();
+        return Wave.<Wave>listAll(Sort.by("opensAt")).map(waves -> waves.stream().map(w -> OperatorWaveView.of(w, now)).toList());
+    }
+
+    @WithSession
+    public Uni<OperatorWaveView> get(String code) {
+        return find(code).map(wave -> OperatorWaveView.of(wave, clock.instant()));
+    }
+
+    /** Reads one wave row and at most stages x 16 counter rows: cheap at any wave size. */
+    @WithSession
+    public Uni<FunnelView> funnel(String code) {
+        Instant now = clock.instant();
+        return find(code).chain(wave -> funnel.counts(wave.id).map(counts -> new FunnelView(wave.code,
+                new FunnelView.WaveCounts(wave.quota, wave.registeredCount, wave.remaining(),
+                        counts.get(FunnelStage.KTP_RECEIVED), counts.get(FunnelStage.KTP_REJECTED)),
+                now.truncatedTo(ChronoUnit.SECONDS))));
+    }
+
+    private static Uni<Wave> find(String code) {
+        return Wave.findByCode(code).onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."));
+    }
+
+    private static Uni<Wave> lock(String code) {
+        return Wave.<Wave>find("code", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."));
+    }
+
+    private static void failIfInvalid(FieldErrors errors) {
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION.problem("The wave definition has invalid fields.", errors.list()));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package id.gelombang.wave.admin;
+
+import static id.gelombang.testing.Operator.operator;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
+import id.gelombang.testing.Applicants;
+import id.gelombang.testing.Database;
+import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Photos;
+import id.gelombang.testing.S3Upload;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@WithTestResource(LocalBackendsResource.class)
+class WaveAdminApiTest {
+
+    private static final Instant SOON = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
+
+    @Inject
+    Database db;
+
+    private static Map<String, Object> definition(String code, Instant opensAt, Instant closesAt, int quota) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("code", code);
+        body.put("opensAt", opensAt.toString());
+        body.put("closesAt", closesAt.toString());
+        body.put("quota", quota);
+        return body;
+    }
+
+    private static String newCode() {
+        return "W-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void thePublicCannotReachTheOperatorApi() {
+        long waves = db.count("SELECT count(*) FROM wave");
+        Registered registrant = Api.registerNew();
+        Map<String, Object> body = definition(newCode(), SOON, SOON.plus(Duration.ofDays(5)), 1000);
+
+        given().contentType(ContentType.JSON).body(body).post("/v1/admin/waves")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + registrant.token()).body(body)
+                .post("/v1/admin/waves").then().statusCode(401);
+        given().contentType(ContentType.JSON).header("X-Operator-Key", registrant.token()).body(body)
+                .post("/v1/admin/waves").then().statusCode(403).contentType("application/problem+json");
+        given().header("X-Operator-Key", "wrong").get("/v1/admin/waves").then().statusCode(403);
+        given().post("/v1/admin/waves/" + "TEST-OPEN" + "/close").then().statusCode(401);
+
+        assertThat(db.count("SELECT count(*) FROM wave")).isEqualTo(waves);
+        assertThat(db.count("SELECT count(*) FROM wave WHERE code = 'TEST-OPEN' AND closes_at > now()")).isEqualTo(1);
+    }
+
+    @Test
+    void operatorsDefineListAndReadWaves() {
+        String code = newCode();
+        Response created = operator().body(definition(code, SOON, SOON.plus(Duration.ofDays(5)), 800_000)).post("/v1/admin/waves");
+        created.then().statusCode(201)
+                .header("Location", "/v1/admin/waves/" + code)
+                .header("Cache-Control", "no-store")
+                .body("status", equalTo("UPCOMING"))
+                .body("quota", equalTo(800_000))
+                .body("remaining", equalTo(800_000))
+                .body("householdLimit", equalTo(2));
+        operator().get("/v1/admin/waves").then().statusCode(200).body("code", hasItem(code));
+        operator().get("/v1/admin/waves/" + code).then().statusCode(200).body("opensAt", equalTo(SOON.toString()));
+        operator().body(definition(code, SOON, SOON.plus(Duration.ofDays(5)), 10)).post("/v1/admin/waves")
+                .then().statusCode(409).body("type", endsWith("/wave-exists"));
+        operator().get("/v1/admin/waves/NOPE").then().statusCode(404);
+    }
+
+    @Test
+    void refusesInvalidDefinitionsListingEveryField() {
+        Map<String, Object> body = definition("bad code!", SOON, SOON.minus(Duration.ofDays(1)), 0);
+        body.put("householdLimit", 0);
+        operator().body(body).post("/v1/admin/waves").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("code", "closesAt", "quota", "householdLimit"));
+        operator().body(Map.of("code", newCode(), "opensAt", "yesterday")).post("/v1/admin/waves")
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("opensAt"));
+    }
+
+    @Test
+    void changesAnOpenWaveWithinTheRules() {
+        String code = db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 5);
+        for (int i = 0; i < 3; i++) {
+            Api.register(UUID.randomUUID().toString(), Applicants.with(Applicants.valid(), "waveCode", code)).then().statusCode(201);
+        }
+        operator().body(Map.of("quota", 2)).patch("/v1/admin/waves/" + code)
+                .then().statusCode(409).body("type", endsWith("/quota-below-registered"));
+        operator().body(Map.of("opensAt", "2022-01-01T00:00:00Z")).patch("/v1/admin/waves/" + code)
+                .then().statusCode(409).body("type", endsWith("/wave-already-open"));
+        operator().body(Map.of("closesAt", "2020-06-01T00:00:00Z")).patch("/v1/admin/waves/" + code)
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("closesAt"));
+        operator().body(Map.of("quota", 3, "closesAt", "2098-01-01T00:00:00Z")).patch("/v1/admin/waves/" + code)
+                .then().statusCode(200).body("quota", equalTo(3)).body("remaining", equalTo(0))
+                .body("closesAt", equalTo("2098-01-01T00:00:00Z"));
+        Api.register(UUID.randomUUID().toString(), Applicants.with(Applicants.valid(), "waveCode", code))
+                .then().statusCode(409).body("type", endsWith("/wave-full"));
+        assertThat(db.registrationsInWave(code)).isEqualTo(3);
+    }
+
+    @Test
+    void closingEarlyStopsRegistrationsAndIsFinal() {
+        String code = db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 100);
+        operator().post("/v1/admin/waves/" + code + "/close").then().statusCode(200).body("status", equalTo("CLOSED"));
+        Api.register(UUID.randomUUID().toString(), Applicants.with(Applicants.valid(), "waveCode", code))
+                .then().statusCode(409).body("type", endsWith("/wave-closed"));
+        operator().post("/v1/admin/waves/" + code + "/close").then().statusCode(409);
+        operator().body(Map.of("quota", 200)).patch("/v1/admin/waves/" + code).then().statusCode(409)
+                .body("type", endsWith("/wave-closed"));
+    }
+
+    @Test
+    void theFunnelCountsEachStage() {
+        String code = db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 10);
+        Registered accepted = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        Registered rejected = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        upload(accepted, Photos.jpeg(5_000));
+        upload(rejected, Photos.noise(5_000));
+
+        operator().get("/v1/admin/waves/" + code + "/funnel").then().statusCode(200)
+                .body("counts.quota", equalTo(10))
+                .body("counts.registered", equalTo(3))
+                .body("counts.remaining", equalTo(7))
+                .body("counts.ktpReceived", equalTo(1))
+                .body("counts.ktpRejected", equalTo(1));
+
+        // A rejected registrant who uploads again leaves the rejected count.
+        upload(rejected, Photos.jpeg(6_000));
+        operator().get("/v1/admin/waves/" + code + "/funnel").then()
+                .body("counts.ktpReceived", equalTo(2))
+                .body("counts.ktpRejected", equalTo(0));
+    }
+
+    private static void upload(Registered r, byte[] file) {
+        Response url = Api.uploadUrl(r, "image/jpeg", file.length, Photos.sha256(file));
+        url.then().statusCode(201);
+        assertThat(S3Upload.put(url.path("uploadUrl"), url.path("headers"), file)).isEqualTo(200);
+        Api.confirm(r);
+    }
+}

@@ -15,13 +15,38 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class LocalBackendsResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String S3_ENDPOINT_PROPERTY = "gelombang.test.s3-endpoint";
+    /** Resource argument: "proxied" puts a {@link TcpProxy} between the application and PostgreSQL. */
+    public static final String DATABASE_ARG = "database";
+
+    private static TcpProxy databaseProxy;
+    private boolean proxied;
+
+    @Override
+    public void init(Map<String, String> args) {
+        proxied = "proxied".equals(args.get(DATABASE_ARG));
+    }
 
     @Override
     public Map<String, String> start() {
         String s3 = System.getProperty(S3_ENDPOINT_PROPERTY, "");
         Map<String, String> config = new HashMap<>(LocalBackends.start(s3.isBlank() ? null : URI.create(s3)));
         config.putAll(applicationConfig());
+        if (proxied) {
+            String url = config.get("quarkus.datasource.reactive.url");
+            int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
+            try {
+                databaseProxy = new TcpProxy(port);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            config.put("quarkus.datasource.reactive.url", url.replace(":" + port + "/", ":" + databaseProxy.port() + "/"));
+        }
         return config;
+    }
+
+    /** The proxy in front of PostgreSQL, for tests started with database=proxied. */
+    public static TcpProxy databaseProxy() {
+        return databaseProxy;
     }
 
     /** What the tests set beyond the backends' addresses: keys, migrations and the open test wave. */

@@ -4,6 +4,7 @@ import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.database.Deadline;
 import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.registration.domain.Nik;
 import id.gelombang.registration.persistence.Registration;
@@ -15,15 +16,17 @@ public class RegistrationQueries {
 
     private final RegistrationAccess access;
     private final PersonalDataCodec personalData;
+    private final Deadline deadline;
 
-    public RegistrationQueries(RegistrationAccess access, PersonalDataCodec personalData) {
+    public RegistrationQueries(RegistrationAccess access, PersonalDataCodec personalData, Deadline deadline) {
         this.access = access;
         this.personalData = personalData;
+        this.deadline = deadline;
     }
 
     @WithSession
     public Uni<RegistrationView> view(String registrationId, String authorization) {
-        return access.authorize(registrationId, authorization).map(this::toView);
+        return deadline.bound(access.authorize(registrationId, authorization).map(this::toView));
     }
 
     private RegistrationView toView(Registration r) {

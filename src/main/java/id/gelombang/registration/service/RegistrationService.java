@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import id.gelombang.common.crypto.Digests;
 import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
@@ -50,14 +51,16 @@ public class RegistrationService {
     private final PersonalDataProtection protection;
     private final PersonalDataCodec personalData;
     private final ObjectMapper mapper;
+    private final Deadline deadline;
     private final Clock clock;
 
     public RegistrationService(RegistrationStore store, PersonalDataProtection protection,
-            PersonalDataCodec personalData, ObjectMapper mapper, Clock clock) {
+            PersonalDataCodec personalData, ObjectMapper mapper, Deadline deadline, Clock clock) {
         this.store = store;
         this.protection = protection;
         this.personalData = personalData;
         this.mapper = mapper;
+        this.deadline = deadline;
         this.clock = clock;
     }
 
@@ -66,7 +69,7 @@ public class RegistrationService {
         byte[] keyDigest = Digests.sha256(idempotencyKey);
         String keyId = HexFormat.of().formatHex(keyDigest);
         byte[] requestDigest = protection.lookupDigest("registration-request", canonical(command));
-        return store.tryLockIdempotencyKey(keyDigest)
+        return deadline.bound(store.tryLockIdempotencyKey(keyDigest)
                 .invoke(locked -> {
                     if (!locked) {
                         throw new ProblemException(
@@ -77,7 +80,7 @@ public class RegistrationService {
                 .chain(() -> IdempotencyRecord.<IdempotencyRecord>findById(keyId))
                 .chain(previous -> previous != null
                         ? Uni.createFrom().item(replay(previous, requestDigest))
-                        : registerNew(command).call(reply -> remember(keyId, requestDigest, reply)));
+                        : registerNew(command).call(reply -> remember(keyId, requestDigest, reply))));
     }
 
     private Uni<StoredReply> registerNew(RegistrationCommand command) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.FieldErrors;
@@ -45,11 +46,12 @@ public class KtpUploadService {
     private final KtpStorage storage;
     private final UploadConfig config;
     private final FunnelCounters funnel;
+    private final Deadline deadline;
     private final Vertx vertx;
     private final Clock clock;
 
     public KtpUploadService(RegistrationAccess access, KtpStorage storage, UploadConfig config, FunnelCounters funnel,
-            Vertx vertx, Clock clock) {
+            Deadline deadline, Vertx vertx, Clock clock) {
         if (config.urlTtl().isNegative() || config.urlTtl().isZero() || config.urlTtl().compareTo(MAX_URL_TTL) > 0) {
             throw new IllegalStateException("gelombang.upload.url-ttl must be between 1 second and " + MAX_URL_TTL);
         }
@@ -57,6 +59,7 @@ public class KtpUploadService {
         this.storage = storage;
         this.config = config;
         this.funnel = funnel;
+        this.deadline = deadline;
         this.vertx = vertx;
         this.clock = clock;
     }
@@ -64,7 +67,7 @@ public class KtpUploadService {
     @WithTransaction
     public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
             Long contentLength, String checksumSha256) {
-        return access.authorize(registrationId, authorization).chain(registration -> {
+        return deadline.bound(access.authorize(registrationId, authorization).chain(registration -> {
             FieldErrors errors = new FieldErrors();
             KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
             if (photo == null) {
@@ -84,7 +87,7 @@ public class KtpUploadService {
             registration.updatedAt = now;
             return funnel.move(registration.waveId, before, null).replaceWith(new IssuedUpload(url.url(), "PUT",
                     url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS)));
-        });
+        }));
     }
 
     /**
@@ -94,7 +97,7 @@ public class KtpUploadService {
      */
     @WithTransaction
     public Uni<Confirmation> confirm(String registrationId, String authorization) {
-        return access.authorize(registrationId, authorization).chain(registration -> {
+        return deadline.bound(access.authorize(registrationId, authorization).chain(registration -> {
             if (registration.ktpPendingKey == null) {
                 if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
                     return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
@@ -107,7 +110,7 @@ public class KtpUploadService {
             // S3 calls block: run them on a worker and come back to this request's context for the database.
             return vertx.executeBlocking(Uni.createFrom().item(() -> decide(registration, pendingKey, declared)))
                     .chain(decision -> record(registration, decision));
-        });
+        }));
     }
 
     private record Decision(Verdict verdict, String acceptedKey) {

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.wave.persistence.Wave;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -18,9 +19,11 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class WaveResource {
 
+    private final Deadline deadline;
     private final Clock clock;
 
-    public WaveResource(Clock clock) {
+    public WaveResource(Deadline deadline, Clock clock) {
+        this.deadline = deadline;
         this.clock = clock;
     }
 
@@ -30,7 +33,7 @@ public class WaveResource {
     @Operation(summary = "The wave open now, else the next one to open")
     public Uni<WaveView> current() {
         var now = clock.instant();
-        return Wave.currentOrNext(now)
+        return deadline.bound(Wave.currentOrNext(now))
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave is open or scheduled."))
                 .map(wave -> WaveView.of(wave, now));
     }

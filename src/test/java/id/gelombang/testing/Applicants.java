@@ -12,7 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Applicants {
 
-    private static final AtomicInteger SERIAL = new AtomicInteger(1);
+    /**
+     * One counter per JVM: Quarkus loads test classes anew for each application it starts, and
+     * every one of them registers into the same database.
+     */
+    private static final AtomicInteger SERIAL = (AtomicInteger) System.getProperties()
+            .computeIfAbsent(Applicants.class.getName() + ".serial", key -> new AtomicInteger(1));
 
     private Applicants() {
     }

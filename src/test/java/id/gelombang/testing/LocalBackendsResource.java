@@ -53,6 +53,8 @@ public class LocalBackendsResource implements QuarkusTestResourceLifecycleManage
     Map<String, String> applicationConfig() {
         Map<String, String> config = new HashMap<>();
         config.put("gelombang.schema.migrate-at-start", "true");
+        // Concurrency tests run 32 threads on one pool; they test the database, not load shedding.
+        config.put("gelombang.database.max-wait-queue", "512");
         config.put("gelombang.crypto.data-key", "test-only-data-key-never-use-in-production-00001");
         config.put("gelombang.crypto.lookup-key", "test-only-lookup-key-never-use-in-production-001");
         // Every request line is logged too, so LogHygieneIT also proves URLs carry no personal data.

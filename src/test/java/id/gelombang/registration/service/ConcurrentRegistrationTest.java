@@ -66,6 +66,8 @@ class ConcurrentRegistrationTest {
         String nik = "naive-" + UUID.randomUUID();
         Concurrently.run(ATTEMPTS, THREADS, i -> db.pool().withTransaction(conn -> conn
                 .preparedQuery("SELECT count(*) FROM naive_registration WHERE nik = $1").execute(Tuple.of(nik))
+                // the work a service does between its check and its insert (validation, encryption)
+                .call(() -> conn.query("SELECT pg_sleep(0.05)").execute())
                 .chain(rows -> rows.iterator().next().getLong(0) > 0
                         ? Uni.createFrom().item(409)
                         : conn.preparedQuery("INSERT INTO naive_registration VALUES ($1)").execute(Tuple.of(nik)).replaceWith(201)))

@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import id.gelombang.registration.domain.ApplicantRules.Submission;
+import id.gelombang.registration.service.RegistrationCommand;
+
 /**
  * Valid, distinct registration bodies for tests. NIKs are built from the rules (Jakarta region
  * 317123, birth date, +40 for women, serial), never copied from real people; emails use the
@@ -46,6 +49,13 @@ public final class Applicants {
         body.put("phone", "0812345" + String.format("%05d", serial));
         body.put("waveCode", TestWaves.OPEN);
         return body;
+    }
+
+    /** The body as the service receives it, for tests that call RegistrationService directly. */
+    public static RegistrationCommand command(Map<String, Object> b) {
+        return new RegistrationCommand(new Submission((String) b.get("nik"), (String) b.get("kkNumber"),
+                (String) b.get("fullName"), (String) b.get("birthDate"), (String) b.get("sex"),
+                (String) b.get("email"), (String) b.get("phone")), (String) b.get("waveCode"));
     }
 
     public static Map<String, Object> with(Map<String, Object> body, String field, Object value) {

@@ -58,8 +58,9 @@ public final class LocalBackends {
             Map<String, String> config = new LinkedHashMap<>();
             config.putAll(startPostgres());
             config.putAll(externalS3 == null ? startS3Proxy() : useS3(externalS3, "test", "test"));
-            system.put(STARTED, Map.copyOf(config));
-            return Map.copyOf(config);
+            Map<String, String> backends = Map.copyOf(config);
+            system.put(STARTED, backends);
+            return backends;
         }
     }
 

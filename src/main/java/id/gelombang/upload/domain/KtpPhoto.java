@@ -32,7 +32,8 @@ public record KtpPhoto(ImageType type, int contentLength, String checksumSha256)
             return head.length >= magic.length && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
         }
 
-        static ImageType ofMediaType(String mediaType) {
+        /** The type with this media type, or null when it is not an accepted one. */
+        public static ImageType ofMediaType(String mediaType) {
             for (ImageType type : values()) {
                 if (type.mediaType.equals(mediaType)) {
                     return type;

@@ -104,7 +104,7 @@ public class KtpUploadService {
                 }
                 throw ProblemType.KTP_MISSING.exception("Request an upload URL and upload the photo first.");
             }
-            KtpPhoto declared = new KtpPhoto(ImageType.valueOf(imageTypeName(registration.ktpContentType)),
+            KtpPhoto declared = new KtpPhoto(ImageType.ofMediaType(registration.ktpContentType),
                     registration.ktpContentLength, registration.ktpChecksum);
             String pendingKey = registration.ktpPendingKey;
             // S3 calls block: run them on a worker and come back to this request's context for the database.
@@ -147,9 +147,5 @@ public class KtpUploadService {
         }
         return funnel.move(registration.waveId, before, FunnelStage.of(registration.ktpStatus))
                 .replaceWith(new Confirmation(registration.ktpStatus, registration.ktpReason));
-    }
-
-    private static String imageTypeName(String mediaType) {
-        return "image/png".equals(mediaType) ? "PNG" : "JPEG";
     }
 }

@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.problem.ProblemException;
-import id.gelombang.registration.domain.ApplicantRules.Submission;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Concurrently;
@@ -47,7 +46,7 @@ class ConcurrentRegistrationTest {
     void exactlyOneRegistrationPerNikWhenManyArriveAtOnce() throws Exception {
         String wave = db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 1000);
         Map<String, Object> body = Applicants.with(Applicants.valid(), "waveCode", wave);
-        RegistrationCommand command = command(body);
+        RegistrationCommand command = Applicants.command(body);
 
         var outcome = Concurrently.run(ATTEMPTS, THREADS, i -> status(() -> registrations.register("same-nik-" + UUID.randomUUID(), command)));
 
@@ -78,7 +77,7 @@ class ConcurrentRegistrationTest {
     @Test
     void theSameIdempotencyKeyFromManyRetriesCreatesOneRegistration() throws Exception {
         String wave = db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 1000);
-        RegistrationCommand command = command(Applicants.with(Applicants.valid(), "waveCode", wave));
+        RegistrationCommand command = Applicants.command(Applicants.with(Applicants.valid(), "waveCode", wave));
         String key = "retry-storm-" + UUID.randomUUID();
 
         var outcome = Concurrently.run(ATTEMPTS, THREADS, i -> status(() -> registrations.register(key, command)));
@@ -101,11 +100,6 @@ class ConcurrentRegistrationTest {
         assertThat(db.registrationsInWave(wave)).isEqualTo(1);
     }
 
-    private static RegistrationCommand command(Map<String, Object> b) {
-        return new RegistrationCommand(new Submission((String) b.get("nik"), (String) b.get("kkNumber"),
-                (String) b.get("fullName"), (String) b.get("birthDate"), (String) b.get("sex"),
-                (String) b.get("email"), (String) b.get("phone")), (String) b.get("waveCode"));
-    }
 
     private static int status(java.util.function.Supplier<Uni<StoredReply>> call) {
         try {

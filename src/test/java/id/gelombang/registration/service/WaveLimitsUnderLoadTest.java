@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.problem.ProblemException;
-import id.gelombang.registration.domain.ApplicantRules.Submission;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Concurrently;
@@ -88,9 +87,7 @@ class WaveLimitsUnderLoadTest {
 
     /** "201", or the last segment of the problem type. */
     private String outcome(Map<String, Object> b) {
-        RegistrationCommand command = new RegistrationCommand(new Submission((String) b.get("nik"), (String) b.get("kkNumber"),
-                (String) b.get("fullName"), (String) b.get("birthDate"), (String) b.get("sex"),
-                (String) b.get("email"), (String) b.get("phone")), (String) b.get("waveCode"));
+        RegistrationCommand command = Applicants.command(b);
         try {
             StoredReply reply = VertxContextSupport.subscribeAndAwait(() -> registrations.register(UUID.randomUUID().toString(), command));
             if (reply.status() == 201) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs, into a cache that later runs reuse, the tools the checks need:
 #   - LocalStack 4.14.0, the last release that runs without an auth token or Docker. It needs
-#     Python >= 3.12, and its dependencies are resolved as they were published when it came
-#     out (uv --exclude-newer): today's releases of some of them no longer fit it.
+#     Python >= 3.13 (its S3 provider imports warnings.deprecated), and its dependencies are
+#     resolved as they were published when it came out (uv --exclude-newer): some of today's
+#     releases no longer fit it.
 #   - AWS SAM CLI and cfn-lint, for `sam validate --lint` and `sam build`.
 # Prints the cache directory. Idempotent: a complete environment is reused.
 set -euo pipefail
@@ -17,15 +18,13 @@ mkdir -p "$TOOLS_HOME"
 
 log() { echo "tools: $*" >&2; }
 
-find_python_312() {
+# Prints an interpreter that really runs and is >= 3.13 (a pyenv shim may exist yet refuse to run).
+find_python_313() {
   local candidate
-  for candidate in python3.13 python3.12 python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
-      command -v "$candidate"; return
+  for candidate in python3.14 python3.13 python3 "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[3-9]*/bin/python3; do
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null; then
+      "$candidate" -c 'import sys; print(sys.executable)'; return
     fi
-  done
-  for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3; do
-    if [[ -x "$candidate" ]]; then echo "$candidate"; return; fi
   done
   return 1
 }
@@ -38,14 +37,14 @@ if [[ ! -x "$TOOLS_HOME/uv/bin/uv" ]]; then
 fi
 UV="$TOOLS_HOME/uv/bin/uv"
 
-if [[ ! -f "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION" ]]; then
-  PYTHON=$(find_python_312) || { log "LocalStack $LOCALSTACK_VERSION needs Python >= 3.12 and none was found"; exit 1; }
+if [[ ! -f "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION-py313" ]]; then
+  PYTHON=$(find_python_313) || { log "LocalStack $LOCALSTACK_VERSION needs Python >= 3.13 and none was found"; exit 1; }
   log "installing LocalStack $LOCALSTACK_VERSION on $PYTHON"
   rm -rf "$TOOLS_HOME/localstack"
   "$UV" venv --quiet --python "$PYTHON" "$TOOLS_HOME/localstack"
   "$UV" pip install --quiet --python "$TOOLS_HOME/localstack/bin/python" \
     --exclude-newer "$LOCALSTACK_PUBLISHED_BEFORE" "localstack-core[runtime]==$LOCALSTACK_VERSION"
-  touch "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION"
+  touch "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION-py313"
 fi
 
 if [[ ! -f "$TOOLS_HOME/sam/.complete-$SAM_CLI_VERSION-$CFN_LINT_VERSION" ]]; then

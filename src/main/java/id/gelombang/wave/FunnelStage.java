@@ -4,7 +4,13 @@ import id.gelombang.registration.domain.KtpStatus;
 
 /** Stages of the registration funnel counted per wave (besides "registered", which is the wave's own count). */
 public enum FunnelStage {
-    KTP_RECEIVED, KTP_REJECTED;
+    KTP_RECEIVED, KTP_REJECTED,
+    EMAIL_VERIFIED,
+    /** The email code could not be delivered (address refused, or every retry failed). */
+    EMAIL_UNDELIVERABLE,
+    NIK_VERIFIED, NIK_REJECTED,
+    /** The NIK check ran out of retries without an answer from the registry. */
+    NIK_CHECK_FAILED;
 
     /** The stage a KTP status counts towards, or null when it is not counted. */
     public static FunnelStage of(KtpStatus status) {

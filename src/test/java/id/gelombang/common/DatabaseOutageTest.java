@@ -88,7 +88,17 @@ class DatabaseOutageTest {
         for (Answer a : accepted) {
             assertThat(db.count("SELECT count(*) FROM registration WHERE id = $1", UUID.fromString(a.id())))
                     .as("registration answered 201").isEqualTo(1);
+            // The outbox came with it: both verification jobs and the first email code, or nothing.
+            assertThat(db.count("SELECT count(DISTINCT kind) FROM verification_job WHERE registration_id = $1",
+                    UUID.fromString(a.id()))).as("verification jobs of a 201").isEqualTo(2);
+            assertThat(db.count("SELECT count(*) FROM email_code WHERE registration_id = $1", UUID.fromString(a.id())))
+                    .as("email code of a 201").isEqualTo(1);
         }
+        assertThat(db.count("""
+                SELECT count(*) FROM registration r
+                WHERE (SELECT count(*) FROM verification_job j WHERE j.registration_id = r.id) < 2
+                   OR NOT EXISTS (SELECT 1 FROM email_code c WHERE c.registration_id = r.id)"""))
+                .as("registrations anywhere without their jobs").isZero();
     }
 
     @Test

@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -45,7 +50,8 @@ public final class LocalBackends {
     /**
      * Starts the backends (first call only) and returns the configuration pointing at them.
      * With {@code externalS3} set (for example LocalStack on 4566) only PostgreSQL is started
-     * and that endpoint is used with LocalStack's conventional test credentials.
+     * and that endpoint is used with LocalStack's conventional test credentials, for S3 and for
+     * SES (the email codes then go out through LocalStack's SES).
      */
     @SuppressWarnings("unchecked")
     public static Map<String, String> start(URI externalS3) {
@@ -58,6 +64,9 @@ public final class LocalBackends {
             Map<String, String> config = new LinkedHashMap<>();
             config.putAll(startPostgres());
             config.putAll(externalS3 == null ? startS3Proxy() : useS3(externalS3, "test", "test"));
+            if (externalS3 != null) {
+                config.putAll(useSes(externalS3, "test", "test"));
+            }
             Map<String, String> backends = Map.copyOf(config);
             system.put(STARTED, backends);
             return backends;
@@ -132,6 +141,45 @@ public final class LocalBackends {
         config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", secretKey);
         config.put("gelombang.upload.bucket", BUCKET);
         return config;
+    }
+
+    /** The sender every local configuration mails from; SES only sends from verified identities. */
+    public static final String SENDER = "no-reply@gelombang.local";
+
+    private static Map<String, String> useSes(URI endpoint, String accessKey, String secretKey) {
+        verifySender(endpoint);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("gelombang.verification.email.ses-region", REGION);
+        config.put("gelombang.verification.email.ses-endpoint", endpoint.toString());
+        config.put("gelombang.verification.email.ses-access-key-id", accessKey);
+        config.put("gelombang.verification.email.ses-secret-access-key", secretKey);
+        config.put("gelombang.verification.email.transport", "ses");
+        config.put("gelombang.verification.email.from", "Gelombang <" + SENDER + ">");
+        return config;
+    }
+
+    /**
+     * LocalStack's SES, like SES, only sends from verified identities, and verifies one at once. It
+     * reads region and account from the credential scope and does not check SES signatures.
+     */
+    private static void verifySender(URI endpoint) {
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + REGION + "/ses/aws4_request, SignedHeaders=host, Signature=0")
+                .POST(HttpRequest.BodyPublishers.ofString("Action=VerifyEmailIdentity&Version=2010-12-01&EmailAddress="
+                        + URLEncoder.encode(SENDER, StandardCharsets.UTF_8)))
+                .build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("LocalStack SES refused to verify the sender: HTTP " + response.statusCode());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("LocalStack SES unreachable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() throws IOException {

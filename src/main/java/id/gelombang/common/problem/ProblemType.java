@@ -25,6 +25,10 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key was used with a different request", 422),
     KTP_MISSING("ktp-missing", "No KTP photo has been uploaded", 422),
     KTP_REJECTED("ktp-rejected", "KTP photo rejected", 422),
+    EMAIL_CODE_INVALID("email-code-invalid", "Email code wrong, expired or already used", 422),
+    EMAIL_ALREADY_VERIFIED("email-already-verified", "Email address already verified", 409),
+    TOO_MANY_ATTEMPTS("too-many-attempts", "Too many attempts", 429),
+    TOO_MANY_REQUESTS("too-many-requests", "Asked again too soon", 429),
     UNAVAILABLE("unavailable", "Service temporarily unavailable", 503),
     INTERNAL("internal", "Unexpected error", 500);
 

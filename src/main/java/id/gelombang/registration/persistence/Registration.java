@@ -46,6 +46,10 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "nik_verification")
     public String nikVerification;
 
+    /** Why the registry rejected the NIK (a reason code), when it did. */
+    @Column(name = "nik_reason")
+    public String nikReason;
+
     @Enumerated(EnumType.STRING)
     @Column(name = "ktp_status")
     public KtpStatus ktpStatus;

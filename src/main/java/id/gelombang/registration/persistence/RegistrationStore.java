@@ -32,7 +32,7 @@ public class RegistrationStore {
     }
 
     public record NewRegistration(UUID id, long waveId, String waveCode, int householdLimit, byte[] nikDigest,
-            byte[] kkDigest, byte[] personalData, byte[] tokenDigest, Instant createdAt) {
+            byte[] kkDigest, byte[] personalData, byte[] tokenDigest, byte[] emailCodeDigest, Instant createdAt) {
     }
 
     /**
@@ -41,7 +41,8 @@ public class RegistrationStore {
      * duplicates wait and then skip; the conditional upsert and UPDATE re-check the household and
      * quota counts on the latest row versions, so neither limit is ever exceeded. A registration
      * inserted without both places is removed again (and its household place returned) before
-     * the caller commits.
+     * the caller commits. An accepted registration gets its verification jobs (the outbox the
+     * workers drain) and its first email code in the same statement.
      */
     public Uni<Claim> insertAndClaimPlace(NewRegistration r) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -62,7 +63,16 @@ public class RegistrationStore {
                     UPDATE wave SET registered_count = registered_count + 1
                     WHERE id = :waveId AND EXISTS (SELECT 1 FROM household_place)
                       AND registered_count < quota AND opens_at <= :now AND closes_at > :now
-                    RETURNING id)
+                    RETURNING id),
+                jobs AS (
+                    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+                    SELECT inserted.id, kind, :now, :now
+                    FROM inserted, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind
+                    WHERE EXISTS (SELECT 1 FROM claimed)),
+                first_code AS (
+                    INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
+                    SELECT inserted.id, 1, :emailCodeDigest, :now FROM inserted
+                    WHERE EXISTS (SELECT 1 FROM claimed))
                 SELECT CASE
                     WHEN NOT EXISTS (SELECT 1 FROM inserted) THEN 'DUPLICATE'
                     WHEN EXISTS (SELECT 1 FROM claimed) THEN 'ACCEPTED'
@@ -77,6 +87,7 @@ public class RegistrationStore {
                 .setParameter("personalData", r.personalData())
                 .setParameter("tokenDigest", r.tokenDigest())
                 .setParameter("householdLimit", r.householdLimit())
+                .setParameter("emailCodeDigest", r.emailCodeDigest())
                 .setParameter("now", OffsetDateTime.ofInstant(r.createdAt(), ZoneOffset.UTC))
                 .getSingleResult())
                 .map(Claim::valueOf)

@@ -29,12 +29,13 @@ public class RegistrationQueries {
         return deadline.bound(access.authorize(registrationId, authorization).map(this::toView));
     }
 
-    private RegistrationView toView(Registration r) {
+    /** The registrant's view of a loaded registration. */
+    public RegistrationView toView(Registration r) {
         PersonalRecord person = personalData.open(r.id, r.personalData);
         return new RegistrationView(r.id.toString(), r.status, r.waveCode, Nik.mask(person.nik()),
                 new RegistrationView.Email(EmailAddress.mask(person.email()), r.emailVerified),
                 new RegistrationView.Ktp(r.ktpStatus.name(), r.ktpReason),
-                new RegistrationView.NikVerification(r.nikVerification),
+                new RegistrationView.NikVerification(r.nikVerification, r.nikReason),
                 r.createdAt.truncatedTo(ChronoUnit.SECONDS));
     }
 }

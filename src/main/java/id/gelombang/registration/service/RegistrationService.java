@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import id.gelombang.common.crypto.Digests;
+import id.gelombang.common.crypto.OneTimeCodes;
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.Problem;
@@ -50,15 +51,17 @@ public class RegistrationService {
     private final RegistrationStore store;
     private final PersonalDataProtection protection;
     private final PersonalDataCodec personalData;
+    private final OneTimeCodes codes;
     private final ObjectMapper mapper;
     private final Deadline deadline;
     private final Clock clock;
 
     public RegistrationService(RegistrationStore store, PersonalDataProtection protection,
-            PersonalDataCodec personalData, ObjectMapper mapper, Deadline deadline, Clock clock) {
+            PersonalDataCodec personalData, OneTimeCodes codes, ObjectMapper mapper, Deadline deadline, Clock clock) {
         this.store = store;
         this.protection = protection;
         this.personalData = personalData;
+        this.codes = codes;
         this.mapper = mapper;
         this.deadline = deadline;
         this.clock = clock;
@@ -113,6 +116,7 @@ public class RegistrationService {
                 protection.lookupDigest("kk", applicant.kkNumber().digits()),
                 personalData.seal(id, PersonalRecord.of(applicant)),
                 RegistrationToken.digest(token),
+                codes.digest(id, codes.code(id, 1)),
                 now);
         return store.insertAndClaimPlace(row).map(claim -> switch (claim) {
             case ACCEPTED -> new StoredReply(201, "/v1/registrations/" + id,

@@ -18,6 +18,7 @@ public record RegistrationView(String id, String status, String waveCode, String
     public record Ktp(String status, String reason) {
     }
 
-    public record NikVerification(String status) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NikVerification(String status, String reason) {
     }
 }

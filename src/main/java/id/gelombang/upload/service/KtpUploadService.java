@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.ProblemException;
@@ -22,6 +23,7 @@ import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -97,20 +99,44 @@ public class KtpUploadService {
      */
     @WithTransaction
     public Uni<Confirmation> confirm(String registrationId, String authorization) {
-        return deadline.bound(access.authorize(registrationId, authorization).chain(registration -> {
-            if (registration.ktpPendingKey == null) {
-                if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
-                    return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
-                }
-                throw ProblemType.KTP_MISSING.exception("Request an upload URL and upload the photo first.");
-            }
-            KtpPhoto declared = new KtpPhoto(ImageType.ofMediaType(registration.ktpContentType),
-                    registration.ktpContentLength, registration.ktpChecksum);
-            String pendingKey = registration.ktpPendingKey;
-            // S3 calls block: run them on a worker and come back to this request's context for the database.
-            return vertx.executeBlocking(Uni.createFrom().item(() -> decide(registration, pendingKey, declared)))
-                    .chain(decision -> record(registration, decision));
-        }));
+        return deadline.bound(access.authorize(registrationId, authorization)
+                .call(registration -> Panache.getSession().chain(session -> session.refresh(registration, LockModeType.PESSIMISTIC_WRITE)))
+                .chain(registration -> {
+                    if (registration.ktpPendingKey == null) {
+                        if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
+                            return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
+                        }
+                        throw ProblemType.KTP_MISSING.exception("Request an upload URL and upload the photo first.");
+                    }
+                    return inspectPending(registration);
+                }));
+    }
+
+    /**
+     * The storage event for a newly created object: checks it exactly as {@link #confirm} would,
+     * for registrants who upload and then leave. Both take the registration's row lock first, so
+     * whichever comes second finds the decision already made. Empty when no registration is
+     * waiting for this object (already decided, or a newer upload URL was issued since).
+     */
+    @WithTransaction
+    public Uni<Optional<Confirmation>> objectArrived(String objectKey) {
+        if (objectKey == null || !objectKey.startsWith(config.pendingPrefix())) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return deadline.bound(Registration.<Registration>find("ktpPendingKey", objectKey)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .chain(registration -> registration == null
+                        ? Uni.createFrom().item(Optional.<Confirmation>empty())
+                        : inspectPending(registration).map(Optional::of)));
+    }
+
+    private Uni<Confirmation> inspectPending(Registration registration) {
+        KtpPhoto declared = new KtpPhoto(ImageType.ofMediaType(registration.ktpContentType),
+                registration.ktpContentLength, registration.ktpChecksum);
+        String pendingKey = registration.ktpPendingKey;
+        // S3 calls block: run them on a worker and come back to this request's context for the database.
+        return vertx.executeBlocking(Uni.createFrom().item(() -> decide(registration, pendingKey, declared)))
+                .chain(decision -> record(registration, decision));
     }
 
     private record Decision(Verdict verdict, String acceptedKey) {

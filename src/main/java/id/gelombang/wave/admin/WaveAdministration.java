@@ -120,8 +120,7 @@ public class WaveAdministration {
     public Uni<FunnelView> funnel(String code) {
         Instant now = clock.instant();
         return find(code).chain(wave -> funnel.counts(wave.id).map(counts -> new FunnelView(wave.code,
-                new FunnelView.WaveCounts(wave.quota, wave.registeredCount, wave.remaining(),
-                        counts.get(FunnelStage.KTP_RECEIVED), counts.get(FunnelStage.KTP_REJECTED)),
+                FunnelView.WaveCounts.of(wave.quota, wave.registeredCount, wave.remaining(), counts),
                 now.truncatedTo(ChronoUnit.SECONDS))));
     }
 

@@ -1,0 +1,124 @@
+package id.gelombang.verification.persistence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import id.gelombang.verification.domain.JobKind;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The verification outbox as a work queue. A worker claims one due job under a lease (a random
+ * token and an expiry); only the holder of the current lease can finish it. A worker that dies
+ * mid-job simply lets the lease run out, and the next claim takes the job over: every finishing
+ * statement checks the token, so a job's effect is recorded exactly once even when its outside
+ * call was made twice. Every method needs a transaction.
+ */
+@ApplicationScoped
+public class JobQueue {
+
+    /** A job held under a lease. {@code attempts} counts this one. */
+    public record ClaimedJob(long id, UUID registrationId, JobKind kind, int revision, int attempts, UUID leaseToken) {
+    }
+
+    /**
+     * Claims the most overdue job of this kind: pending and due, or running under a lease that
+     * has run out. SKIP LOCKED lets concurrent workers claim different jobs without waiting.
+     */
+    public Uni<ClaimedJob> claimNext(JobKind kind, Instant now, Duration lease) {
+        UUID token = UUID.randomUUID();
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE verification_job SET state = 'RUNNING', attempts = attempts + 1,
+                       lease_token = :token, lease_until = :leaseUntil
+                WHERE id = (SELECT id FROM verification_job
+                            WHERE kind = :kind AND state IN ('PENDING', 'RUNNING') AND run_after <= :now
+                              AND (state = 'PENDING' OR lease_until < :now)
+                            ORDER BY run_after LIMIT 1
+                            FOR UPDATE SKIP LOCKED)
+                RETURNING id, registration_id, revision, attempts""", Object[].class)
+                .setParameter("token", token)
+                .setParameter("leaseUntil", at(now.plus(lease)))
+                .setParameter("kind", kind.name())
+                .setParameter("now", at(now))
+                .getResultList())
+                .map(rows -> rows.isEmpty() ? null : new ClaimedJob(((Number) rows.get(0)[0]).longValue(),
+                        (UUID) rows.get(0)[1], kind, ((Number) rows.get(0)[2]).intValue(),
+                        ((Number) rows.get(0)[3]).intValue(), token));
+    }
+
+    /**
+     * Closes the job if its lease is still held; if the work was asked for again meanwhile (a new
+     * revision) the job goes back to pending instead. False when the lease was lost, in which case
+     * the caller must not record the job's effect.
+     */
+    public Uni<Boolean> complete(ClaimedJob job, Instant now) {
+        return update("""
+                UPDATE verification_job SET
+                    state = CASE WHEN revision = :revision THEN 'DONE' ELSE 'PENDING' END,
+                    finished_at = CASE WHEN revision = :revision THEN CAST(:now AS timestamptz) END,
+                    attempts = CASE WHEN revision = :revision THEN attempts ELSE 0 END,
+                    run_after = :now, lease_token = NULL, lease_until = NULL, last_error = NULL
+                WHERE id = :id AND lease_token = :token""", job,
+                Map.of("revision", job.revision(), "now", at(now)));
+    }
+
+    /**
+     * Puts the job back to run after {@code runAfter}. An uncounted wait (quota used up, outside
+     * service throttling or circuit open) does not use up one of the job's attempts.
+     */
+    public Uni<Boolean> retryAt(ClaimedJob job, Instant runAfter, String reason, boolean counted) {
+        return update("""
+                UPDATE verification_job SET state = 'PENDING', run_after = :runAfter,
+                    attempts = attempts - :uncounted, lease_token = NULL, lease_until = NULL, last_error = :reason
+                WHERE id = :id AND lease_token = :token""", job,
+                Map.of("runAfter", at(runAfter), "uncounted", counted ? 0 : 1, "reason", reason));
+    }
+
+    /** Ends the job for good; its last error stays visible to operators. */
+    public Uni<Boolean> fail(ClaimedJob job, String reason, Instant now) {
+        return update("""
+                UPDATE verification_job SET state = 'FAILED', finished_at = :now,
+                    lease_token = NULL, lease_until = NULL, last_error = :reason
+                WHERE id = :id AND lease_token = :token""", job,
+                Map.of("reason", reason, "now", at(now)));
+    }
+
+    /**
+     * Asks for the work again: a new pending job, or, when one is still open, a new revision of it
+     * that is due now.
+     */
+    public Uni<Void> requestAgain(UUID registrationId, JobKind kind, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+                VALUES (:registrationId, :kind, :now, :now)
+                ON CONFLICT (registration_id, kind) WHERE state IN ('PENDING', 'RUNNING')
+                DO UPDATE SET revision = verification_job.revision + 1,
+                              run_after = least(verification_job.run_after, excluded.run_after)""")
+                .setParameter("registrationId", registrationId)
+                .setParameter("kind", kind.name())
+                .setParameter("now", at(now))
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** Runs a statement about one claimed job; true when the lease was still held and the row changed. */
+    private Uni<Boolean> update(String sql, ClaimedJob job, Map<String, Object> parameters) {
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql)
+                    .setParameter("id", job.id())
+                    .setParameter("token", job.leaseToken());
+            parameters.forEach(query::setParameter);
+            return query.executeUpdate();
+        }).map(updated -> updated == 1);
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

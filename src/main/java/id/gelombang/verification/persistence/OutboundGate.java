@@ -1,0 +1,44 @@
+package id.gelombang.verification.persistence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Pace and daily quota of one outside service, shared by every worker instance through one row.
+ * Reserving a slot is a single upsert: it hands out the next free instant, at least one interval
+ * after the previous one, and counts it against today's quota. A worker that dies after
+ * reserving wastes its slot, which errs on the side of calling less, never more.
+ */
+@ApplicationScoped
+public class OutboundGate {
+
+    /** The instant the caller may make its call, or null when today's quota is used up. */
+    public Uni<Instant> reserve(String service, Duration interval, int dailyQuota, LocalDate today, Instant now) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
+                INSERT INTO outbound_gate AS g (name, next_slot, quota_day, used_today)
+                VALUES (:name, CAST(:now AS timestamptz) + :intervalMicros * interval '1 microsecond', :today, 1)
+                ON CONFLICT (name) DO UPDATE SET
+                    next_slot = greatest(g.next_slot, excluded.next_slot - :intervalMicros * interval '1 microsecond')
+                                + :intervalMicros * interval '1 microsecond',
+                    used_today = CASE WHEN g.quota_day = excluded.quota_day THEN g.used_today + 1 ELSE 1 END,
+                    quota_day = excluded.quota_day
+                WHERE g.quota_day <> excluded.quota_day OR g.used_today < :quota
+                RETURNING next_slot - :intervalMicros * interval '1 microsecond'""", OffsetDateTime.class)
+                .setParameter("name", service)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .setParameter("intervalMicros", interval.toNanos() / 1_000)
+                .setParameter("today", today)
+                .setParameter("quota", dailyQuota)
+                .getResultList()))
+                .map((List<OffsetDateTime> slots) -> slots.isEmpty() ? null : slots.get(0).toInstant());
+    }
+}

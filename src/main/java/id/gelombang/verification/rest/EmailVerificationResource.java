@@ -1,0 +1,66 @@
+package id.gelombang.verification.rest;
+
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.service.RegistrationView;
+import id.gelombang.verification.service.EmailVerificationService;
+import id.gelombang.verification.service.EmailVerificationService.Outcome;
+import io.smallrye.mutiny.Uni;
+
+@Path("/v1/registrations/{id}/email")
+@Produces(MediaType.APPLICATION_JSON)
+public class EmailVerificationResource {
+
+    public record CodeRequest(String code) {
+    }
+
+    private final EmailVerificationService verification;
+
+    public EmailVerificationResource(EmailVerificationService verification) {
+        this.verification = verification;
+    }
+
+    @POST
+    @Path("/verify")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Verify the email address with the 6-digit code mailed to it")
+    public Uni<RegistrationView> verify(@PathParam("id") String id,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, CodeRequest request) {
+        return verification.verify(id, authorization, request == null ? null : request.code()).map(outcome -> {
+            if (outcome instanceof Outcome.Verified verified) {
+                return verified.registration();
+            }
+            if (outcome instanceof Outcome.Locked locked) {
+                throw new ProblemException(ProblemType.TOO_MANY_ATTEMPTS.problem(
+                        "Too many wrong codes. Try again later, or ask for a new code then."),
+                        Map.of("Retry-After", EmailVerificationService.retryAfterSeconds(locked.retryAfter())));
+            }
+            int left = ((Outcome.WrongCode) outcome).attemptsLeft();
+            throw ProblemType.EMAIL_CODE_INVALID.exception(left > 0
+                    ? "The code is wrong, expired or already used. Attempts left: " + left + "."
+                    : "The code is wrong, expired or already used, and no attempts are left for now.");
+        });
+    }
+
+    @POST
+    @Path("/resend")
+    @ResponseStatus(202)
+    @Operation(summary = "Mail a new code (at most once a minute); the previous code stops working")
+    public Uni<Void> resend(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return verification.resend(id, authorization);
+    }
+}

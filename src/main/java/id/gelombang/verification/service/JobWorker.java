@@ -1,0 +1,142 @@
+package id.gelombang.verification.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import id.gelombang.verification.domain.Backoff;
+import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.persistence.JobQueue;
+import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Drains the verification jobs of one kind: claim one, make its outside call outside any
+ * transaction, then settle it in a second transaction that only the lease holder can commit.
+ * Blocking; runs on a worker thread (the drain route, or the local run's background thread).
+ */
+@ApplicationScoped
+public class JobWorker {
+
+    private static final Logger LOG = Logger.getLogger(JobWorker.class);
+
+    private final JobQueue queue;
+    private final Map<JobKind, JobHandler<?>> handlers = new EnumMap<>(JobKind.class);
+    private final VerificationConfig config;
+    private final Backoff backoff;
+    private final Clock clock;
+
+    public JobWorker(JobQueue queue, Instance<JobHandler<?>> handlers, VerificationConfig config, Clock clock) {
+        this.queue = queue;
+        handlers.forEach(handler -> this.handlers.put(handler.kind(), handler));
+        this.config = config;
+        this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), Duration.ofSeconds(1));
+        this.clock = clock;
+    }
+
+    /** What one drain did. */
+    public record Drained(JobKind kind, int settled) {
+    }
+
+    /**
+     * Works through due jobs of {@code kind} until {@code budget} is spent; with {@code untilIdle}
+     * it returns as soon as nothing is due instead of waiting for new work.
+     */
+    public Drained drain(JobKind kind, Duration budget, boolean untilIdle) {
+        Instant end = clock.instant().plus(budget);
+        int settled = 0;
+        while (clock.instant().isBefore(end)) {
+            ClaimedJob job = await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
+            if (job == null) {
+                if (untilIdle) {
+                    break;
+                }
+                pause(config.pollInterval());
+                continue;
+            }
+            settle(job, attempt(job));
+            settled++;
+        }
+        return new Drained(kind, settled);
+    }
+
+    /** Runs one claimed job through its handler and settles the result; exposed for crash tests. */
+    public <E> JobResult<E> attempt(ClaimedJob job) {
+        @SuppressWarnings("unchecked")
+        JobHandler<E> handler = (JobHandler<E>) handlers.get(job.kind());
+        try {
+            return handler.perform(job);
+        } catch (RuntimeException e) {
+            // Only the class name: messages of outside errors can quote request data.
+            LOG.warnf("Job %d (%s) failed unexpectedly: %s", job.id(), job.kind(), e.getClass().getName());
+            return new JobResult.Failed<>("unexpected-" + e.getClass().getSimpleName());
+        }
+    }
+
+    public <E> void settle(ClaimedJob job, JobResult<E> result) {
+        @SuppressWarnings("unchecked")
+        JobHandler<E> handler = (JobHandler<E>) handlers.get(job.kind());
+        Instant now = clock.instant();
+        boolean held = await(() -> Panache.withTransaction(() -> settlement(job, result, handler, now)));
+        if (!held) {
+            LOG.infof("Job %d (%s) was taken over after its lease ran out; this attempt's result is dropped",
+                    job.id(), job.kind());
+        }
+    }
+
+    private <E> Uni<Boolean> settlement(ClaimedJob job, JobResult<E> result, JobHandler<E> handler, Instant now) {
+        if (result instanceof JobResult.Completed<E> completed) {
+            return queue.complete(job, now)
+                    .call(closed -> closed ? handler.record(job, completed.effect()) : Uni.createFrom().voidItem());
+        }
+        if (result instanceof JobResult.Deferred<E> deferred) {
+            return queue.retryAt(job, deferred.until(), deferred.reason(), false);
+        }
+        String reason = result instanceof JobResult.Refused<E> refused ? refused.reason()
+                : ((JobResult.Failed<E>) result).reason();
+        if (result instanceof JobResult.Failed<E> && job.attempts() < config.maxAttempts()) {
+            Instant retryAt = now.plus(backoff.after(job.attempts(), ThreadLocalRandom.current()));
+            return queue.retryAt(job, retryAt, reason, true);
+        }
+        return queue.fail(job, reason, now)
+                .call(ended -> ended ? handler.giveUp(job, reason) : Uni.createFrom().voidItem());
+    }
+
+    /** Claims the next due job of a kind without running it; exposed for crash tests. */
+    public ClaimedJob claim(JobKind kind) {
+        return await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
+    }
+
+    static <T> T await(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void pause(Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting", e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package id.gelombang.verification.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import id.gelombang.registration.persistence.Registration;
+import id.gelombang.registration.service.PersonalDataCodec;
+import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.domain.NikStatus;
+import id.gelombang.verification.dukcapil.DukcapilAnswer;
+import id.gelombang.verification.dukcapil.DukcapilClient;
+import id.gelombang.verification.dukcapil.DukcapilUnavailable;
+import id.gelombang.verification.dukcapil.NikCheckRequest;
+import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
+import id.gelombang.wave.FunnelStage;
+import id.gelombang.wave.persistence.FunnelCounters;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Checks a registration's NIK with the civil registry at the configured rate and daily quota.
+ * Quota used up, the registry throttling us or the circuit being open make the job wait without
+ * using up its attempts; a registry that fails keeps being retried with backoff.
+ */
+@ApplicationScoped
+public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
+
+    static final String GATE = "dukcapil";
+    /** How long jobs wait while no registry is configured. */
+    static final Duration UNCONFIGURED_WAIT = Duration.ofMinutes(5);
+
+    public record Verdict(NikStatus status, String reason) {
+    }
+
+    private final DukcapilClient dukcapil;
+    private final OutboundPacer pacer;
+    private final PersonalDataCodec personalData;
+    private final FunnelCounters funnel;
+    private final VerificationConfig.Dukcapil config;
+    private final Clock clock;
+
+    public NikCheckHandler(DukcapilClient dukcapil, OutboundPacer pacer, PersonalDataCodec personalData,
+            FunnelCounters funnel, VerificationConfig config, Clock clock) {
+        this.dukcapil = dukcapil;
+        this.pacer = pacer;
+        this.personalData = personalData;
+        this.funnel = funnel;
+        this.config = config.dukcapil();
+        this.clock = clock;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.NIK_CHECK;
+    }
+
+    @Override
+    public JobResult<Verdict> perform(ClaimedJob job) {
+        if (!dukcapil.configured()) {
+            return new JobResult.Deferred<>(clock.instant().plus(UNCONFIGURED_WAIT), "dukcapil-not-configured");
+        }
+        PersonalRecord person = JobWorker.await(() -> Panache.withSession(() -> Registration
+                .<Registration>findById(job.registrationId())
+                .map(r -> r == null || !NikStatus.PENDING.name().equals(r.nikVerification)
+                        ? null
+                        : personalData.open(r.id, r.personalData))));
+        if (person == null) {
+            return new JobResult.Completed<>(null); // already decided, or gone
+        }
+        Optional<Instant> circuitOpenUntil = dukcapil.circuitOpenUntil();
+        if (circuitOpenUntil.isPresent()) {
+            return new JobResult.Deferred<>(circuitOpenUntil.get(), "dukcapil-circuit-open");
+        }
+        if (!pacer.awaitSlot(GATE, config.ratePerSecond(), config.dailyQuota())) {
+            return new JobResult.Deferred<>(pacer.quotaResetsAt(), "dukcapil-daily-quota");
+        }
+        DukcapilAnswer answer;
+        try {
+            answer = dukcapil.check(new NikCheckRequest(person.nik(), person.fullName(), person.birthDate(), person.sex()),
+                    "job-" + job.id() + "-" + job.attempts());
+        } catch (DukcapilClient.CircuitOpen e) {
+            return new JobResult.Deferred<>(e.until(), "dukcapil-circuit-open");
+        } catch (DukcapilUnavailable e) {
+            return new JobResult.Failed<>(e.code());
+        }
+        if (answer instanceof DukcapilAnswer.Throttled throttled) {
+            return new JobResult.Deferred<>(clock.instant().plus(throttled.retryAfter()), "dukcapil-throttled");
+        }
+        if (answer instanceof DukcapilAnswer.NoMatch noMatch) {
+            return new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, noMatch.reason()));
+        }
+        return new JobResult.Completed<>(new Verdict(NikStatus.VERIFIED, null));
+    }
+
+    /** Moves the registration out of PENDING once; the funnel counts the move in the same transaction. */
+    @Override
+    public Uni<Void> record(ClaimedJob job, Verdict verdict) {
+        if (verdict == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE registration SET nik_verification = :status, nik_reason = :reason, updated_at = :now
+                WHERE id = :id AND nik_verification = 'PENDING'
+                RETURNING wave_id""", Long.class)
+                .setParameter("status", verdict.status().name())
+                .setParameter("reason", verdict.reason())
+                .setParameter("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .setParameter("id", job.registrationId())
+                .getResultList())
+                .chain((List<Long> waves) -> waves.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : funnel.move(waves.get(0), null,
+                                verdict.status() == NikStatus.VERIFIED ? FunnelStage.NIK_VERIFIED : FunnelStage.NIK_REJECTED));
+    }
+
+    @Override
+    public Uni<Void> giveUp(ClaimedJob job, String reason) {
+        return Registration.<Registration>findById(job.registrationId()).chain(registration -> registration == null
+                ? Uni.createFrom().voidItem()
+                : funnel.move(registration.waveId, null, FunnelStage.NIK_CHECK_FAILED));
+    }
+}

@@ -1,0 +1,53 @@
+package id.gelombang.verification.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import id.gelombang.verification.persistence.OutboundGate;
+
+/**
+ * Holds a worker back until the outside service may be called again, across every worker
+ * instance: the slot comes from the shared {@link OutboundGate} row. Daily quotas reset at
+ * midnight in Jakarta.
+ */
+@ApplicationScoped
+public class OutboundPacer {
+
+    static final ZoneId QUOTA_ZONE = ZoneId.of("Asia/Jakarta");
+
+    private final OutboundGate gate;
+    private final VerificationConfig config;
+    private final Clock clock;
+
+    public OutboundPacer(OutboundGate gate, VerificationConfig config, Clock clock) {
+        this.gate = gate;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Waits for this caller's slot and returns true, or returns false at once when today's quota
+     * is used up.
+     */
+    public boolean awaitSlot(String service, double ratePerSecond, int dailyQuota) {
+        Instant now = clock.instant();
+        Duration interval = Duration.ofNanos((long) (1e9 / (ratePerSecond * (1 - config.pacingMargin()))));
+        LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
+        Instant slot = JobWorker.await(() -> gate.reserve(service, interval, dailyQuota, today, now));
+        if (slot == null) {
+            return false;
+        }
+        JobWorker.pause(Duration.between(clock.instant(), slot));
+        return true;
+    }
+
+    /** When used-up daily quotas are given again. */
+    public Instant quotaResetsAt() {
+        return LocalDate.ofInstant(clock.instant(), QUOTA_ZONE).plusDays(1).atStartOfDay(QUOTA_ZONE).toInstant();
+    }
+}

@@ -1,0 +1,106 @@
+package id.gelombang.verification.service;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "gelombang.verification")
+public interface VerificationConfig {
+
+    /** How long a claimed job is reserved for its worker; longer than one call with its wait for a slot. */
+    @WithDefault("PT2M")
+    Duration lease();
+
+    /** Counted failures (outside errors) before a job ends FAILED. Waits for quota or throttling do not count. */
+    @WithDefault("12")
+    int maxAttempts();
+
+    /** Backoff after a counted failure: full jitter up to min(cap, base x 2^(n-1)). */
+    @WithDefault("PT10S")
+    Duration backoffBase();
+
+    @WithDefault("PT30M")
+    Duration backoffCap();
+
+    /** How often an idle drain looks for new work. */
+    @WithDefault("PT1S")
+    Duration pollInterval();
+
+    /**
+     * Share of each configured rate left unused, so that jitter between reserving a slot and the
+     * request arriving cannot push any one-second window over the limit.
+     */
+    @WithDefault("0.1")
+    double pacingMargin();
+
+    /** Drain every kind in a background thread of this process (the local run); in AWS schedules drive the workers. */
+    @WithDefault("false")
+    boolean inProcessWorkers();
+
+    Email email();
+
+    Dukcapil dukcapil();
+
+    interface Email {
+        /** "ses" in AWS; "local" keeps mail in memory (local run and tests without LocalStack). */
+        @WithDefault("local")
+        Transport transport();
+
+        @WithDefault("Gelombang <no-reply@gelombang.local>")
+        String from();
+
+        /** SES region; by default the function's own (AWS_REGION). */
+        Optional<String> sesRegion();
+
+        /** SES endpoint other than the region's own (LocalStack in tests). */
+        Optional<URI> sesEndpoint();
+
+        /** Static credentials for that endpoint; in AWS the function's role is used. */
+        Optional<String> sesAccessKeyId();
+
+        Optional<String> sesSecretAccessKey();
+
+        /** With the local transport, also write each message to a file here (the local run's inbox). */
+        Optional<java.nio.file.Path> localDirectory();
+
+        /** SES's sending rate for the account (sandbox: 1 per second). */
+        @WithDefault("1")
+        double ratePerSecond();
+
+        /** SES's 24-hour sending quota (sandbox: 200). */
+        @WithDefault("200")
+        int dailyQuota();
+
+        enum Transport {
+            SES, LOCAL
+        }
+    }
+
+    interface Dukcapil {
+        /** Base URL of the NIK verification API; without it NIK checks wait. */
+        Optional<URI> url();
+
+        /** The organisation's API credential, sent as a bearer token (a Secrets Manager secret in AWS). */
+        Optional<String> credential();
+
+        @WithDefault("10")
+        double ratePerSecond();
+
+        @WithDefault("100000")
+        int dailyQuota();
+
+        /** Connect and response timeout of one call. */
+        @WithDefault("PT5S")
+        Duration timeout();
+
+        /** Failures in a row that open the circuit: calls stop until {@link #breakerOpenFor()} has passed. */
+        @WithDefault("5")
+        int breakerFailures();
+
+        @WithDefault("PT30S")
+        Duration breakerOpenFor();
+    }
+}

@@ -85,4 +85,11 @@ class PackagedFunctionIT {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/v1/registrations"));
     }
+
+    @Test
+    void workerRoutesDoNotExistInTheApiFunction() {
+        given().contentType("application/json").body(Map.of("key", "pending/" + UUID.randomUUID()))
+                .post("/internal/uploads/object-created").then().statusCode(404).contentType("application/problem+json");
+        given().post("/internal/workers/NIK_CHECK/drain").then().statusCode(404);
+    }
 }

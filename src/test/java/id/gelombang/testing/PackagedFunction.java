@@ -27,35 +27,78 @@ import io.restassured.RestAssured;
  * Runs target/function.zip the way the managed Java runtime does: unpacked as the task root,
  * started by AWS's runtime interface client, which pulls API Gateway v2 events from a Runtime
  * API. The Runtime API here is the Lambda extension's mock event server, which turns the tests'
- * HTTP calls into those events. One function process per test JVM; its output goes to
- * target/packaged-function.log.
+ * HTTP calls into those events. The API function runs once per test JVM (output in
+ * target/packaged-function.log); tests may start further copies, such as workers, and kill them.
  */
 public final class PackagedFunction {
 
     private static final Path TARGET = Path.of("target");
     private static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
-    private static int port;
+    private static Instance api;
+    private static Path taskRoot;
+
+    /** One running copy of the function: its process and the Runtime API that feeds it. */
+    public static final class Instance {
+        private final Process process;
+        private final MockHttpEventServer events;
+        private final int port;
+
+        private Instance(Process process, MockHttpEventServer events, int port) {
+            this.process = process;
+            this.events = events;
+            this.port = port;
+        }
+
+        /** Where HTTP calls become this function's API Gateway events. */
+        public int port() {
+            return port;
+        }
+
+        /** Kills the process at once (SIGKILL), as Lambda does at a timeout, and waits until it is gone. */
+        public void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+                events.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // the event server is going anyway
+            }
+        }
+    }
 
     private PackagedFunction() {
     }
 
-    /** Starts the function once per JVM and points RestAssured at it. */
+    /** Starts the API function once per JVM and points RestAssured at it. */
     public static synchronized void start() {
-        if (port == 0) {
-            try {
-                launch();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        if (api == null) {
+            api = launch("api", Map.of());
         }
-        RestAssured.port = port;
+        RestAssured.port = api.port();
     }
 
-    private static void launch() throws IOException {
-        Path taskRoot = unzip(TARGET.resolve("function.zip"), TARGET.resolve("packaged-function"));
+    /**
+     * Starts another copy of the function with extra configuration (a worker, say), logging to
+     * target/packaged-function-{name}.log.
+     */
+    public static synchronized Instance launch(String name, Map<String, String> extraConfig) {
+        try {
+            if (taskRoot == null) {
+                taskRoot = unzip(TARGET.resolve("function.zip"), TARGET.resolve("packaged-function"));
+            }
+            return launch(taskRoot, name, extraConfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Instance launch(Path taskRoot, String name, Map<String, String> extraConfig) throws IOException {
         String s3 = System.getProperty(LocalBackendsResource.S3_ENDPOINT_PROPERTY, "");
         Map<String, String> config = new HashMap<>(LocalBackends.start(s3.isBlank() ? null : URI.create(s3)));
         config.putAll(new LocalBackendsResource().applicationConfig());
+        config.putAll(extraConfig);
 
         int eventPort = freePort();
         MockHttpEventServer events = new MockHttpEventServer();
@@ -72,33 +115,28 @@ public final class PackagedFunction {
         command.add(HANDLER);
 
         // The runtime client loads the handler from its working directory and lib/, as in /var/task.
+        String log = "packaged-function" + ("api".equals(name) ? "" : "-" + name) + ".log";
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(taskRoot.toAbsolutePath().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(TARGET.resolve("packaged-function.log").toAbsolutePath().toFile());
+                .redirectOutput(TARGET.resolve(log).toAbsolutePath().toFile());
         builder.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + eventPort + MockHttpEventServer.BASE_PATH);
         builder.environment().put("LAMBDA_TASK_ROOT", taskRoot.toAbsolutePath().toString());
-        builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "gelombang-api");
+        builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "gelombang-" + name);
         builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         builder.environment().put("AWS_REGION", LocalBackends.REGION);
         Process function = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            function.destroy();
-            try {
-                events.close();
-            } catch (IOException e) {
-                // ending anyway
-            }
-        }));
-        port = eventPort;
-        awaitReady(function);
+        Instance instance = new Instance(function, events, eventPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(instance::kill));
+        awaitReady(function, eventPort, log);
+        return instance;
     }
 
-    private static void awaitReady(Process function) {
+    private static void awaitReady(Process function, int port, String log) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(deadline)) {
             if (!function.isAlive()) {
-                throw new IllegalStateException("The packaged function exited; see target/packaged-function.log");
+                throw new IllegalStateException("The packaged function exited; see target/" + log);
             }
             try {
                 if (given().port(port).get("/q/health/ready").statusCode() == 200) {
@@ -109,7 +147,7 @@ public final class PackagedFunction {
             }
             sleep();
         }
-        throw new IllegalStateException("The packaged function did not become ready; see target/packaged-function.log");
+        throw new IllegalStateException("The packaged function did not become ready; see target/" + log);
     }
 
     private static Path unzip(Path zip, Path into) throws IOException {

@@ -20,14 +20,15 @@ import io.smallrye.common.annotation.Blocking;
 
 /**
  * Entry point of the worker functions: each scheduled invocation drains one job kind for up to
- * {@code seconds}, then returns so Lambda can bill and scale it down. Hidden outside workers
- * (InternalRoutesFilter).
+ * {@code seconds} with {@code parallel} loops (outside calls overlap; the shared pace still holds),
+ * then returns so Lambda can bill and scale it down. Hidden outside workers (InternalRoutesFilter).
  */
 @Path("/internal/workers/{kind}")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkerResource {
 
     static final int MAX_SECONDS = 840;
+    static final int MAX_PARALLEL = 16;
 
     private final JobWorker worker;
 
@@ -40,7 +41,8 @@ public class WorkerResource {
     @Blocking
     @Operation(hidden = true)
     public Drained drain(@PathParam("kind") String kind, @QueryParam("seconds") @DefaultValue("50") int seconds,
-            @QueryParam("untilIdle") @DefaultValue("false") boolean untilIdle) {
+            @QueryParam("untilIdle") @DefaultValue("false") boolean untilIdle,
+            @QueryParam("parallel") @DefaultValue("1") int parallel) {
         JobKind jobKind;
         try {
             jobKind = JobKind.valueOf(kind);
@@ -50,6 +52,9 @@ public class WorkerResource {
         if (seconds < 1 || seconds > MAX_SECONDS) {
             throw ProblemType.BAD_REQUEST.exception("seconds must be between 1 and " + MAX_SECONDS + ".");
         }
-        return worker.drain(jobKind, Duration.ofSeconds(seconds), untilIdle);
+        if (parallel < 1 || parallel > MAX_PARALLEL) {
+            throw ProblemType.BAD_REQUEST.exception("parallel must be between 1 and " + MAX_PARALLEL + ".");
+        }
+        return worker.drain(jobKind, Duration.ofSeconds(seconds), untilIdle, parallel);
     }
 }

@@ -3,8 +3,14 @@ package id.gelombang.verification.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -69,6 +75,32 @@ public class JobWorker {
             settled++;
         }
         return new Drained(kind, settled);
+    }
+
+    /** {@link #drain(JobKind, Duration, boolean)} in {@code loops} threads at once; their counts add up. */
+    public Drained drain(JobKind kind, Duration budget, boolean untilIdle, int loops) {
+        if (loops == 1) {
+            return drain(kind, budget, untilIdle);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(loops);
+        try {
+            List<Future<Drained>> runs = new ArrayList<>();
+            for (int i = 0; i < loops; i++) {
+                runs.add(pool.submit(() -> drain(kind, budget, untilIdle)));
+            }
+            int settled = 0;
+            for (Future<Drained> run : runs) {
+                settled += run.get().settled();
+            }
+            return new Drained(kind, settled);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Runs one claimed job through its handler and settles the result; exposed for crash tests. */

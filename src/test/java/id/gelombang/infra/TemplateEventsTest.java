@@ -1,0 +1,109 @@
+package id.gelombang.infra;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
+import id.gelombang.testing.Database;
+import id.gelombang.testing.Jobs;
+import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Photos;
+import id.gelombang.testing.S3Upload;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * The events infra/template.yaml has AWS deliver to the functions (scheduler inputs, the
+ * EventBridge input transformer for uploads, the warm-up call), taken verbatim from the template
+ * and handed to the Lambda handler as raw invocations.
+ */
+@QuarkusTest
+@WithTestResource(LocalBackendsResource.class)
+class TemplateEventsTest {
+
+    private static final Pattern SINGLE_QUOTED_JSON = Pattern.compile("(?:Input|InputTemplate): (?:!Sub )?'(\\{.*\\})'");
+
+    @Inject
+    Database db;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void onlyThisTestsJobsAreDue() {
+        Jobs.parkAllOpen(db);
+    }
+
+    @Test
+    void theEmailWorkersScheduledEventDrainsEmailJobs() throws IOException {
+        Api.registerNew();
+        String event = templateEvent("/internal/workers/EMAIL_CODE/drain")
+                .replace("seconds=50", "seconds=5").replace("\"seconds\":\"50\"", "\"seconds\":\"5\"");
+        JsonNode body = invoke(event, 200);
+        assertThat(body.get("kind").asText()).isEqualTo("EMAIL_CODE");
+        assertThat(body.get("settled").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void theNikWorkersScheduledEventRunsItsParallelLoops() throws IOException {
+        String event = templateEvent("/internal/workers/NIK_CHECK/drain").replace("${NikWorkerParallelism}", "3")
+                .replace("seconds=50", "seconds=2").replace("\"seconds\":\"50\"", "\"seconds\":\"2\"");
+        JsonNode body = invoke(event, 200);
+        assertThat(body.get("kind").asText()).isEqualTo("NIK_CHECK");
+    }
+
+    @Test
+    void theUploadEventFromEventBridgeSettlesThePhoto() throws IOException {
+        Registered r = Api.registerNew();
+        byte[] photo = Photos.jpeg(80_000);
+        Response issued = Api.uploadUrl(r, "image/jpeg", photo.length, Photos.sha256(photo));
+        assertThat(S3Upload.put(issued.path("uploadUrl"), issued.path("headers"), photo)).isEqualTo(200);
+        String key = db.registration(r.id()).getString("ktp_pending_key");
+
+        JsonNode body = invoke(templateEvent("/internal/uploads/object-created").replace("<key>", key), 200);
+        assertThat(body.get("outcome").asText()).isEqualTo("RECEIVED");
+        Api.get(r).then().body("ktp.status", equalTo("RECEIVED"));
+    }
+
+    @Test
+    void theWarmUpCallReachesReadiness() throws IOException {
+        invoke(templateEvent("/q/health/ready"), 200);
+    }
+
+    /** Invokes the handler with a raw event; returns the HTTP body the gateway would send. */
+    private JsonNode invoke(String event, int expectedStatus) throws IOException {
+        String answer = given().body(event).post("/_lambda_").then().statusCode(200).extract().asString();
+        JsonNode response = json.readTree(answer);
+        assertThat(response.get("statusCode").asInt()).as(answer).isEqualTo(expectedStatus);
+        String body = response.get("body").asText();
+        return json.readTree(response.path("isBase64Encoded").asBoolean() ? new String(java.util.Base64.getDecoder().decode(body)) : body);
+    }
+
+    private static String templateEvent(String path) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("infra", "template.yaml"));
+        for (String line : lines) {
+            Matcher m = SINGLE_QUOTED_JSON.matcher(line.strip());
+            if (m.matches() && m.group(1).contains("\"rawPath\":\"" + path + "\"")) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("infra/template.yaml has no event for " + path);
+    }
+}

@@ -425,7 +425,7 @@ WITH inserted AS (
     VALUES (gen_random_uuid(), (SELECT id FROM wave WHERE code = 'BENCH'), 'BENCH', decode(md5(:n || 'nik'), 'hex'),
             decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'), decode(md5(:n || 'token'), 'hex'),
             'REGISTERED', now(), now())
-    ON CONFLICT (wave_id, nik_digest) DO NOTHING RETURNING wave_id),
+    ON CONFLICT (wave_id, nik_digest) DO NOTHING RETURNING id, wave_id),
 household_place AS (
     INSERT INTO household (wave_id, kk_digest, registered)
     SELECT wave_id, decode(md5(:n || 'kk'), 'hex'), 1 FROM inserted
@@ -434,7 +434,14 @@ household_place AS (
 claimed AS (
     UPDATE wave SET registered_count = registered_count + 1
     WHERE code = 'BENCH' AND EXISTS (SELECT 1 FROM household_place) AND registered_count < quota
-      AND opens_at <= now() AND closes_at > now() RETURNING id)
+      AND opens_at <= now() AND closes_at > now() RETURNING id),
+jobs AS (
+    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+    SELECT inserted.id, kind, now(), now() FROM inserted, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind
+    WHERE EXISTS (SELECT 1 FROM claimed)),
+first_code AS (
+    INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
+    SELECT inserted.id, 1, decode(md5(:n || 'code'), 'hex'), now() FROM inserted WHERE EXISTS (SELECT 1 FROM claimed))
 SELECT EXISTS (SELECT 1 FROM claimed);
 INSERT INTO idempotency_key (key_digest, request_digest, response_status, response_body, location, created_at)
 VALUES (md5(:n || 'key'), decode(md5(:n || 'request'), 'hex'), 201, decode(repeat('cd', 240), 'hex'),
@@ -522,27 +529,36 @@ PRICES = {
     "aurora_serverless_v2_per_acu_hour": 0.12,
     "aurora_storage_per_gb_month": 0.10,
     "secrets_manager_per_secret_month": 0.40,
+    "ses_per_1000_emails": 0.10,
+    "nat_gateway_per_hour": 0.045,
 }
+WORKER_MEMORY_MB = 512
+SECRETS = 5
 
 
 def cost_model(warm, ceiling, fleet_results):
     reg = warm["POST /v1/registrations"]["function_ms"]["median"]
     get = warm["GET /v1/registrations/{id}"]["function_ms"]["median"]
     url = warm["POST /v1/registrations/{id}/ktp/upload-url"]["function_ms"]["median"]
-    # A registrant's calls: waves/current, registration, upload-url, confirm, two status reads.
-    # waves/current is priced like a status read; confirm (not benchmarked: it reads the photo from
-    # S3) is assumed to cost a registration plus 60 ms of S3 round trips.
+    # A registrant's calls: waves/current, registration, upload-url, confirm, email verify, two status
+    # reads. waves/current is priced like a status read; confirm (not benchmarked: it reads the photo
+    # from S3) is assumed to cost a registration plus 60 ms of S3 round trips, and so is the upload
+    # event the upload worker gets for the same photo; email verify is priced like a registration.
     confirm = reg + 60
     invocations = {"GET /v1/waves/current": get, "POST /v1/registrations": reg,
                    "POST .../ktp/upload-url": url, "POST .../ktp/confirm (estimated)": confirm,
-                   "GET /v1/registrations/{id} x2": 2 * get}
+                   "upload event, upload worker (estimated)": confirm,
+                   "POST .../email/verify (estimated)": reg, "GET /v1/registrations/{id} x2": 2 * get}
     billed_ms = sum(max(1, round(ms)) for ms in invocations.values())
-    calls = 6
+    api_calls = 7
+    invocation_count = 8
     gb = MEMORY_MB / 1024
     per_million = {
         "lambda_duration": billed_ms / 1000 * gb * PRICES["lambda_per_gb_second"] * 1e6,
-        "lambda_requests": calls * PRICES["lambda_per_million_requests"],
-        "http_api_requests": calls * PRICES["http_api_per_million_requests"],
+        "lambda_requests": invocation_count * PRICES["lambda_per_million_requests"],
+        "http_api_requests": api_calls * PRICES["http_api_per_million_requests"],
+        # one email code each (resends not counted)
+        "ses_emails": 1e6 / 1000 * PRICES["ses_per_1000_emails"],
         # one presigned PUT by the registrant, the confirm's GET, COPY (a PUT-class request) and DELETE (free)
         "s3_requests": 1e6 * (2 * PRICES["s3_put_per_1000"] + PRICES["s3_get_per_1000"]) / 1000,
     }
@@ -553,13 +569,21 @@ def cost_model(warm, ceiling, fleet_results):
     per_million["aurora_acu_hours"] = hours * 8 * PRICES["aurora_serverless_v2_per_acu_hour"]
     total = sum(per_million.values())
     idle = {"aurora_storage_10gb": 10 * PRICES["aurora_storage_per_gb_month"],
-            "secrets_manager_4": 4 * PRICES["secrets_manager_per_secret_month"],
+            f"secrets_manager_{SECRETS}": SECRETS * PRICES["secrets_manager_per_secret_month"],
             "lambda_api_vpc_s3_endpoint": 0.0}
+    # While the email and NIK workers run (the verification window), whatever the number of
+    # registrants: each drains for 50 s of every minute, and the NAT gateway exists.
+    window = {"email_and_nik_workers": 2 * 86400 * 50 / 60 * WORKER_MEMORY_MB / 1024 * PRICES["lambda_per_gb_second"]
+              + 2 * 1440 * PRICES["lambda_per_million_requests"] / 1e6,
+              "nat_gateway_hours": 24 * PRICES["nat_gateway_per_hour"]}
     return {"prices": PRICES, "invocation_ms": invocations, "billed_ms_per_registrant": billed_ms,
             "per_million_registrants_usd": {k: round(v, 2) for k, v in per_million.items()},
             "total_per_million_registrants_usd": round(total, 2),
             "idle_per_month_usd": {k: round(v, 2) for k, v in idle.items()},
-            "idle_total_per_month_usd": round(sum(idle.values()), 2)}
+            "idle_total_per_month_usd": round(sum(idle.values()), 2),
+            "invocations_per_registrant": invocation_count,
+            "verification_window_per_day_usd": {k: round(v, 2) for k, v in window.items()},
+            "verification_window_total_per_day_usd": round(sum(window.values()), 2)}
 
 
 # ----------------------------------------------------------------------------- report
@@ -619,7 +643,8 @@ def write_report(data):
               f"| TieredStopAtLevel=1 | {p['presignPutMicros']} | {p['bareSigV4Micros']} | {p['ratio']}x |",
               f"| default flags | {d['presignPutMicros']} | {d['bareSigV4Micros']} | {d['ratio']}x |", "",
               f"## Cost model ({cost['prices']['region']}, prices of {cost['prices']['date']})", "",
-              f"Billed milliseconds per registrant (6 calls at {MEMORY_MB} MB): {cost['billed_ms_per_registrant']}.", "",
+              f"Billed milliseconds per registrant ({cost['invocations_per_registrant']} invocations at {MEMORY_MB} MB): "
+              f"{cost['billed_ms_per_registrant']}.", "",
               "| Per million registrants | USD |", "|---|---|"]
     for k, v in cost["per_million_registrants_usd"].items():
         lines.append(f"| {k} | {v} |")
@@ -628,6 +653,11 @@ def write_report(data):
     for k, v in cost["idle_per_month_usd"].items():
         lines.append(f"| {k} | {v} |")
     lines += [f"| **total** | **{cost['idle_total_per_month_usd']}** |", "",
+              "| Per day of verification window (email and NIK workers, NAT gateway; data transfer extra) | USD |",
+              "|---|---|"]
+    for k, v in cost["verification_window_per_day_usd"].items():
+        lines.append(f"| {k} | {v} |")
+    lines += [f"| **total** | **{cost['verification_window_total_per_day_usd']}** |", "",
               "Prices used (USD): " + ", ".join(f"{k} {v:g}" for k, v in cost["prices"].items()
                                                 if k not in ("date", "region")) + ".", "",
               "## How to read this", "",
@@ -643,17 +673,29 @@ def write_report(data):
               "connection each, driven back to back. On 2 shared cores the fleet's JVMs, emulators, load "
               "generator and PostgreSQL compete for the same CPUs, so the fleet is CPU-bound long before the "
               "database is: the ratio shows how far the function's own work dominates here, not an AWS limit.",
-              "- Cost: 6 Lambda invocations and HTTP API requests per registrant (waves/current, registration, "
-              "upload URL, confirm, two status reads; confirm estimated as a registration + 60 ms of S3), "
-              "S3 requests of one upload and its confirmation, and Aurora at 8 ACU for as long as the measured "
-              "8-instance fleet needs for a million registrations."]
+              "- Cost: 7 HTTP API requests per registrant (waves/current, registration, upload URL, confirm, "
+              "email verify, two status reads) and 8 Lambda invocations (those plus the upload event; confirm "
+              "and the upload event estimated as a registration + 60 ms of S3, email verify as a "
+              "registration), one SES email, S3 requests of one upload and its confirmation, and Aurora at 8 "
+              "ACU for as long as the measured 8-instance fleet needs for a million registrations. The email "
+              "and NIK workers cost per day of their window, not per registrant: they drain 50 s of every "
+              "minute at 512 MB whatever the queue holds. `bench/run --report-only` recomputes the cost and "
+              "the report from latest.json."]
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer runs, for trying the harness")
+    parser.add_argument("--report-only", action="store_true",
+                        help="recompute the cost model and rewrite latest.md from latest.json, measuring nothing")
     args = parser.parse_args()
+    if args.report_only:
+        data = json.loads((RESULTS / "latest.json").read_text())
+        data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"])
+        write_report(data)
+        log(f"report rewritten from latest.json: {RESULTS / 'latest.md'}")
+        return
     runs, warm_count, seconds, sizes = (3, 300, 5, [1, 2]) if args.quick else (10, 2000, 15, [1, 2, 4, 8])
     started = time.time()
     WORK.mkdir(parents=True, exist_ok=True)

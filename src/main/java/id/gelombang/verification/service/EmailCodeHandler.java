@@ -61,7 +61,7 @@ public class EmailCodeHandler implements JobHandler<Integer> {
 
     @Override
     public JobResult<Integer> perform(ClaimedJob job) {
-        Addressee addressee = JobWorker.await(() -> Panache.withSession(() -> Registration.<Registration>findById(job.registrationId())
+        Addressee addressee = Blocking.await(() -> Panache.withSession(() -> Registration.<Registration>findById(job.registrationId())
                 .chain(registration -> EmailCode.<EmailCode>findById(job.registrationId()).map(code ->
                         registration == null || code == null || registration.emailVerified || code.usedAt != null
                                 ? null

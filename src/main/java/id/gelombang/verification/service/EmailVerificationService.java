@@ -80,6 +80,10 @@ public class EmailVerificationService {
 
     private Uni<Outcome> check(Registration registration, EmailCode stored, String code) {
         Instant now = clock.instant();
+        if (stored == null) {
+            // Registered before email codes existed: nothing was ever mailed; resend issues a code.
+            return Uni.createFrom().item(new Outcome.WrongCode(EmailCodeRules.MAX_WRONG_CODES));
+        }
         Verdict verdict = EmailCodeRules.verdict(stored.state(), codes.matches(registration.id, code, stored.codeDigest), now);
         switch (verdict) {
             case LOCKED:
@@ -105,25 +109,38 @@ public class EmailVerificationService {
     @WithTransaction
     public Uni<Void> resend(String registrationId, String authorization) {
         return deadline.bound(access.authorize(registrationId, authorization).chain(registration ->
-                EmailCode.<EmailCode>findById(registration.id, LockModeType.PESSIMISTIC_WRITE).chain(stored -> {
-                    Instant now = clock.instant();
-                    if (registration.emailVerified) {
-                        throw ProblemType.EMAIL_ALREADY_VERIFIED.exception("This email address is already verified.");
-                    }
-                    Instant allowedAt = EmailCodeRules.nextResendAt(stored.requestedAt);
-                    if (now.isBefore(allowedAt)) {
-                        throw new ProblemException(ProblemType.TOO_MANY_REQUESTS.problem(
-                                "A new code can be asked for once a minute."),
-                                Map.of("Retry-After", retryAfterSeconds(Duration.between(now, allowedAt))));
-                    }
-                    stored.issue++;
-                    stored.codeDigest = codes.digest(registration.id, codes.code(registration.id, stored.issue));
-                    stored.requestedAt = now;
-                    stored.sentAt = null;
-                    stored.expiresAt = null;
-                    stored.failedAttempts = EmailCodeRules.wrongAttemptsBefore(stored.state(), now);
-                    return jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now);
-                })));
+                EmailCode.<EmailCode>findById(registration.id, LockModeType.PESSIMISTIC_WRITE)
+                        .chain(found -> found != null ? Uni.createFrom().item(found) : firstCode(registration))
+                        .chain(stored -> reissue(registration, stored))));
+    }
+
+    private Uni<Void> reissue(Registration registration, EmailCode stored) {
+        Instant now = clock.instant();
+        if (registration.emailVerified) {
+            throw ProblemType.EMAIL_ALREADY_VERIFIED.exception("This email address is already verified.");
+        }
+        Instant allowedAt = EmailCodeRules.nextResendAt(stored.requestedAt);
+        if (now.isBefore(allowedAt)) {
+            throw new ProblemException(ProblemType.TOO_MANY_REQUESTS.problem("A new code can be asked for once a minute."),
+                    Map.of("Retry-After", retryAfterSeconds(Duration.between(now, allowedAt))));
+        }
+        stored.issue++;
+        stored.codeDigest = codes.digest(registration.id, codes.code(registration.id, stored.issue));
+        stored.requestedAt = now;
+        stored.sentAt = null;
+        stored.expiresAt = null;
+        stored.failedAttempts = EmailCodeRules.wrongAttemptsBefore(stored.state(), now);
+        return jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now);
+    }
+
+    /** A code record for a registration that has none (registered before email codes existed). */
+    private Uni<EmailCode> firstCode(Registration registration) {
+        EmailCode code = new EmailCode();
+        code.registrationId = registration.id;
+        code.issue = 0;
+        code.requestedAt = clock.instant().minus(EmailCodeRules.RESEND_INTERVAL);
+        code.codeDigest = new byte[0];
+        return code.persist().replaceWith(code);
     }
 
     /** Whole seconds, rounded up, at least 1: what a Retry-After header carries. */

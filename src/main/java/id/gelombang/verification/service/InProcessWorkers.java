@@ -38,7 +38,7 @@ public class InProcessWorkers {
                         worker.drain(kind, ROUND, false);
                     } catch (RuntimeException e) {
                         LOG.warnf("Local %s worker: %s; retrying", kind, e.getClass().getName());
-                        JobWorker.pause(Duration.ofSeconds(5));
+                        Blocking.pause(Duration.ofSeconds(5));
                     }
                 }
             }, "gelombang-worker-" + kind.name().toLowerCase());

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -24,7 +23,6 @@ import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -63,12 +61,12 @@ public class JobWorker {
         Instant end = clock.instant().plus(budget);
         int settled = 0;
         while (clock.instant().isBefore(end)) {
-            ClaimedJob job = await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
+            ClaimedJob job = Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
             if (job == null) {
                 if (untilIdle) {
                     break;
                 }
-                pause(config.pollInterval());
+                Blocking.pause(config.pollInterval());
                 continue;
             }
             settle(job, attempt(job));
@@ -103,7 +101,7 @@ public class JobWorker {
         }
     }
 
-    /** Runs one claimed job through its handler and settles the result; exposed for crash tests. */
+    /** Runs one claimed job through its handler; a handler's unexpected exception is a counted failure. */
     public <E> JobResult<E> attempt(ClaimedJob job) {
         @SuppressWarnings("unchecked")
         JobHandler<E> handler = (JobHandler<E>) handlers.get(job.kind());
@@ -120,7 +118,7 @@ public class JobWorker {
         @SuppressWarnings("unchecked")
         JobHandler<E> handler = (JobHandler<E>) handlers.get(job.kind());
         Instant now = clock.instant();
-        boolean held = await(() -> Panache.withTransaction(() -> settlement(job, result, handler, now)));
+        boolean held = Blocking.await(() -> Panache.withTransaction(() -> settlement(job, result, handler, now)));
         if (!held) {
             LOG.infof("Job %d (%s) was taken over after its lease ran out; this attempt's result is dropped",
                     job.id(), job.kind());
@@ -145,30 +143,8 @@ public class JobWorker {
                 .call(ended -> ended ? handler.giveUp(job, reason) : Uni.createFrom().voidItem());
     }
 
-    /** Claims the next due job of a kind without running it; exposed for crash tests. */
+    /** Claims the next due job of a kind without running it (tests of lease take-over use it with {@link #settle}). */
     public ClaimedJob claim(JobKind kind) {
-        return await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
-    }
-
-    static <T> T await(Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void pause(Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting", e);
-        }
+        return Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
     }
 }

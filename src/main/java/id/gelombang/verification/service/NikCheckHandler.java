@@ -67,7 +67,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         if (!dukcapil.configured()) {
             return new JobResult.Deferred<>(clock.instant().plus(UNCONFIGURED_WAIT), "dukcapil-not-configured");
         }
-        PersonalRecord person = JobWorker.await(() -> Panache.withSession(() -> Registration
+        PersonalRecord person = Blocking.await(() -> Panache.withSession(() -> Registration
                 .<Registration>findById(job.registrationId())
                 .map(r -> r == null || !NikStatus.PENDING.name().equals(r.nikVerification)
                         ? null

@@ -38,11 +38,11 @@ public class OutboundPacer {
         Instant now = clock.instant();
         Duration interval = Duration.ofNanos((long) (1e9 / (ratePerSecond * (1 - config.pacingMargin()))));
         LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
-        Instant slot = JobWorker.await(() -> gate.reserve(service, interval, dailyQuota, today, now));
+        Instant slot = Blocking.await(() -> gate.reserve(service, interval, dailyQuota, today, now));
         if (slot == null) {
             return false;
         }
-        JobWorker.pause(Duration.between(clock.instant(), slot));
+        Blocking.pause(Duration.between(clock.instant(), slot));
         return true;
     }
 

@@ -131,6 +131,19 @@ class EmailVerificationTest {
     }
 
     @Test
+    void aRegistrationWithoutACodeRecordGetsOneOnResend() {
+        String email = uniqueEmail();
+        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", email));
+        // As for a registration stored before email codes existed.
+        db.pool().preparedQuery("DELETE FROM email_code WHERE registration_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(r.id()))).await().atMost(Duration.ofSeconds(10));
+        verify(r, "123456").then().statusCode(422);
+        resend(r).then().statusCode(202);
+        drainEmail();
+        verify(r, Mailbox.latestCode(email)).then().statusCode(200).body("email.verified", equalTo(true));
+    }
+
+    @Test
     void refusesBadInputAndStrangersWithoutCountingAnAttempt() {
         String email = uniqueEmail();
         Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", email));

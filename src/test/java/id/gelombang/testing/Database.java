@@ -58,6 +58,11 @@ public class Database {
                 .await().atMost(TIMEOUT).iterator().next();
     }
 
+    /** Runs a statement (test set-up that plays time forward or breaks things on purpose). */
+    public void execute(String sql, Object... args) {
+        pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT);
+    }
+
     public long count(String sql, Object... args) {
         Row row = pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT).iterator().next();
         return row.getLong(0);

@@ -79,10 +79,9 @@ class EmailVerificationTest {
 
     @Test
     void fiveWrongCodesLockVerificationEvenForTheRightCode() {
-        String email = uniqueEmail();
-        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", email));
-        drainEmail();
-        String code = Mailbox.latestCode(email);
+        Mailed mailed = registeredAndMailed();
+        Registered r = mailed.registration();
+        String code = mailed.code();
         for (int i = 1; i <= 5; i++) {
             verify(r, wrongCodeThan(code)).then().statusCode(422);
         }
@@ -94,30 +93,28 @@ class EmailVerificationTest {
 
     @Test
     void aCodeExpiresTenMinutesAfterItWasMailed() {
-        String email = uniqueEmail();
-        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", email));
-        drainEmail();
-        String code = Mailbox.latestCode(email);
-        db.pool().preparedQuery("UPDATE email_code SET sent_at = now() - interval '11 minutes', "
-                + "expires_at = now() - interval '1 minute' WHERE registration_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(r.id()))).await().atMost(Duration.ofSeconds(10));
+        Mailed mailed = registeredAndMailed();
+        Registered r = mailed.registration();
+        String code = mailed.code();
+        db.execute("UPDATE email_code SET sent_at = now() - interval '11 minutes', "
+                + "expires_at = now() - interval '1 minute' WHERE registration_id = $1", UUID.fromString(r.id()));
         verify(r, code).then().statusCode(422);
         Api.get(r).then().body("email.verified", equalTo(false));
     }
 
     @Test
     void resendIsRateLimitedAndReplacesTheCode() {
-        String email = uniqueEmail();
-        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", email));
-        drainEmail();
-        String first = Mailbox.latestCode(email);
+        Mailed mailed = registeredAndMailed();
+        Registered r = mailed.registration();
+        String email = mailed.email();
+        String first = mailed.code();
 
         Response tooSoon = resend(r);
         tooSoon.then().statusCode(429).body("type", endsWith("/too-many-requests"));
         assertThat(Long.parseLong(tooSoon.header("Retry-After"))).isBetween(1L, 60L);
 
-        db.pool().preparedQuery("UPDATE email_code SET requested_at = now() - interval '61 seconds' WHERE registration_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(r.id()))).await().atMost(Duration.ofSeconds(10));
+        db.execute("UPDATE email_code SET requested_at = now() - interval '61 seconds' WHERE registration_id = $1",
+                UUID.fromString(r.id()));
         resend(r).then().statusCode(202);
         resend(r).then().statusCode(429); // once a minute
         drainEmail();
@@ -135,8 +132,7 @@ class EmailVerificationTest {
         String email = uniqueEmail();
         Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", email));
         // As for a registration stored before email codes existed.
-        db.pool().preparedQuery("DELETE FROM email_code WHERE registration_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(r.id()))).await().atMost(Duration.ofSeconds(10));
+        db.execute("DELETE FROM email_code WHERE registration_id = $1", UUID.fromString(r.id()));
         verify(r, "123456").then().statusCode(422);
         resend(r).then().statusCode(202);
         drainEmail();
@@ -175,6 +171,17 @@ class EmailVerificationTest {
                 .isLessThanOrEqualTo(DukcapilStub.EMAIL_RATE_PER_SECOND);
         // 10 mails at 4/s (paced at 90 %) need at least 9 gaps of 278 ms.
         assertThat(took).isGreaterThan(Duration.ofMillis(2_400));
+    }
+
+    /** A registrant whose code has been mailed. */
+    private record Mailed(Registered registration, String email, String code) {
+    }
+
+    private Mailed registeredAndMailed() {
+        String email = uniqueEmail();
+        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", email));
+        drainEmail();
+        return new Mailed(r, email, Mailbox.latestCode(email));
     }
 
     private void drainEmail() {

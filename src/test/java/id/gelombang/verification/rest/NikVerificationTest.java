@@ -47,7 +47,6 @@ import id.gelombang.verification.service.NikCheckHandler.Verdict;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The Dukcapil NIK check against a stub registry that answers, refuses, throttles, stalls and
@@ -159,34 +158,27 @@ class NikVerificationTest {
         registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
         Registered r = Api.registerNew();
         drainNik();
-        Row job = Jobs.of(db, r.id(), "NIK_CHECK");
-        assertThat(job.getString("state")).isEqualTo("PENDING");
-        assertThat(job.getInteger("attempts")).isZero();
-        assertThat(job.getString("last_error")).isEqualTo("dukcapil-throttled");
+        Row job = waitingWithoutUsingAnAttempt(r, "dukcapil-throttled");
         assertThat(job.getOffsetDateTime("run_after").toInstant()).isAfter(Instant.now().plusSeconds(100));
     }
 
     @Test
     void whenTheDailyQuotaIsUsedUpJobsWaitForTomorrowWithoutCallingTheRegistry() {
         answer("MATCH");
-        db.pool().preparedQuery("""
+        db.execute("""
                 INSERT INTO outbound_gate (name, next_slot, quota_day, used_today) VALUES ('dukcapil', now(), $1, 100000)
-                ON CONFLICT (name) DO UPDATE SET quota_day = excluded.quota_day, used_today = excluded.used_today""")
-                .execute(Tuple.of(LocalDate.now(ZoneId.of("Asia/Jakarta")))).await().atMost(Duration.ofSeconds(10));
+                ON CONFLICT (name) DO UPDATE SET quota_day = excluded.quota_day, used_today = excluded.used_today""",
+                LocalDate.now(ZoneId.of("Asia/Jakarta")));
         try {
             Registered r = Api.registerNew();
             drainNik();
-            Row job = Jobs.of(db, r.id(), "NIK_CHECK");
-            assertThat(job.getString("state")).isEqualTo("PENDING");
-            assertThat(job.getInteger("attempts")).isZero();
-            assertThat(job.getString("last_error")).isEqualTo("dukcapil-daily-quota");
+            Row job = waitingWithoutUsingAnAttempt(r, "dukcapil-daily-quota");
             Instant midnightInJakarta = LocalDate.now(ZoneId.of("Asia/Jakarta")).plusDays(1)
                     .atStartOfDay(ZoneId.of("Asia/Jakarta")).toInstant();
             assertThat(job.getOffsetDateTime("run_after").toInstant()).isEqualTo(midnightInJakarta);
             registry.verify(0, postRequestedFor(urlEqualTo(DukcapilStub.PATH)));
         } finally {
-            db.pool().query("UPDATE outbound_gate SET used_today = 0 WHERE name = 'dukcapil'").execute()
-                    .await().atMost(Duration.ofSeconds(10));
+            db.execute("UPDATE outbound_gate SET used_today = 0 WHERE name = 'dukcapil'");
         }
     }
 
@@ -237,8 +229,7 @@ class NikVerificationTest {
         ClaimedJob stale = worker.claim(JobKind.NIK_CHECK);
         assertThat(stale.registrationId()).isEqualTo(UUID.fromString(r.id()));
         // The first worker stalls past its lease; another claims the job and finishes it.
-        db.pool().preparedQuery("UPDATE verification_job SET lease_until = now() - interval '1 second' WHERE id = $1")
-                .execute(Tuple.of(stale.id())).await().atMost(Duration.ofSeconds(10));
+        db.execute("UPDATE verification_job SET lease_until = now() - interval '1 second' WHERE id = $1", stale.id());
         drainNik();
         // The stalled worker wakes up with its own answer: it must change nothing.
         worker.settle(stale, new JobResult.Completed<>(new Verdict(id.gelombang.verification.domain.NikStatus.REJECTED, "NIK_NOT_FOUND")));
@@ -248,6 +239,14 @@ class NikVerificationTest {
         assertThat(job.getInteger("attempts")).isEqualTo(2);
         Api.get(r).then().body("nikVerification.status", org.hamcrest.Matchers.equalTo("VERIFIED"));
         assertThat(Funnel.count(TestWaves.OPEN, "nikVerified")).isEqualTo(before + 1);
+    }
+
+    private Row waitingWithoutUsingAnAttempt(Registered r, String reason) {
+        Row job = Jobs.of(db, r.id(), "NIK_CHECK");
+        assertThat(job.getString("state")).isEqualTo("PENDING");
+        assertThat(job.getInteger("attempts")).isZero();
+        assertThat(job.getString("last_error")).isEqualTo(reason);
+        return job;
     }
 
     private void drainNik() {

@@ -61,7 +61,7 @@ public class JobWorker {
         Instant end = clock.instant().plus(budget);
         int settled = 0;
         while (clock.instant().isBefore(end)) {
-            ClaimedJob job = Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
+            ClaimedJob job = claim(kind);
             if (job == null) {
                 if (untilIdle) {
                     break;

@@ -27,13 +27,13 @@ CREATE UNIQUE INDEX verification_job_one_open ON verification_job (registration_
 
 -- The email code of a registration. The code itself is derived from a secret, the registration id
 -- and the issue number, so a retried send mails the same code; only its keyed digest is stored.
+-- It expires a fixed time after sent_at (EmailCodeRules.CODE_LIFETIME).
 CREATE TABLE email_code (
     registration_id uuid        PRIMARY KEY REFERENCES registration (id) ON DELETE CASCADE,
     issue           integer     NOT NULL,
     code_digest     bytea       NOT NULL,
     requested_at    timestamptz NOT NULL,
     sent_at         timestamptz,
-    expires_at      timestamptz,
     used_at         timestamptz,
     failed_attempts integer     NOT NULL DEFAULT 0,
     locked_until    timestamptz

@@ -19,7 +19,7 @@ public final class EmailCodeRules {
     }
 
     /** What the registration's code record looks like when a code is presented. */
-    public record CodeState(Instant sentAt, Instant expiresAt, Instant usedAt, int wrongAttempts, Instant lockedUntil) {
+    public record CodeState(Instant sentAt, Instant usedAt, int wrongAttempts, Instant lockedUntil) {
     }
 
     public enum Verdict {
@@ -40,7 +40,7 @@ public final class EmailCodeRules {
             return Verdict.LOCKED;
         }
         boolean usable = state.sentAt() != null && state.usedAt() == null
-                && state.expiresAt() != null && now.isBefore(state.expiresAt());
+                && now.isBefore(state.sentAt().plus(CODE_LIFETIME));
         return usable && codeMatches ? Verdict.ACCEPTED : Verdict.REJECTED;
     }
 

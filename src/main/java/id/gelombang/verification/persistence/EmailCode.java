@@ -30,12 +30,9 @@ public class EmailCode extends PanacheEntityBase {
     @Column(name = "requested_at")
     public Instant requestedAt;
 
-    /** When it was mailed; null until then. */
+    /** When it was mailed, which starts its lifetime; null until then. */
     @Column(name = "sent_at")
     public Instant sentAt;
-
-    @Column(name = "expires_at")
-    public Instant expiresAt;
 
     @Column(name = "used_at")
     public Instant usedAt;
@@ -47,6 +44,6 @@ public class EmailCode extends PanacheEntityBase {
     public Instant lockedUntil;
 
     public CodeState state() {
-        return new CodeState(sentAt, expiresAt, usedAt, failedAttempts, lockedUntil);
+        return new CodeState(sentAt, usedAt, failedAttempts, lockedUntil);
     }
 }

@@ -105,10 +105,9 @@ public class EmailCodeHandler implements JobHandler<Integer> {
         }
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                UPDATE email_code SET sent_at = :now, expires_at = :expiresAt
+                UPDATE email_code SET sent_at = :now
                 WHERE registration_id = :id AND issue = :issue AND used_at IS NULL""")
                 .setParameter("now", now)
-                .setParameter("expiresAt", now.plus(EmailCodeRules.CODE_LIFETIME))
                 .setParameter("id", job.registrationId())
                 .setParameter("issue", issue)
                 .executeUpdate())

@@ -128,7 +128,6 @@ public class EmailVerificationService {
         stored.codeDigest = codes.digest(registration.id, codes.code(registration.id, stored.issue));
         stored.requestedAt = now;
         stored.sentAt = null;
-        stored.expiresAt = null;
         stored.failedAttempts = EmailCodeRules.wrongAttemptsBefore(stored.state(), now);
         return jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now);
     }

@@ -8,6 +8,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
 import id.gelombang.registration.domain.KtpStatus;
@@ -82,5 +83,10 @@ public class Registration extends PanacheEntityBase {
 
     public static Uni<Registration> findByTokenDigest(byte[] digest) {
         return find("tokenDigest", digest).firstResult();
+    }
+
+    /** The same row, read with SELECT … FOR UPDATE: held until the transaction ends. */
+    public static Uni<Registration> findByTokenDigestForUpdate(byte[] digest) {
+        return find("tokenDigest", digest).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 }

@@ -2,6 +2,7 @@ package id.gelombang.registration.service;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,11 +22,24 @@ public class RegistrationAccess {
 
     /** Must run inside a Hibernate Reactive session. */
     public Uni<Registration> authorize(String registrationId, String authorization) {
+        return authorize(registrationId, authorization, Registration::findByTokenDigest);
+    }
+
+    /**
+     * As {@link #authorize}, reading the row under a lock held until the transaction ends, for
+     * changes that must not interleave (KTP confirm racing its storage event). Needs a transaction.
+     */
+    public Uni<Registration> authorizeForUpdate(String registrationId, String authorization) {
+        return authorize(registrationId, authorization, Registration::findByTokenDigestForUpdate);
+    }
+
+    private Uni<Registration> authorize(String registrationId, String authorization,
+            Function<byte[], Uni<Registration>> findByTokenDigest) {
         String token = bearerToken(authorization);
         if (!RegistrationToken.looksValid(token)) {
             return Uni.createFrom().failure(unauthorized());
         }
-        return Registration.findByTokenDigest(RegistrationToken.digest(token)).map(registration -> {
+        return findByTokenDigest.apply(RegistrationToken.digest(token)).map(registration -> {
             if (registration == null) {
                 throw unauthorized();
             }

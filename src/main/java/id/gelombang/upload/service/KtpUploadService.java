@@ -23,7 +23,6 @@ import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -99,17 +98,15 @@ public class KtpUploadService {
      */
     @WithTransaction
     public Uni<Confirmation> confirm(String registrationId, String authorization) {
-        return deadline.bound(access.authorize(registrationId, authorization)
-                .call(registration -> Panache.getSession().chain(session -> session.refresh(registration, LockModeType.PESSIMISTIC_WRITE)))
-                .chain(registration -> {
-                    if (registration.ktpPendingKey == null) {
-                        if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
-                            return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
-                        }
-                        throw ProblemType.KTP_MISSING.exception("Request an upload URL and upload the photo first.");
-                    }
-                    return inspectPending(registration);
-                }));
+        return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
+            if (registration.ktpPendingKey == null) {
+                if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
+                    return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
+                }
+                throw ProblemType.KTP_MISSING.exception("Request an upload URL and upload the photo first.");
+            }
+            return inspectPending(registration);
+        }));
     }
 
     /**

@@ -19,8 +19,7 @@ public final class Jobs {
      * registrations only (every test class registers into the same database).
      */
     public static void parkAllOpen(Database db) {
-        db.pool().query("UPDATE verification_job SET run_after = 'infinity' WHERE state IN ('PENDING', 'RUNNING')")
-                .execute().await().atMost(TIMEOUT);
+        db.execute("UPDATE verification_job SET run_after = 'infinity' WHERE state IN ('PENDING', 'RUNNING')");
     }
 
     /** state, attempts, last_error, revision of the registration's job of one kind (the latest one). */
@@ -34,7 +33,7 @@ public final class Jobs {
 
     /** Makes the registration's waiting jobs due now (as if their backoff had passed). */
     public static void makeDue(Database db, String registrationId) {
-        db.pool().preparedQuery("UPDATE verification_job SET run_after = now() WHERE registration_id = $1 AND state = 'PENDING'")
-                .execute(Tuple.of(UUID.fromString(registrationId))).await().atMost(TIMEOUT);
+        db.execute("UPDATE verification_job SET run_after = now() WHERE registration_id = $1 AND state = 'PENDING'",
+                UUID.fromString(registrationId));
     }
 }

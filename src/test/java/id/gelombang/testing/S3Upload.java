@@ -15,6 +15,11 @@ public final class S3Upload {
     private S3Upload() {
     }
 
+    /** The object key a presigned URL writes to (path-style URLs on the local bucket). */
+    public static String objectKey(String presignedUrl) {
+        return presignedUrl.substring(0, presignedUrl.indexOf('?')).replaceFirst("^.*?/gelombang-ktp-local/", "");
+    }
+
     /** Content-Length is always the file's real length (the client sets it); other headers as given. */
     public static int put(String url, Map<String, String> headers, byte[] file) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))

@@ -61,8 +61,4 @@ public class LocalMailbox {
     public synchronized List<Delivered> to(String address) {
         return delivered.stream().filter(d -> d.email().to().equalsIgnoreCase(address)).toList();
     }
-
-    public synchronized List<Delivered> all() {
-        return List.copyOf(delivered);
-    }
 }

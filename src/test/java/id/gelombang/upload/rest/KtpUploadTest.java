@@ -56,7 +56,7 @@ class KtpUploadTest {
         Response response = uploadUrl(r, type, file.length, Photos.sha256(file));
         response.then().statusCode(201).header("Cache-Control", "no-store").body("method", equalTo("PUT"));
         String url = response.path("uploadUrl");
-        String key = url.substring(0, url.indexOf('?')).replaceFirst("^.*?/gelombang-ktp-local/", "");
+        String key = S3Upload.objectKey(url);
         return new Issued(url, response.path("headers"), key);
     }
 

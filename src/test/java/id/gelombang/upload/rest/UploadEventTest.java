@@ -143,8 +143,7 @@ class UploadEventTest {
         Response issued = uploadUrl(r, type, file.length, Photos.sha256(file));
         issued.then().statusCode(201);
         assertThat(S3Upload.put(issued.path("uploadUrl"), issued.path("headers"), file)).isEqualTo(200);
-        String url = issued.path("uploadUrl");
-        return url.substring(0, url.indexOf('?')).replaceFirst("^.*?/gelombang-ktp-local/", "");
+        return S3Upload.objectKey(issued.path("uploadUrl"));
     }
 
     /** What the template's EventBridge input transformer sends the upload worker. */

@@ -51,7 +51,7 @@ public class RegistrationStore {
                                               token_digest, status, created_at, updated_at)
                     VALUES (:id, :waveId, :waveCode, :nikDigest, :kkDigest, :personalData,
                             :tokenDigest, 'REGISTERED', :now, :now)
-                    ON CONFLICT (wave_id, nik_digest) DO NOTHING
+                    ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING
                     RETURNING id),
                 household_place AS (
                     INSERT INTO household (wave_id, kk_digest, registered)

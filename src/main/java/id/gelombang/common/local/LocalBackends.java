@@ -10,10 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 
@@ -37,6 +39,8 @@ public final class LocalBackends {
     public static final String BUCKET = "gelombang-ktp-local";
     public static final String ACCESS_KEY = "gelombang-local";
     public static final String SECRET_KEY = "gelombang-local-secret";
+    /** Origins of pages served from this machine (the local run's reference page, the browser tests). */
+    static final String LOCAL_PAGE_ORIGINS = "http://(localhost|127\\.0\\.0\\.1):[0-9]+";
 
     /**
      * Dev mode loads this class in more than one class loader (build and run); the started
@@ -63,7 +67,7 @@ public final class LocalBackends {
             }
             Map<String, String> config = new LinkedHashMap<>();
             config.putAll(startPostgres());
-            config.putAll(externalS3 == null ? startS3Proxy() : useS3(externalS3, "test", "test"));
+            config.putAll(externalS3 == null ? startS3Proxy() : useS3(externalS3, "test", "test", false));
             if (externalS3 != null) {
                 config.putAll(useSes(externalS3, "test", "test"));
             }
@@ -102,6 +106,10 @@ public final class LocalBackends {
                     .blobStore(BlobStores.create("transient", properties))
                     .endpoint(endpoint)
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    // As the template's bucket CORS rule, for pages served from localhost: the reference
+                    // page PUTs the photo straight from the browser.
+                    .corsRules(new CrossOriginResourceSharing(List.of(LOCAL_PAGE_ORIGINS), List.of("PUT"),
+                            List.of("*"), List.of("ETag"), "false"))
                     .build();
             proxy.start();
             while (!"STARTED".equals(proxy.getState())) {
@@ -114,13 +122,13 @@ public final class LocalBackends {
                     // the process is ending anyway
                 }
             }));
-            return useS3(endpoint, ACCESS_KEY, SECRET_KEY);
+            return useS3(endpoint, ACCESS_KEY, SECRET_KEY, true);
         } catch (Exception e) {
             throw new IllegalStateException("S3Proxy did not start", e);
         }
     }
 
-    private static Map<String, String> useS3(URI endpoint, String accessKey, String secretKey) {
+    private static Map<String, String> useS3(URI endpoint, String accessKey, String secretKey, boolean endpointIsS3Proxy) {
         try (S3Client s3 = S3Client.builder()
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
@@ -128,9 +136,17 @@ public final class LocalBackends {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build()) {
-            s3.createBucket(b -> b.bucket(BUCKET));
-        } catch (BucketAlreadyOwnedByYouException e) {
-            // a previous run's bucket: fine
+            try {
+                s3.createBucket(b -> b.bucket(BUCKET));
+            } catch (BucketAlreadyOwnedByYouException e) {
+                // a previous run's bucket: fine
+            }
+            if (!endpointIsS3Proxy) {
+                // LocalStack applies bucket CORS rules as S3 does (S3Proxy is configured at start instead).
+                s3.putBucketCors(c -> c.bucket(BUCKET).corsConfiguration(cors -> cors.corsRules(rule -> rule
+                        .allowedOrigins("*").allowedMethods("PUT").allowedHeaders("*").exposeHeaders("ETag")
+                        .maxAgeSeconds(3600))));
+            }
         }
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.s3.endpoint-override", endpoint.toString());

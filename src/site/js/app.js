@@ -1,0 +1,324 @@
+// The reference registration page: current wave, registration, KTP photo, email code, status.
+// State that must survive a reload (the pending attempt's Idempotency-Key, the registration's
+// token) lives in sessionStorage only: it ends with the tab and never enters a URL.
+import { config } from '../config.js';
+import { ApiError, Unreachable, createApi } from './api.js';
+import { formatInstant, formatNumber, has, t, toggleLanguage, translatePage } from './i18n.js';
+import { preparePhoto, upload } from './photo.js';
+import { checkRegistration } from './rules.js';
+
+const $ = (selector) => document.querySelector(selector);
+const ATTEMPT = 'gelombang.attempt';
+const REGISTRATION = 'gelombang.registration';
+const FIELDS = ['nik', 'kkNumber', 'fullName', 'birthDate', 'sex', 'email', 'phone', 'eligible'];
+const STEPS = ['form', 'photo', 'email', 'status'];
+
+const api = createApi({ base: config.apiBase, onRetry: (seconds) => announce(t('retrying', { seconds })) });
+let wave = null;
+
+function announce(message) {
+  // Cleared first so that the same message twice is read out twice.
+  $('#announcer').textContent = '';
+  requestAnimationFrame(() => { $('#announcer').textContent = message; });
+}
+
+function stored(name) {
+  return JSON.parse(sessionStorage.getItem(name) || 'null');
+}
+
+function store(name, value) {
+  if (value === null) sessionStorage.removeItem(name);
+  else sessionStorage.setItem(name, JSON.stringify(value));
+}
+
+/** What an error means to the registrant, in their language. */
+function explain(error) {
+  if (error instanceof Unreachable) return t('gaveUp');
+  if (error instanceof ApiError && has(`problem.${error.kind}`)) return t(`problem.${error.kind}`);
+  if (error instanceof ApiError && error.problem.detail) return error.problem.detail;
+  return t('unexpected');
+}
+
+function showStep(step) {
+  for (const name of STEPS) {
+    $(`#step-${name}`).hidden = name !== step;
+  }
+  for (const item of document.querySelectorAll('.steps li')) {
+    const index = STEPS.indexOf(item.dataset.step);
+    item.classList.toggle('done', index < STEPS.indexOf(step));
+    if (item.dataset.step === step) item.setAttribute('aria-current', 'step');
+    else item.removeAttribute('aria-current');
+  }
+  $(`#step-${step} h2`).focus();
+}
+
+// ------------------------------------------------------------------ wave
+
+async function loadWave() {
+  try {
+    ({ data: wave } = await api.call('GET', '/v1/waves/current'));
+  } catch (error) {
+    wave = null;
+    $('#wave-loading').hidden = true;
+    $('#wave-message').hidden = false;
+    $('#wave-message').textContent = error instanceof ApiError && error.status === 404 ? t('noWave') : explain(error);
+    return;
+  }
+  const draw = wave.selection === 'DRAW';
+  $('#wave-loading').hidden = true;
+  $('#wave-details').hidden = false;
+  $('#wave-code').textContent = wave.code;
+  $('#wave-status').textContent = t(`wave.${wave.status}`);
+  $('#wave-opens').textContent = formatInstant(wave.opensAt);
+  $('#wave-closes').textContent = formatInstant(wave.closesAt);
+  $('#wave-quota').textContent = draw ? t('waveQuotaDraw', { quota: formatNumber(wave.quota) }) : formatNumber(wave.quota);
+  $('#wave-remaining').textContent = draw || wave.remaining == null ? t('waveRemainingDraw') : formatNumber(wave.remaining);
+  $('#wave-draw').hidden = !draw;
+  $('#wave-commitment').textContent = wave.drawCommitment || '';
+  $('#wave-message').hidden = wave.status === 'OPEN';
+  $('#wave-message').textContent = wave.status === 'OPEN' ? '' : t('waveNotOpen');
+}
+
+// ------------------------------------------------------------------ registration form
+
+/** YYYY-MM-DD from the three date fields, or '' while any is empty. */
+function isoDate(year, month, day) {
+  const [y, m, d] = [year, month, day].map((part) => part.trim());
+  if (!y || !m || !d) return '';
+  return `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+}
+
+function readForm() {
+  const form = $('#registration-form');
+  return {
+    nik: form.nik.value.trim(),
+    kkNumber: form.kkNumber.value.trim(),
+    fullName: form.fullName.value.trim(),
+    birthDate: isoDate(form.birthYear.value, form.birthMonth.value, form.birthDay.value),
+    sex: form.querySelector('input[name="sex"]:checked')?.value || '',
+    email: form.email.value.trim(),
+    phone: form.phone.value.replace(/[\s-]/g, ''),
+    eligible: form.eligible.checked,
+  };
+}
+
+function setFieldError(field, message) {
+  const error = $(`#${field}-error`);
+  const inputs = {
+    sex: document.querySelectorAll('input[name="sex"]'),
+    birthDate: [$('#birthDay'), $('#birthMonth'), $('#birthYear')],
+  }[field] || [$(`#${field}`)];
+  error.textContent = message || '';
+  for (const input of inputs) {
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+}
+
+function clearFormErrors() {
+  FIELDS.forEach((field) => setFieldError(field, ''));
+  $('#form-error').textContent = '';
+}
+
+function focusFirstInvalid() {
+  const first = document.querySelector('#registration-form [aria-invalid="true"]');
+  if (first) first.focus();
+}
+
+/** The attempt for this body: the same Idempotency-Key as before for the same body, else a new one. */
+function attemptFor(body) {
+  const previous = stored(ATTEMPT);
+  if (previous && JSON.stringify(previous.body) === JSON.stringify(body)) return previous;
+  const attempt = { key: crypto.randomUUID(), body };
+  store(ATTEMPT, attempt);
+  return attempt;
+}
+
+async function submitAttempt(attempt) {
+  const button = $('#register-button');
+  button.disabled = true;
+  announce(t('registering'));
+  try {
+    const { data } = await api.call('POST', '/v1/registrations',
+      { body: attempt.body, idempotencyKey: attempt.key, retry: true });
+    store(REGISTRATION, { id: data.id, token: data.registrationToken });
+    store(ATTEMPT, null);
+    showStep('photo');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400 && Array.isArray(error.problem.errors)) {
+      for (const { field, message } of error.problem.errors) {
+        if (FIELDS.includes(field)) setFieldError(field, message);
+        else $('#form-error').textContent = message;
+      }
+      $('#form-error').textContent ||= t('fixFields');
+      focusFirstInvalid();
+    } else {
+      $('#form-error').textContent = explain(error);
+    }
+    // A final answer ends the attempt; an unreachable server keeps it, so a retry reuses the key.
+    if (!(error instanceof Unreachable)) store(ATTEMPT, null);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function register(event) {
+  event.preventDefault();
+  clearFormErrors();
+  const values = readForm();
+  const problems = checkRegistration(values);
+  if (Object.keys(problems).length) {
+    for (const [field, key] of Object.entries(problems)) setFieldError(field, t(key));
+    $('#form-error').textContent = t('fixFields');
+    focusFirstInvalid();
+    return;
+  }
+  const { eligible, ...applicant } = values;
+  await submitAttempt(attemptFor({ ...applicant, waveCode: wave.code }));
+}
+
+// ------------------------------------------------------------------ KTP photo
+
+function showProgress(fraction) {
+  const percent = Math.round(fraction * 100);
+  $('#upload-progress').value = percent;
+  $('#upload-percent').textContent = `${percent}%`;
+}
+
+async function uploadPhoto() {
+  const file = $('#ktp-file').files[0];
+  if (!file) return;
+  const { id, token } = stored(REGISTRATION);
+  $('#photo-error').textContent = '';
+  $('#upload').hidden = false;
+  $('#ktp-file').disabled = true;
+  showProgress(0);
+  announce(t('preparing'));
+  try {
+    const photo = await preparePhoto(file);
+    let status = 0;
+    for (let tries = 1; tries <= 3 && !(status >= 200 && status < 300); tries++) {
+      // A fresh URL for each try: the previous one may have expired while the phone was offline.
+      const { data: url } = await api.call('POST', `/v1/registrations/${id}/ktp/upload-url`, {
+        token, retry: true,
+        body: { contentType: photo.contentType, contentLength: photo.contentLength, checksumSha256: photo.checksumSha256 },
+      });
+      announce(t('uploading'));
+      status = await upload(url.uploadUrl, url.headers, photo.blob, showProgress).catch(() => 0);
+    }
+    if (!(status >= 200 && status < 300)) throw new Unreachable();
+    announce(t('uploaded'));
+    await api.call('POST', `/v1/registrations/${id}/ktp/confirm`, { token, retry: true });
+    announce(t('photoReceived'));
+    await enterEmailStep();
+  } catch (error) {
+    $('#photo-error').textContent = explain(error);
+    $('#upload').hidden = true;
+  } finally {
+    $('#ktp-file').disabled = false;
+    $('#ktp-file').value = '';
+  }
+}
+
+// ------------------------------------------------------------------ email code
+
+async function enterEmailStep() {
+  const { id, token } = stored(REGISTRATION);
+  const { data } = await api.call('GET', `/v1/registrations/${id}`, { token });
+  if (data.email.verified) {
+    await showStatus();
+    return;
+  }
+  $('#email-address').textContent = data.email.address;
+  showStep('email');
+}
+
+async function verifyEmail(event) {
+  event.preventDefault();
+  const { id, token } = stored(REGISTRATION);
+  const code = $('#email-code').value.trim();
+  $('#email-form-error').textContent = '';
+  setFieldError('email-code', /^\d{6}$/.test(code) ? '' : t('codeShape'));
+  if (!/^\d{6}$/.test(code)) {
+    $('#email-code').focus();
+    return;
+  }
+  try {
+    await api.call('POST', `/v1/registrations/${id}/email/verify`, { token, body: { code }, retry: true });
+  } catch (error) {
+    // A retry after a lost answer finds the code used: the registration tells whether it worked.
+    const { data } = await api.call('GET', `/v1/registrations/${id}`, { token }).catch(() => ({ data: null }));
+    if (!data?.email.verified) {
+      $('#email-form-error').textContent = explain(error);
+      return;
+    }
+  }
+  announce(t('emailVerified'));
+  await showStatus();
+}
+
+async function resendCode() {
+  const { id, token } = stored(REGISTRATION);
+  $('#email-form-error').textContent = '';
+  try {
+    await api.call('POST', `/v1/registrations/${id}/email/resend`, { token, retry: true });
+    announce(t('resent'));
+  } catch (error) {
+    $('#email-form-error').textContent = explain(error);
+  }
+}
+
+// ------------------------------------------------------------------ status
+
+async function showStatus() {
+  const { id, token } = stored(REGISTRATION);
+  const { data } = await api.call('GET', `/v1/registrations/${id}`, { token });
+  $('#status-registration').textContent = t(`registration.${data.status}`);
+  $('#status-wave').textContent = data.waveCode;
+  $('#status-nik').textContent = data.nikMasked;
+  $('#status-email').textContent = `${data.email.address} (${data.email.verified ? t('verified') : t('notVerified')})`;
+  $('#status-ktp').textContent = t(`ktp.${data.ktp.status}`) + (data.ktp.reason ? ` (${data.ktp.reason})` : '');
+  $('#status-nik-check').textContent = t(`nik.${data.nikVerification.status}`);
+  $('#status-selection').textContent = data.selection
+    ? `${t(`registration.${data.selection.status}`)} (rank ${data.selection.rank})` : t('selection.none');
+  showStep('status');
+}
+
+/** Where a registrant who reloads the page carries on. */
+async function resume() {
+  const registration = stored(REGISTRATION);
+  if (registration) {
+    const { data } = await api.call('GET', `/v1/registrations/${registration.id}`, { token: registration.token });
+    if (data.ktp.status !== 'RECEIVED') showStep('photo');
+    else if (!data.email.verified) await enterEmailStep();
+    else await showStatus();
+    return;
+  }
+  if (wave?.status !== 'OPEN') return;
+  showStep('form');
+  const attempt = stored(ATTEMPT);
+  if (attempt) {
+    // The page was reloaded while a registration was on its way: finish it with the same key.
+    await submitAttempt(attempt);
+  }
+}
+
+async function start() {
+  translatePage();
+  $('#language-toggle').addEventListener('click', () => {
+    toggleLanguage();
+    $('#language-toggle').textContent = document.documentElement.lang === 'id' ? 'English' : 'Bahasa Indonesia';
+    $('#language-toggle').setAttribute('aria-pressed', String(document.documentElement.lang === 'en'));
+    if (wave) loadWave();
+  });
+  $('#language-toggle').textContent = document.documentElement.lang === 'id' ? 'English' : 'Bahasa Indonesia';
+  $('#registration-form').addEventListener('submit', register);
+  $('#ktp-file').addEventListener('change', uploadPhoto);
+  $('#email-form').addEventListener('submit', verifyEmail);
+  $('#resend-button').addEventListener('click', resendCode);
+  $('#refresh-button').addEventListener('click', () => showStatus().catch((error) => announce(explain(error))));
+  await loadWave();
+  await resume().catch((error) => announce(explain(error)));
+}
+
+start();

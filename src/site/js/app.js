@@ -185,12 +185,14 @@ function showProgress(fraction) {
   $('#upload-percent').textContent = `${percent}%`;
 }
 
-async function uploadPhoto() {
-  const file = $('#ktp-file').files[0];
+async function uploadPhoto(event) {
+  const input = event.target;
+  const file = input.files[0];
   if (!file) return;
   const { id, token } = stored(REGISTRATION);
   $('#photo-error').textContent = '';
   $('#upload').hidden = false;
+  $('#ktp-camera').disabled = true;
   $('#ktp-file').disabled = true;
   showProgress(0);
   announce(t('preparing'));
@@ -215,8 +217,9 @@ async function uploadPhoto() {
     $('#photo-error').textContent = explain(error);
     $('#upload').hidden = true;
   } finally {
+    $('#ktp-camera').disabled = false;
     $('#ktp-file').disabled = false;
-    $('#ktp-file').value = '';
+    input.value = '';
   }
 }
 
@@ -313,6 +316,7 @@ async function start() {
   });
   $('#language-toggle').textContent = document.documentElement.lang === 'id' ? 'English' : 'Bahasa Indonesia';
   $('#registration-form').addEventListener('submit', register);
+  $('#ktp-camera').addEventListener('change', uploadPhoto);
   $('#ktp-file').addEventListener('change', uploadPhoto);
   $('#email-form').addEventListener('submit', verifyEmail);
   $('#resend-button').addEventListener('click', resendCode);

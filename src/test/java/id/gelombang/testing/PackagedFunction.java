@@ -84,17 +84,22 @@ public final class PackagedFunction {
      * target/packaged-function-{name}.log.
      */
     public static synchronized Instance launch(String name, Map<String, String> extraConfig) {
+        return launch(name, extraConfig, "packaged-function" + ("api".equals(name) ? "" : "-" + name) + ".log");
+    }
+
+    /** As {@link #launch(String, Map)}, logging to target/{@code log}. */
+    public static synchronized Instance launch(String name, Map<String, String> extraConfig, String log) {
         try {
             if (taskRoot == null) {
                 taskRoot = unzip(TARGET.resolve("function.zip"), TARGET.resolve("packaged-function"));
             }
-            return launch(taskRoot, name, extraConfig);
+            return launch(taskRoot, name, extraConfig, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Instance launch(Path taskRoot, String name, Map<String, String> extraConfig) throws IOException {
+    private static Instance launch(Path taskRoot, String name, Map<String, String> extraConfig, String log) throws IOException {
         String s3 = System.getProperty(LocalBackendsResource.S3_ENDPOINT_PROPERTY, "");
         Map<String, String> config = new HashMap<>(LocalBackends.start(s3.isBlank() ? null : URI.create(s3)));
         config.putAll(new LocalBackendsResource().applicationConfig());
@@ -115,7 +120,6 @@ public final class PackagedFunction {
         command.add(HANDLER);
 
         // The runtime client loads the handler from its working directory and lib/, as in /var/task.
-        String log = "packaged-function" + ("api".equals(name) ? "" : "-" + name) + ".log";
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(taskRoot.toAbsolutePath().toFile())
                 .redirectErrorStream(true)

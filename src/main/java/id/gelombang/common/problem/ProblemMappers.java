@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
@@ -66,7 +67,10 @@ public class ProblemMappers {
         Problem p = type.problem(null);
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String detail = reason == null ? "HTTP " + status : reason.getReasonPhrase();
-        return ProblemResponses.of(new Problem(p.type(), p.title(), status, detail, null, null));
+        // RFC 9110: a 405 names the methods the resource does support.
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        return ProblemResponses.of(new Problem(p.type(), p.title(), status, detail, null, null),
+                allow == null ? Map.of() : Map.of(HttpHeaders.ALLOW, allow));
     }
 
     @ServerExceptionMapper

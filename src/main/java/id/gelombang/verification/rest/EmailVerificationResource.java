@@ -12,8 +12,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.service.RegistrationView;
@@ -25,7 +30,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class EmailVerificationResource {
 
-    public record CodeRequest(String code) {
+    public record CodeRequest(@Schema(pattern = "^[0-9]{6}$", examples = "042137") String code) {
     }
 
     private final EmailVerificationService verification;
@@ -38,6 +43,13 @@ public class EmailVerificationResource {
     @Path("/verify")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Verify the email address with the 6-digit code mailed to it")
+    @APIResponse(responseCode = "200", description = "Verified; the registration as GET shows it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegistrationView.class)))
+    @APIResponse(responseCode = "422", description = "Wrong, expired or used code; the detail tells the attempts left",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Too many wrong codes: wait Retry-After seconds",
+            headers = @Header(name = "Retry-After", required = true, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RegistrationView> verify(@PathParam("id") String id,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, CodeRequest request) {
         return verification.verify(id, authorization, request == null ? null : request.code()).map(outcome -> {
@@ -60,6 +72,11 @@ public class EmailVerificationResource {
     @Path("/resend")
     @ResponseStatus(202)
     @Operation(summary = "Mail a new code (at most once a minute); the previous code stops working")
+    @APIResponse(responseCode = "202", description = "A new code is on its way")
+    @APIResponse(responseCode = "409", description = "The address is already verified", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Asked again within a minute: wait Retry-After seconds",
+            headers = @Header(name = "Retry-After", required = true, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Void> resend(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return verification.resend(id, authorization);
     }

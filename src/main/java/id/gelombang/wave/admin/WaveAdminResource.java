@@ -12,8 +12,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.security.OperatorAccessFilter;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +36,9 @@ public class WaveAdminResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Define a wave")
+    @APIResponse(responseCode = "201", description = "Defined; Location names it", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorWaveView.class)))
+    @APIResponse(responseCode = "409", description = "A wave with this code exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<OperatorWaveView>> create(WaveDefinition definition) {
         if (definition == null) {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
@@ -56,6 +63,10 @@ public class WaveAdminResource {
     @Path("/{code}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change times, quota or household limit of a wave that has not closed")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = OperatorWaveView.class)))
+    @APIResponse(responseCode = "409", description = "The wave closed, is open (opening time), or has more registrations than the quota",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<OperatorWaveView> change(@PathParam("code") String code, WaveChange change) {
         if (change == null) {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
@@ -66,6 +77,9 @@ public class WaveAdminResource {
     @POST
     @Path("/{code}/close")
     @Operation(summary = "Close a wave now")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = OperatorWaveView.class)))
+    @APIResponse(responseCode = "409", description = "The wave is already closed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<OperatorWaveView> close(@PathParam("code") String code) {
         return waves.close(code);
     }

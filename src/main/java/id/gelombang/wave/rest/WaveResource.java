@@ -8,8 +8,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.wave.persistence.Wave;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -31,6 +35,9 @@ public class WaveResource {
     @Path("/current")
     @WithSession
     @Operation(summary = "The wave open now, else the next one to open")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = WaveView.class)))
+    @APIResponse(responseCode = "404", description = "No wave is open or scheduled", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<WaveView> current() {
         var now = clock.instant();
         return deadline.bound(Wave.currentOrNext(now))

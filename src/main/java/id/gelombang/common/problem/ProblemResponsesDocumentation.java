@@ -1,0 +1,93 @@
+package id.gelombang.common.problem;
+
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.headers.Header;
+import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+
+/**
+ * Documents in the served OpenAPI the problem answers that every operation of a kind can give,
+ * so that the document lists each status a client can meet: the mappers in {@link ProblemMappers}
+ * and the filters give them to whole groups of routes, not to one resource method at a time.
+ * Resource methods document their own outcomes; this only adds what they leave out.
+ */
+public class ProblemResponsesDocumentation implements OASFilter {
+
+    private static final String REGISTRATION_CALLS = "/v1/registrations/{id}";
+    private static final String OPERATOR_CALLS = "/v1/admin";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getPaths() == null) {
+            return;
+        }
+        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations()
+                .forEach((method, operation) -> document(path, method, operation)));
+    }
+
+    private static void document(String path, PathItem.HttpMethod method, Operation operation) {
+        APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses() : operation.getResponses();
+        operation.setResponses(responses);
+        boolean hasBody = operation.getRequestBody() != null;
+        // ProblemMappers: malformed JSON, unknown or mistyped fields; JAX-RS content negotiation.
+        if (hasBody) {
+            add(responses, "400", "Malformed JSON, unknown or invalid fields (all listed in errors)");
+            add(responses, "415", "The body is not application/json");
+        }
+        add(responses, "406", "The client does not accept application/json");
+        // Deadline, pool and dependency faults (Faults.isTransient): retry later with the same request.
+        addWithHeader(responses, "503", "Overloaded, or the database or storage is unavailable: retry after Retry-After seconds",
+                "Retry-After", "Seconds to wait before retrying", true);
+        if (path.startsWith(REGISTRATION_CALLS)) {
+            addWithHeader(responses, "401", "Registration token missing or wrong", "WWW-Authenticate", "Bearer", false);
+            add(responses, "404", "The token belongs to another registration, or no such registration");
+        }
+        if (path.startsWith(OPERATOR_CALLS)) {
+            add(responses, "401", "The X-Operator-Key header is missing");
+            add(responses, "403", "The operator key is wrong");
+            if (path.contains("{")) {
+                add(responses, "404", "No such wave");
+            }
+        }
+    }
+
+    private static void add(APIResponses responses, String status, String description) {
+        if (!responses.hasAPIResponse(status)) {
+            responses.addAPIResponse(status, problem(description));
+        }
+    }
+
+    private static void addWithHeader(APIResponses responses, String status, String description, String header,
+            String headerDescription, boolean required) {
+        if (!responses.hasAPIResponse(status)) {
+            responses.addAPIResponse(status, problem(description));
+        }
+        APIResponse response = responses.getAPIResponse(status);
+        if (response.getHeaders() == null || !response.getHeaders().containsKey(header)) {
+            Header documented = OASFactory.createHeader().description(headerDescription).required(required)
+                    .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING));
+            response.setHeaders(response.getHeaders() == null ? Map.of(header, documented)
+                    : merge(response.getHeaders(), header, documented));
+        }
+    }
+
+    private static Map<String, Header> merge(Map<String, Header> headers, String name, Header header) {
+        Map<String, Header> merged = new java.util.LinkedHashMap<>(headers);
+        merged.put(name, header);
+        return merged;
+    }
+
+    private static APIResponse problem(String description) {
+        Content content = OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem")));
+        return OASFactory.createAPIResponse().description(description).content(content);
+    }
+}

@@ -1,5 +1,6 @@
 package id.gelombang.wave;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,7 +13,10 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import id.gelombang.wave.schedule.WaveSchedule;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -24,10 +28,14 @@ public class WaveSeeder {
 
     private final Pool pool;
     private final WaveSeedConfig config;
+    private final WaveSchedule schedule;
+    private final Clock clock;
 
-    public WaveSeeder(Pool pool, WaveSeedConfig config) {
+    public WaveSeeder(Pool pool, WaveSeedConfig config, WaveSchedule schedule, Clock clock) {
         this.pool = pool;
         this.config = config;
+        this.schedule = schedule;
+        this.clock = clock;
     }
 
     // Runs after SchemaMigrator (PLATFORM_BEFORE) so the table exists.
@@ -52,6 +60,12 @@ public class WaveSeeder {
                             wave.householdLimit().orElse(2)))
                     .await().atMost(Duration.ofSeconds(30));
             LOG.infof("Wave %s defined from configuration", entry.getKey());
+        }
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> schedule.republish(clock.instant())));
+        } catch (Throwable e) {
+            // The waves are defined; GET /v1/waves/current keeps the old schedule until an operator changes a wave.
+            LOG.errorf("The wave schedule could not be published: %s", e.getClass().getName());
         }
     }
 }

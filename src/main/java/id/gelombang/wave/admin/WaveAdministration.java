@@ -16,6 +16,7 @@ import id.gelombang.wave.WaveRules;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.FunnelCounters;
 import id.gelombang.wave.persistence.Wave;
+import id.gelombang.wave.schedule.WaveSchedule;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -29,10 +30,12 @@ import io.smallrye.mutiny.Uni;
 public class WaveAdministration {
 
     private final FunnelCounters funnel;
+    private final WaveSchedule schedule;
     private final Clock clock;
 
-    public WaveAdministration(FunnelCounters funnel, Clock clock) {
+    public WaveAdministration(FunnelCounters funnel, WaveSchedule schedule, Clock clock) {
         this.funnel = funnel;
+        this.schedule = schedule;
         this.clock = clock;
     }
 
@@ -55,7 +58,7 @@ public class WaveAdministration {
             wave.quota = definition.quota();
             wave.householdLimit = householdLimit;
             return wave.<Wave>persistAndFlush().map(saved -> OperatorWaveView.of(saved, now));
-        });
+        }).call(() -> schedule.republish(now));
     }
 
     @WithTransaction
@@ -85,7 +88,7 @@ public class WaveAdministration {
             wave.quota = quota;
             wave.householdLimit = householdLimit;
             return OperatorWaveView.of(wave, now);
-        });
+        }).call(() -> schedule.republish(now));
     }
 
     /** Closes a wave now; an upcoming wave is closed before it ever opens. */
@@ -101,7 +104,7 @@ public class WaveAdministration {
                 wave.opensAt = now.minusSeconds(1);
             }
             return OperatorWaveView.of(wave, now);
-        });
+        }).call(() -> schedule.republish(now));
     }
 
     @WithSession

@@ -12,35 +12,33 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.wave.persistence.Wave;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import id.gelombang.wave.schedule.WaveSchedule;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/waves")
 @Produces(MediaType.APPLICATION_JSON)
 public class WaveResource {
 
-    private final Deadline deadline;
+    private final WaveSchedule schedule;
     private final Clock clock;
 
-    public WaveResource(Deadline deadline, Clock clock) {
-        this.deadline = deadline;
+    public WaveResource(WaveSchedule schedule, Clock clock) {
+        this.schedule = schedule;
         this.clock = clock;
     }
 
+    /** Between waves this answers from the published schedule: a paused Aurora stays paused. */
     @GET
     @Path("/current")
-    @WithSession
     @Operation(summary = "The wave open now, else the next one to open")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = WaveView.class)))
     @APIResponse(responseCode = "404", description = "No wave is open or scheduled", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<WaveView> current() {
         var now = clock.instant();
-        return deadline.bound(Wave.currentOrNext(now))
+        return schedule.currentOrNext(now)
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave is open or scheduled."))
                 .map(wave -> WaveView.of(wave, now));
     }

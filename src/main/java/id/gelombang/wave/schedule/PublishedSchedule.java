@@ -1,0 +1,144 @@
+package id.gelombang.wave.schedule;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import id.gelombang.upload.service.UploadConfig;
+import id.gelombang.wave.WaveStatus;
+import id.gelombang.wave.persistence.Wave;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The waves that are open or yet to open, published as one small S3 object whenever they change,
+ * so that {@code GET /v1/waves/current} between waves answers without a database connection: any
+ * connection resumes a paused Aurora (about 15 s, then ACU-hours), and a public page or a bot
+ * polling it must not. Each instance keeps what it read for {@link #FRESH_FOR}. All calls block.
+ */
+@ApplicationScoped
+public class PublishedSchedule {
+
+    /** How stale an instance's copy may be; operators' changes are published at once. */
+    static final Duration FRESH_FOR = Duration.ofSeconds(30);
+
+    /** One wave as published: what the public view of a wave needs. */
+    @RegisterForReflection
+    public record Entry(String code, Instant opensAt, Instant closesAt, int quota, int registeredCount) {
+
+        public static Entry of(Wave wave) {
+            return new Entry(wave.code, wave.opensAt, wave.closesAt, wave.quota, wave.registeredCount);
+        }
+
+        /** The wave as the view code reads it; never persisted. */
+        public Wave toWave() {
+            Wave wave = new Wave();
+            wave.code = code;
+            wave.opensAt = opensAt;
+            wave.closesAt = closesAt;
+            wave.quota = quota;
+            wave.registeredCount = registeredCount;
+            return wave;
+        }
+    }
+
+    private record Copy(Instant readAt, Optional<List<Entry>> entries) {
+    }
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private volatile Copy copy;
+
+    public PublishedSchedule(S3Client s3, UploadConfig upload,
+            @ConfigProperty(name = "gelombang.waves.schedule-key", defaultValue = "schedule/waves.json") String key,
+            ObjectMapper mapper, Clock clock) {
+        this.s3 = s3;
+        this.bucket = upload.bucket();
+        this.key = key;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** What the published schedule can say about the current wave. */
+    public sealed interface Lookup {
+        /** No wave is open: the next one to open, or null when none is scheduled. */
+        record NoWaveOpen(Wave next) implements Lookup {
+        }
+
+        /** A wave is open: its places left are live figures, only the database has them. */
+        record WaveOpen() implements Lookup {
+        }
+
+        /** Nothing published yet (a new stack): the database answers and publishes. */
+        record NotPublished() implements Lookup {
+        }
+    }
+
+    public Lookup lookup(Instant now) {
+        Optional<List<Entry>> entries = read();
+        if (entries.isEmpty()) {
+            return new Lookup.NotPublished();
+        }
+        List<Wave> waves = entries.get().stream().map(Entry::toWave).filter(w -> w.closesAt.isAfter(now))
+                .sorted(Comparator.comparing((Wave w) -> w.opensAt)).toList();
+        if (waves.stream().anyMatch(w -> w.statusAt(now) == WaveStatus.OPEN)) {
+            return new Lookup.WaveOpen();
+        }
+        return new Lookup.NoWaveOpen(waves.isEmpty() ? null : waves.get(0));
+    }
+
+    /** Publishes the open and upcoming waves (the caller's list, in any order). */
+    public void publish(List<Entry> waves) {
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json").cacheControl("no-store"),
+                    RequestBody.fromBytes(mapper.writeValueAsBytes(waves)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        copy = new Copy(clock.instant(), Optional.of(List.copyOf(waves)));
+    }
+
+    private Optional<List<Entry>> read() {
+        Copy current = copy;
+        Instant now = clock.instant();
+        if (current != null && current.readAt().plus(FRESH_FOR).isAfter(now)) {
+            return current.entries();
+        }
+        Optional<List<Entry>> entries;
+        try {
+            entries = Optional.of(mapper.readValue(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray(),
+                    new TypeReference<List<Entry>>() {
+                    }));
+        } catch (NoSuchKeyException e) {
+            entries = Optional.empty();
+        } catch (S3Exception e) {
+            // Without s3:ListBucket S3 answers a missing key with 403: nothing published yet.
+            if (e.statusCode() != 403 && e.statusCode() != 404) {
+                throw e;
+            }
+            entries = Optional.empty();
+        } catch (IOException e) {
+            entries = Optional.empty(); // unreadable: the database answers instead, and republishes
+        }
+        copy = new Copy(now, entries);
+        return entries;
+    }
+}

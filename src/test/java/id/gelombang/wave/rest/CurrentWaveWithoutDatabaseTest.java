@@ -1,0 +1,92 @@
+package id.gelombang.wave.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import id.gelombang.testing.Api;
+import id.gelombang.testing.Applicants;
+import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Operator;
+import id.gelombang.testing.SettableClock;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Between waves the public page's first call answers from the published schedule with PostgreSQL
+ * out of reach, so a paused Aurora is not woken by visitors or bots. The waves the suite defines
+ * open in 2019 or later and close by 2099; the application's clock is set before and after.
+ */
+@QuarkusTest
+@TestProfile(CurrentWaveWithoutDatabaseTest.SettableTime.class)
+@WithTestResource(value = LocalBackendsResource.class,
+        initArgs = @ResourceArg(name = LocalBackendsResource.DATABASE_ARG, value = "proxied"))
+class CurrentWaveWithoutDatabaseTest {
+
+    public static class SettableTime implements QuarkusTestProfile {
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(SettableClock.class);
+        }
+    }
+
+    @AfterEach
+    void backToNow() throws Exception {
+        LocalBackendsResource.databaseProxy().restore();
+        SettableClock.setTo(null);
+    }
+
+    @Test
+    void beforeTheNextWaveOpensItIsAnsweredWithPostgresqlUnreachable() throws Exception {
+        SettableClock.setTo(Instant.parse("2019-06-01T00:00:00Z"));
+        String withDatabase = given().get("/v1/waves/current").then().statusCode(200)
+                .body("status", equalTo("UPCOMING")).extract().asString();
+        LocalBackendsResource.databaseProxy().cut();
+
+        String withoutDatabase = given().get("/v1/waves/current").then().statusCode(200).extract().asString();
+        assertThat(withoutDatabase).isEqualTo(withDatabase);
+        // The database really is out of reach: a call that needs it is told to come back.
+        Api.register(UUID.randomUUID().toString(), Applicants.valid()).then().statusCode(503);
+    }
+
+    @Test
+    void anOperatorsNewWaveIsPublishedWithTheChange() throws Exception {
+        SettableClock.setTo(Instant.parse("2019-06-01T00:00:00Z"));
+        String code = "EARLY-" + UUID.randomUUID().toString().substring(0, 6);
+        Operator.operator().body(Map.of("code", code, "opensAt", "2019-07-01T00:00:00Z", "closesAt", "2019-08-01T00:00:00Z",
+                "quota", 1000)).post("/v1/admin/waves").then().statusCode(201);
+        LocalBackendsResource.databaseProxy().cut();
+
+        given().get("/v1/waves/current").then().statusCode(200)
+                .body("code", equalTo(code)).body("status", equalTo("UPCOMING")).body("remaining", equalTo(1000));
+    }
+
+    @Test
+    void afterTheLastWaveClosedThereIsNoneAndPostgresqlIsNotAsked() throws Exception {
+        SettableClock.setTo(Instant.parse("2100-01-01T00:00:00Z"));
+        LocalBackendsResource.databaseProxy().cut();
+
+        given().get("/v1/waves/current").then().statusCode(404)
+                .contentType("application/problem+json").body("type", endsWith("/not-found"));
+    }
+
+    @Test
+    void whileAWaveIsOpenItsPlacesLeftComeFromTheDatabase() throws Exception {
+        given().get("/v1/waves/current").then().statusCode(200).body("status", equalTo("OPEN"));
+        LocalBackendsResource.databaseProxy().cut();
+
+        given().get("/v1/waves/current").then().statusCode(503).header("Retry-After", equalTo("5"));
+    }
+}

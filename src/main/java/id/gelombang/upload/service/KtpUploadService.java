@@ -68,7 +68,9 @@ public class KtpUploadService {
     @WithTransaction
     public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
             Long contentLength, String checksumSha256) {
-        return deadline.bound(access.authorize(registrationId, authorization).chain(registration -> {
+        // Under the row lock: this path writes the KTP columns of an entity it read, and must not
+        // interleave with a NIK verdict, an email verification or a confirm of the same row.
+        return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
             FieldErrors errors = new FieldErrors();
             KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
             if (photo == null) {

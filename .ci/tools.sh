@@ -5,6 +5,7 @@
 #     resolved as they were published when it came out (uv --exclude-newer): some of today's
 #     releases no longer fit it.
 #   - AWS SAM CLI and cfn-lint, for `sam validate --lint` and `sam build`.
+#   - checkov, the static analysis of infra/template.yaml against AWS's security practices.
 #   - Schemathesis, which OpenApiFuzzIT points at the packaged function's served /q/openapi.
 # Prints the cache directory. Idempotent: a complete environment is reused.
 set -euo pipefail
@@ -15,6 +16,7 @@ LOCALSTACK_PUBLISHED_BEFORE=2026-03-20
 SAM_CLI_VERSION=1.170.0
 CFN_LINT_VERSION=1.58.0
 UV_VERSION=0.13.9
+CHECKOV_VERSION=3.3.30
 SCHEMATHESIS_VERSION=4.32.5
 mkdir -p "$TOOLS_HOME"
 
@@ -56,6 +58,14 @@ if [[ ! -f "$TOOLS_HOME/sam/.complete-$SAM_CLI_VERSION-$CFN_LINT_VERSION" ]]; th
   "$UV" pip install --quiet --python "$TOOLS_HOME/sam/bin/python" \
     "aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION"
   touch "$TOOLS_HOME/sam/.complete-$SAM_CLI_VERSION-$CFN_LINT_VERSION"
+fi
+
+if [[ ! -f "$TOOLS_HOME/checkov/.complete-$CHECKOV_VERSION" ]]; then
+  log "installing checkov $CHECKOV_VERSION"
+  rm -rf "$TOOLS_HOME/checkov"
+  "$UV" venv --quiet --python python3 "$TOOLS_HOME/checkov"
+  "$UV" pip install --quiet --python "$TOOLS_HOME/checkov/bin/python" "checkov==$CHECKOV_VERSION"
+  touch "$TOOLS_HOME/checkov/.complete-$CHECKOV_VERSION"
 fi
 
 if [[ ! -f "$TOOLS_HOME/schemathesis/.complete-$SCHEMATHESIS_VERSION" ]]; then

@@ -22,7 +22,13 @@ class LogHygieneIT {
 
     /** 16 digits in a row: a NIK or a family-card number. */
     static final Pattern NIK = Pattern.compile("(?<!\\d)\\d{16}(?!\\d)");
-    static final Pattern PHONE = Pattern.compile("(?<![\\d.])(?:\\+?62|0)8\\d{8,11}(?!\\d)");
+    /**
+     * An Indonesian mobile number (08…, 628…, +628…), written together or in groups separated by a
+     * dash or space. Digits inside a hex identifier (a UUID's last group can read 0800828296ce) are
+     * not a phone number: no hex letter, digit, dot or dash may touch it.
+     */
+    static final Pattern PHONE = Pattern.compile(
+            "(?<![\\dA-Fa-f.-])(?:\\+?62|0)8\\d{2}[- ]?\\d{3,4}[- ]?\\d{3,5}(?![\\dA-Fa-f-])");
     static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@example\\.(?:com|org)");
 
     @Test
@@ -60,8 +66,17 @@ class LogHygieneIT {
         assertThat(leaks("registering 3171234501900001")).isTrue();
         assertThat(leaks("phone=081234567890")).isTrue();
         assertThat(leaks("phone=+6281234567890")).isTrue();
+        assertThat(leaks("phone 6281234567890")).isTrue();
+        assertThat(leaks("tel 0812-3456-7890")).isTrue();
+        assertThat(leaks("tel 0812 3456 789.")).isTrue();
+        assertThat(leaks("phone=081234567890, next")).isTrue();
         assertThat(leaks("to siti12@example.com")).isTrue();
         assertThat(leaks("started in 4.064s, request 01c79b83-62b2-4443-b825-b3d8a266aa05")).isFalse();
+        // UUIDs whose groups are all digits, or start like a mobile number, are not phone numbers.
+        assertThat(leaks("object pending/5f0c1d2e-3a4b-4c5d-8e6f-0800828296ce")).isFalse();
+        assertThat(leaks("request 08123456-7890-4123-8123-081234567890")).isFalse();
+        assertThat(leaks("id=ab081234567890cd")).isFalse();
+        assertThat(leaks("took 0.081234567890 s")).isFalse();
     }
 
     private static boolean leaks(String line) {

@@ -12,6 +12,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
+import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.PackagedFunction;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
@@ -29,6 +32,11 @@ import io.restassured.response.Response;
 /**
  * The packaged artifact (target/function.zip, prod profile) running under AWS's Java runtime
  * interface client, as the managed java21 runtime runs it, driven through API Gateway v2 events.
+ * It runs with the prod profile as packaged except for the settings
+ * {@link #overridesOnlyWhereTheBackendsAreAndTheTestSettings} lists: where PostgreSQL and S3 are
+ * (instead of the template's environment), keys, migrations at start, the test wave, a long
+ * pool wait queue and the access log. So the prod profile's own choices (one pooled connection,
+ * the removed libraries, no /internal routes, SES as the mail transport) are what is tested here.
  */
 class PackagedFunctionIT {
 
@@ -76,6 +84,30 @@ class PackagedFunctionIT {
         Response url = uploadUrl(r, "image/jpeg", png.length, Photos.sha256(png));
         S3Upload.put(url.path("uploadUrl"), url.path("headers"), png);
         confirm(r).then().statusCode(422).body("reason", equalTo("KTP_NOT_DECLARED_IMAGE_TYPE"));
+    }
+
+    @Test
+    void overridesOnlyWhereTheBackendsAreAndTheTestSettings() {
+        Set<String> expected = new TreeSet<>(Set.of(
+                // PostgreSQL (the template sets QUARKUS_DATASOURCE_* in AWS)
+                "quarkus.datasource.reactive.url", "quarkus.datasource.username", "quarkus.datasource.password",
+                // S3 (in AWS: the regional endpoint, the function's role, GELOMBANG_UPLOAD_BUCKET)
+                "quarkus.s3.endpoint-override", "quarkus.s3.path-style-access", "quarkus.s3.aws.region",
+                "quarkus.s3.aws.credentials.type", "quarkus.s3.aws.credentials.static-provider.access-key-id",
+                "quarkus.s3.aws.credentials.static-provider.secret-access-key", "gelombang.upload.bucket",
+                // keys (Secrets Manager in AWS), migrations (the migration function in AWS), the test wave
+                "gelombang.crypto.data-key", "gelombang.crypto.lookup-key", "gelombang.schema.migrate-at-start",
+                "gelombang.waves.seed-at-start", "gelombang.waves.seed.\"" + TestWaves.OPEN + "\".opens-at",
+                "gelombang.waves.seed.\"" + TestWaves.OPEN + "\".closes-at", "gelombang.waves.seed.\"" + TestWaves.OPEN + "\".quota",
+                // the suite's concurrency tests and LogHygieneIT's reading of request lines
+                "gelombang.database.max-wait-queue", "quarkus.http.access-log.enabled"));
+        if (!System.getProperty(LocalBackendsResource.S3_ENDPOINT_PROPERTY, "").isBlank()) {
+            // Against LocalStack, its SES as well.
+            expected.addAll(Set.of("gelombang.verification.email.ses-region", "gelombang.verification.email.ses-endpoint",
+                    "gelombang.verification.email.ses-access-key-id", "gelombang.verification.email.ses-secret-access-key",
+                    "gelombang.verification.email.transport", "gelombang.verification.email.from"));
+        }
+        assertThat(new TreeSet<>(PackagedFunction.overrides(Map.of()).keySet())).isEqualTo(expected);
     }
 
     @Test

@@ -27,6 +27,8 @@ class DatabaseLimitsTest {
         assertThat(show("statement_timeout")).isEqualTo("5s");
         assertThat(show("lock_timeout")).isEqualTo("3s");
         assertThat(show("idle_in_transaction_session_timeout")).isEqualTo("10s");
+        // Sessions of frozen Lambda environments end on the server, so Aurora can pause.
+        assertThat(show("idle_session_timeout")).isEqualTo("10min");
     }
 
     @Test

@@ -63,10 +63,14 @@ class TemplateEventsTest {
 
     @Test
     void theNikWorkersScheduledEventRunsItsParallelLoops() throws IOException {
-        String event = templateEvent("/internal/workers/NIK_CHECK/drain").replace("${NikWorkerParallelism}", "3")
+        String template = templateEvent("/internal/workers/NIK_CHECK/drain");
+        assertThat(template).as("the schedule passes NikWorkerParallelism as the parallel input")
+                .contains("\"parallel\":\"${NikWorkerParallelism}\"");
+        String event = template.replace("${NikWorkerParallelism}", "3")
                 .replace("seconds=50", "seconds=2").replace("\"seconds\":\"50\"", "\"seconds\":\"2\"");
         JsonNode body = invoke(event, 200);
         assertThat(body.get("kind").asText()).isEqualTo("NIK_CHECK");
+        assertThat(body.get("loops").asInt()).as("drain loops the handler ran").isEqualTo(3);
     }
 
     @Test

@@ -30,18 +30,23 @@ public final class Applicants {
         return "317123" + String.format("%02d%02d%02d%04d", day, birthDate.getMonthValue(), birthDate.getYear() % 100, serial);
     }
 
-    /** A woman born in 1990 with a NIK no other call of this method returns. */
+    /** A woman born in 1990 with a NIK no other call of this method returns, also under concurrency. */
     public static Map<String, Object> valid() {
-        int n = SERIAL.get();
-        return valid(LocalDate.of(1990, 1, 5).plusDays(n / 9000), true);
+        // One number per call, taken once: the birth date, serial and family card all follow from it.
+        int n = SERIAL.getAndIncrement();
+        return valid(LocalDate.of(1990, 1, 5).plusDays(n / 9000), true, n);
     }
 
     public static Map<String, Object> valid(LocalDate birthDate, boolean woman) {
-        int serial = SERIAL.getAndIncrement() % 9000 + 1;
+        return valid(birthDate, woman, SERIAL.getAndIncrement());
+    }
+
+    private static Map<String, Object> valid(LocalDate birthDate, boolean woman, int n) {
+        int serial = n % 9000 + 1;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nik", nik(birthDate, woman, serial));
         // A family card of its own, so that household limits never interfere unless a test wants them.
-        body.put("kkNumber", "3171230101" + String.format("%02d%04d", (SERIAL.get() / 9000) % 100, serial));
+        body.put("kkNumber", "3171230101" + String.format("%02d%04d", (n / 9000) % 100, serial));
         body.put("fullName", "Siti Rahayu");
         body.put("birthDate", birthDate.toString());
         body.put("sex", woman ? "F" : "M");

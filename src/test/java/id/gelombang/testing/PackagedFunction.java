@@ -99,11 +99,21 @@ public final class PackagedFunction {
         }
     }
 
-    private static Instance launch(Path taskRoot, String name, Map<String, String> extraConfig, String log) throws IOException {
+    /**
+     * The settings a copy of the packaged function is started with (as -D system properties, over
+     * its prod profile): where the local backends are, and the test resource's application
+     * settings. Everything else is the prod profile as packaged. PackagedFunctionIT lists them.
+     */
+    public static Map<String, String> overrides(Map<String, String> extraConfig) {
         String s3 = System.getProperty(LocalBackendsResource.S3_ENDPOINT_PROPERTY, "");
         Map<String, String> config = new HashMap<>(LocalBackends.start(s3.isBlank() ? null : URI.create(s3)));
         config.putAll(new LocalBackendsResource().applicationConfig());
         config.putAll(extraConfig);
+        return config;
+    }
+
+    private static Instance launch(Path taskRoot, String name, Map<String, String> extraConfig, String log) throws IOException {
+        Map<String, String> config = overrides(extraConfig);
 
         int eventPort = freePort();
         MockHttpEventServer events = new MockHttpEventServer();

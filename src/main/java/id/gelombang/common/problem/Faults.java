@@ -1,45 +1,76 @@
 package id.gelombang.common.problem;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
  * Tells a passing outage of a dependency (answered 503 + Retry-After, the client retries) from
- * a defect (answered 500), and describes a fault for the log without any exception message,
- * since messages can quote request data.
+ * a defect (answered 500), by exception type, and describes a fault for the log without any
+ * exception message, since messages can quote request data.
  */
 public final class Faults {
 
     /** SQLSTATE classes and codes that mean "the database cannot serve right now". */
     private static final Set<String> TRANSIENT_SQLSTATE_CLASSES = Set.of("08", "53", "57");
     private static final Set<String> TRANSIENT_SQLSTATES = Set.of("40001", "40P01", "55P03");
+    /**
+     * The SQL client's pool fails an acquisition that waited past its connection timeout with one
+     * shared, plain {@link VertxException} (SqlConnectionPool in Vert.x 4.5): no type of its own, so
+     * its exact message is what identifies it.
+     */
+    static final String POOL_ACQUIRE_TIMEOUT = "Timeout waiting for connection";
 
     private Faults() {
     }
 
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
-                    || t instanceof TimeoutException) {
+            if (isTransientItself(t)) {
                 return true;
             }
-            if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (TRANSIENT_SQLSTATES.contains(pg.getSqlState())
-                            || TRANSIENT_SQLSTATE_CLASSES.contains(pg.getSqlState().substring(0, 2)))) {
-                return true;
-            }
-            // The pool reports "Timeout waiting for connection" as a plain VertxException.
-            if (t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).startsWith("Timeout")) {
-                return true;
-            }
-            String name = t.getClass().getName();
-            if (name.endsWith("ConnectionPoolTooBusyException") || name.endsWith("NoStackTraceTimeoutException")
-                    || name.endsWith("AnnotatedConnectException")) {
-                return true;
+        }
+        return false;
+    }
+
+    private static boolean isTransientItself(Throwable t) {
+        // Database: unreachable (ConnectException covers Netty's connect timeout), connection lost,
+        // our own deadline (TimeoutException), the pool's wait queue full or its wait timed out.
+        if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+                || t instanceof ConnectionPoolTooBusyException) {
+            return true;
+        }
+        if (t instanceof VertxException && POOL_ACQUIRE_TIMEOUT.equals(t.getMessage())) {
+            return true;
+        }
+        if (t instanceof PgException pg && pg.getSqlState() != null) {
+            return TRANSIENT_SQLSTATES.contains(pg.getSqlState())
+                    || TRANSIENT_SQLSTATE_CLASSES.contains(pg.getSqlState().substring(0, 2));
+        }
+        // AWS (S3): throttled or failing on its side; timed out or unreachable from ours.
+        if (t instanceof SdkServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+            return true;
+        }
+        // A client-side SDK failure is the network only when I/O failed underneath it; missing
+        // credentials or a bad request built by us are defects.
+        if (t instanceof SdkClientException) {
+            for (Throwable cause = t.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof IOException) {
+                    return true;
+                }
             }
         }
         return false;
@@ -55,6 +86,9 @@ public final class Faults {
             out.append(t.getClass().getName());
             if (t instanceof PgException pg) {
                 out.append(" [SQLSTATE ").append(pg.getSqlState()).append(']');
+            }
+            if (t instanceof SdkServiceException service) {
+                out.append(" [HTTP ").append(service.statusCode()).append(']');
             }
         }
         StackTraceElement[] frames = failure.getStackTrace();

@@ -11,6 +11,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
+
 import id.gelombang.registration.domain.KtpStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
@@ -19,8 +21,15 @@ import io.smallrye.mutiny.Uni;
  * One registrant in one wave. Personal data is only in {@link #personalData} (encrypted);
  * the digests are keyed hashes for uniqueness and lookups. New rows are inserted by
  * {@link RegistrationStore#insertAndClaimPlace}, which enforces the NIK and quota rules in SQL.
+ * <p>
+ * Concurrent writers (upload URL, confirm, storage event, email verification, NIK verdict) never
+ * overwrite each other's columns: a path that changes this entity reads it under the row lock
+ * ({@link #findByTokenDigestForUpdate}, or {@code withLock}) so it sees and keeps every committed
+ * change; a path that does not read it first writes with a targeted UPDATE of its own columns (the
+ * NIK verdict). {@code @DynamicUpdate} in addition keeps each flush to the columns that changed.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "registration")
 public class Registration extends PanacheEntityBase {
 

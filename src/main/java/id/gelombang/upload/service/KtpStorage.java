@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
@@ -68,11 +69,24 @@ public class KtpStorage {
     public Optional<KtpInspection.Verdict> inspect(String key, KtpPhoto declared) {
         try (ResponseInputStream<GetObjectResponse> object = s3.getObject(r -> r.bucket(bucket).key(key))) {
             return Optional.of(KtpInspection.inspect(declared, object));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
+        } catch (S3Exception e) {
+            if (isAbsent(e)) {
+                return Optional.empty();
+            }
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException("Reading an uploaded KTP photo failed", e);
         }
+    }
+
+    /**
+     * Whether S3 answered "no such object" for a key we issued. S3 says 404 NoSuchKey only to a
+     * caller that may also list the bucket; to any other it says 403 AccessDenied for a missing
+     * key. The key is one we issued and the function may read it, so 403 here means "not there"
+     * (the template grants s3:ListBucket on the upload prefixes, which turns it into a 404 again).
+     */
+    static boolean isAbsent(S3Exception e) {
+        return e instanceof NoSuchKeyException || e.statusCode() == 404 || e.statusCode() == 403;
     }
 
     /** Moves an accepted photo out of the pending area (server-side copy). Blocking. */

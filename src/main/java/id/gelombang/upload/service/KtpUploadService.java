@@ -37,6 +37,10 @@ public class KtpUploadService {
     /** Longest upload URL lifetime the contract allows. */
     static final Duration MAX_URL_TTL = Duration.ofMinutes(10);
 
+    /** Reasons of a 422 /ktp-missing: no upload URL was asked for, or nothing arrived at the last one. */
+    public static final String NOT_REQUESTED = "KTP_UPLOAD_URL_NOT_REQUESTED";
+    public static final String NOT_UPLOADED = "KTP_NOT_UPLOADED";
+
     public record IssuedUpload(String uploadUrl, String method, Map<String, String> headers, Instant expiresAt) {
     }
 
@@ -68,7 +72,9 @@ public class KtpUploadService {
     @WithTransaction
     public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
             Long contentLength, String checksumSha256) {
-        return deadline.bound(access.authorize(registrationId, authorization).chain(registration -> {
+        // Under the row lock: this path writes the KTP columns of an entity it read, and must not
+        // interleave with a NIK verdict, an email verification or a confirm of the same row.
+        return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
             FieldErrors errors = new FieldErrors();
             KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
             if (photo == null) {
@@ -103,7 +109,7 @@ public class KtpUploadService {
                 if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
                     return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
                 }
-                throw ProblemType.KTP_MISSING.exception("Request an upload URL and upload the photo first.");
+                throw missing(NOT_REQUESTED, "Request an upload URL and upload the photo first.");
             }
             return inspectPending(registration);
         }));
@@ -142,7 +148,7 @@ public class KtpUploadService {
     private Decision decide(Registration registration, String pendingKey, KtpPhoto declared) {
         Optional<Verdict> verdict = storage.inspect(pendingKey, declared);
         if (verdict.isEmpty()) {
-            throw ProblemType.KTP_MISSING.exception("No photo has arrived at the upload URL yet. Upload it, then confirm.");
+            throw missing(NOT_UPLOADED, "No photo has arrived at the upload URL yet. Upload it, then confirm.");
         }
         if (verdict.get() != Verdict.ACCEPTED) {
             storage.delete(pendingKey);
@@ -154,6 +160,10 @@ public class KtpUploadService {
             storage.delete(registration.ktpObjectKey);
         }
         return new Decision(Verdict.ACCEPTED, acceptedKey);
+    }
+
+    private static ProblemException missing(String reason, String detail) {
+        return new ProblemException(ProblemType.KTP_MISSING.problemWithReason(detail, reason));
     }
 
     private Uni<Confirmation> record(Registration registration, Decision decision) {

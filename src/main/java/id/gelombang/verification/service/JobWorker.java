@@ -49,8 +49,8 @@ public class JobWorker {
         this.clock = clock;
     }
 
-    /** What one drain did. */
-    public record Drained(JobKind kind, int settled) {
+    /** What one drain did, and in how many loops at once. */
+    public record Drained(JobKind kind, int settled, int loops) {
     }
 
     /**
@@ -72,7 +72,7 @@ public class JobWorker {
             settle(job, attempt(job));
             settled++;
         }
-        return new Drained(kind, settled);
+        return new Drained(kind, settled, 1);
     }
 
     /** {@link #drain(JobKind, Duration, boolean)} in {@code loops} threads at once; their counts add up. */
@@ -90,7 +90,7 @@ public class JobWorker {
             for (Future<Drained> run : runs) {
                 settled += run.get().settled();
             }
-            return new Drained(kind, settled);
+            return new Drained(kind, settled, loops);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {

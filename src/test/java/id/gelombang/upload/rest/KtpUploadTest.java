@@ -188,9 +188,10 @@ class KtpUploadTest {
     @Test
     void confirmingBeforeUploadingSaysThePhotoIsMissing() {
         Registered r = registerNew();
-        confirm(r).then().statusCode(422).body("type", endsWith("/ktp-missing"));
+        confirm(r).then().statusCode(422).body("type", endsWith("/ktp-missing"))
+                .body("reason", equalTo("KTP_UPLOAD_URL_NOT_REQUESTED"));
         issue(r, "image/jpeg", Photos.jpeg(2_000));
-        confirm(r).then().statusCode(422).body("type", endsWith("/ktp-missing"));
+        confirm(r).then().statusCode(422).body("type", endsWith("/ktp-missing")).body("reason", equalTo("KTP_NOT_UPLOADED"));
         Api.get(r).then().body("ktp.status", equalTo("PENDING_UPLOAD"));
     }
 

@@ -14,11 +14,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.crypto.OneTimeCodes;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
@@ -26,8 +28,16 @@ import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
+import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.domain.NikStatus;
+import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
+import id.gelombang.verification.service.EmailCodeHandler;
+import id.gelombang.verification.service.NikCheckHandler;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -39,6 +49,15 @@ class WaveAdminApiTest {
 
     @Inject
     Database db;
+
+    @Inject
+    OneTimeCodes codes;
+
+    @Inject
+    NikCheckHandler nikChecks;
+
+    @Inject
+    EmailCodeHandler emailCodes;
 
     private static Map<String, Object> definition(String code, Instant opensAt, Instant closesAt, int quota) {
         Map<String, Object> body = new HashMap<>();
@@ -136,22 +155,51 @@ class WaveAdminApiTest {
         String code = db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 10);
         Registered accepted = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
         Registered rejected = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
-        Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        Registered unreachable = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
         upload(accepted, Photos.jpeg(5_000));
         upload(rejected, Photos.noise(5_000));
+        verifyEmail(accepted);
+        // The verification workers' outcomes, recorded as the job worker records them.
+        inTransaction(() -> nikChecks.record(job(accepted, JobKind.NIK_CHECK), new NikCheckHandler.Verdict(NikStatus.VERIFIED, null)));
+        inTransaction(() -> nikChecks.record(job(rejected, JobKind.NIK_CHECK),
+                new NikCheckHandler.Verdict(NikStatus.REJECTED, "NIK_DATA_MISMATCH")));
+        inTransaction(() -> nikChecks.giveUp(job(unreachable, JobKind.NIK_CHECK), "dukcapil-unavailable"));
+        inTransaction(() -> emailCodes.giveUp(job(unreachable, JobKind.EMAIL_CODE), "ses-rejected"));
 
-        operator().get("/v1/admin/waves/" + code + "/funnel").then().statusCode(200)
-                .body("counts.quota", equalTo(10))
-                .body("counts.registered", equalTo(3))
-                .body("counts.remaining", equalTo(7))
-                .body("counts.ktpReceived", equalTo(1))
-                .body("counts.ktpRejected", equalTo(1));
+        // Every stage the funnel reports, and nothing else.
+        assertThat(funnel(code)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "quota", 10, "registered", 3, "remaining", 7,
+                "ktpReceived", 1, "ktpRejected", 1,
+                "emailVerified", 1, "emailUndeliverable", 1,
+                "nikVerified", 1, "nikRejected", 1, "nikCheckFailed", 1));
 
         // A rejected registrant who uploads again leaves the rejected count.
         upload(rejected, Photos.jpeg(6_000));
-        operator().get("/v1/admin/waves/" + code + "/funnel").then()
-                .body("counts.ktpReceived", equalTo(2))
-                .body("counts.ktpRejected", equalTo(0));
+        assertThat(funnel(code)).containsEntry("ktpReceived", 2).containsEntry("ktpRejected", 0);
+    }
+
+    private static Map<String, Object> funnel(String code) {
+        return operator().get("/v1/admin/waves/" + code + "/funnel").then().statusCode(200).extract().path("counts");
+    }
+
+    private void verifyEmail(Registered r) {
+        UUID id = UUID.fromString(r.id());
+        db.execute("UPDATE email_code SET sent_at = now() WHERE registration_id = $1", id); // the worker mailed it
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + r.token())
+                .body(Map.of("code", codes.code(id, 1))).post("/v1/registrations/" + r.id() + "/email/verify")
+                .then().statusCode(200);
+    }
+
+    private static ClaimedJob job(Registered r, JobKind kind) {
+        return new ClaimedJob(0, UUID.fromString(r.id()), kind, 0, 1, UUID.randomUUID());
+    }
+
+    private static void inTransaction(Supplier<Uni<Void>> work) {
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(work));
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void upload(Registered r, byte[] file) {

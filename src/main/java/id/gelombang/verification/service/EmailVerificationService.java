@@ -67,7 +67,7 @@ public class EmailVerificationService {
 
     @WithTransaction
     public Uni<Outcome> verify(String registrationId, String authorization, String code) {
-        return deadline.bound(access.authorize(registrationId, authorization).chain(registration -> {
+        return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
             if (!EmailCodeRules.looksLikeCode(code)) {
                 FieldErrors errors = new FieldErrors();
                 errors.add("code", "must be the 6 digits from the email");
@@ -108,7 +108,7 @@ public class EmailVerificationService {
     /** Issues a new code and queues it for mailing; at most once a minute. */
     @WithTransaction
     public Uni<Void> resend(String registrationId, String authorization) {
-        return deadline.bound(access.authorize(registrationId, authorization).chain(registration ->
+        return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration ->
                 EmailCode.<EmailCode>findById(registration.id, LockModeType.PESSIMISTIC_WRITE)
                         .chain(found -> found != null ? Uni.createFrom().item(found) : firstCode(registration))
                         .chain(stored -> reissue(registration, stored))));

@@ -55,7 +55,7 @@ public class WaveAdminResource {
     @PATCH
     @Path("/{code}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change times, quota or household limit of a wave that has not closed")
+    @Operation(summary = "Change times, quota or household limit of a wave that has not closed, or retention settings of any wave")
     public Uni<OperatorWaveView> change(@PathParam("code") String code, WaveChange change) {
         if (change == null) {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");

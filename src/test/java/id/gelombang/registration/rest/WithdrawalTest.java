@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -192,6 +193,16 @@ class WithdrawalTest {
         given().contentType(ContentType.JSON).body(Map.of("key", key)).post("/internal/uploads/object-created")
                 .then().statusCode(200).body("outcome", equalTo("IGNORED"));
         assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesWithdrawalAndRetentionSettings() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/v1/registrations/{id}'.delete.responses.keySet()", hasItems("204", "401", "404"))
+                .body("paths.'/v1/registrations/{id}'.get.responses.keySet()", hasItems("200", "410"))
+                .body("components.schemas.WaveDefinition.properties.keySet()", hasItems("retentionDays", "retentionScope"))
+                .body("components.schemas.WaveChange.properties.keySet()", hasItems("retentionDays", "retentionScope"))
+                .body("components.schemas.OperatorWaveView.properties.keySet()", hasItems("retentionDays", "retentionScope"));
     }
 
     private static Response withdraw(Registered r) {

@@ -24,9 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.registration.service.WithdrawalService;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
+import id.gelombang.testing.Concurrently;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.DukcapilStub;
 import id.gelombang.testing.Funnel;
@@ -35,6 +38,7 @@ import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
 import id.gelombang.testing.Traces;
+import id.gelombang.upload.service.KtpUploadService;
 import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.domain.NikStatus;
@@ -44,6 +48,7 @@ import id.gelombang.verification.service.JobWorker;
 import id.gelombang.verification.service.NikCheckHandler.Verdict;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Row;
@@ -77,6 +82,12 @@ class WithdrawalTest {
 
     @Inject
     PersonalDataProtection protection;
+
+    @Inject
+    WithdrawalService withdrawals;
+
+    @Inject
+    KtpUploadService ktpUploads;
 
     @BeforeEach
     void onlyThisTestsJobsAreDue() {
@@ -193,6 +204,42 @@ class WithdrawalTest {
         given().contentType(ContentType.JSON).body(Map.of("key", key)).post("/internal/uploads/object-created")
                 .then().statusCode(200).body("outcome", equalTo("IGNORED"));
         assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
+    }
+
+    @Test
+    void aWithdrawalRacingUploadUrlRequestsEndsErasedEveryTime() throws Exception {
+        int registrants = 12;
+        List<Registered> rs = new java.util.ArrayList<>();
+        for (int n = 0; n < registrants; n++) {
+            rs.add(Api.registerNew());
+        }
+        String checksum = Photos.sha256(Photos.jpeg(2_000));
+        // Straight to the services on separate threads and connections, as concurrent Lambda instances would.
+        var outcome = Concurrently.run(registrants * 2, registrants * 2, n -> {
+            Registered r = rs.get(n / 2);
+            String authorization = "Bearer " + r.token();
+            try {
+                if (n % 2 == 0) {
+                    VertxContextSupport.subscribeAndAwait(() -> withdrawals.withdraw(r.id(), authorization));
+                    return "withdrawn";
+                }
+                VertxContextSupport.subscribeAndAwait(
+                        () -> ktpUploads.issueUploadUrl(r.id(), authorization, "image/jpeg", 2_000L, checksum));
+                return "url";
+            } catch (ProblemException e) {
+                return "url:" + e.problem().status();
+            } catch (Throwable e) {
+                return "failed:" + e.getClass().getSimpleName();
+            }
+        });
+        assertThat(outcome.maxInFlight()).isGreaterThan(registrants / 2);
+        assertThat(outcome.results()).filteredOn(o -> o.startsWith("failed")).isEmpty();
+        for (Registered r : rs) {
+            Row row = db.registration(r.id());
+            assertThat(row.getString("status")).isEqualTo("WITHDRAWN");
+            assertThat(row.getValue("personal_data")).as("personal data written back").isNull();
+            assertThat(row.getString("ktp_pending_key")).isNull();
+        }
     }
 
     @Test

@@ -178,6 +178,26 @@ class RetentionTest {
     }
 
     @Test
+    void storedRepliesThatCreatedNoRegistrationAreForgottenAfterAWeek() {
+        String wave = db.createWave(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1)), 1);
+        Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", wave));
+        List<String> fullReplies = new ArrayList<>();
+        for (int n = 0; n < 2; n++) {
+            String key = UUID.randomUUID().toString();
+            Api.register(key, Applicants.with(Applicants.valid(), "waveCode", wave)).then().statusCode(409)
+                    .body("type", endsWith("/wave-full"));
+            fullReplies.add(id.gelombang.common.crypto.Digests.sha256Hex(key));
+        }
+        db.execute("UPDATE idempotency_key SET created_at = now() - interval '8 days' WHERE key_digest = $1", fullReplies.get(0));
+        db.execute("UPDATE idempotency_key SET created_at = now() - interval '6 days' WHERE key_digest = $1", fullReplies.get(1));
+
+        runRetention(500).then().statusCode(200);
+
+        assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", fullReplies.get(0))).isZero();
+        assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", fullReplies.get(1))).isOne();
+    }
+
+    @Test
     void operatorsSetRetentionPerWaveAndMayChangeItAfterTheClose() {
         String code = "R-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> body = new HashMap<>();

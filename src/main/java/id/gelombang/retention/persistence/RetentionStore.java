@@ -61,6 +61,22 @@ public class RetentionStore {
                 .map(rows -> rows.stream().map(row -> new Candidate((UUID) row[0], (String) row[1], (String) row[2])).toList());
     }
 
+    /**
+     * Deletes up to {@code limit} stored replies older than {@code before} that belong to no
+     * registration (the 409s: duplicate, wave full or closed). Their request fingerprint is a keyed
+     * hash of the applicant's data, and nobody replays a key after days. Needs a transaction.
+     */
+    public Uni<Integer> forgetUnlinkedReplies(Instant before, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                DELETE FROM idempotency_key WHERE key_digest IN (
+                    SELECT key_digest FROM idempotency_key
+                    WHERE created_at < :before AND registration_id IS NULL
+                    LIMIT :limit)""")
+                .setParameter("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
+                .setParameter("limit", limit)
+                .executeUpdate());
+    }
+
     /** One audit row per wave and run that erased something: counts only. Needs a transaction. */
     public Uni<Integer> audit(String waveCode, long erased, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""

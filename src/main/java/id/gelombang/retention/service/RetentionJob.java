@@ -28,7 +28,8 @@ import io.vertx.mutiny.core.Vertx;
  * then erases the rows, and commits on its own. A run that dies anywhere leaves committed batches
  * erased and the failed batch untouched in the database (its objects perhaps already gone, which
  * the next run's delete takes as done), so the next run simply carries on. Blocking: runs on a
- * worker thread (the internal route).
+ * worker thread (the internal route). It also forgets stored replies that created no registration
+ * once they are a week old.
  */
 @ApplicationScoped
 public class RetentionJob {
@@ -38,9 +39,18 @@ public class RetentionJob {
     public record WaveErased(String code, long erased) {
     }
 
-    /** What one run did; {@code complete} is false when the time budget ended it with work left. */
-    public record Run(List<WaveErased> waves, long erased, boolean complete) {
+    /**
+     * What one run did: registrations erased per wave, stored 409 replies forgotten; {@code complete}
+     * is false when the time budget ended it with work left.
+     */
+    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, boolean complete) {
     }
+
+    /**
+     * How long replies that created no registration are kept for replay. The contract asks for at
+     * least 24 hours; retries come within minutes.
+     */
+    static final Duration UNLINKED_REPLY_RETENTION = Duration.ofDays(7);
 
     private final RetentionStore store;
     private final ErasureStore erasure;
@@ -88,7 +98,20 @@ public class RetentionJob {
                 break;
             }
         }
-        return new Run(waves, total, complete);
+        long forgotten = 0;
+        while (complete) {
+            if (!clock.instant().isBefore(end)) {
+                complete = false;
+                break;
+            }
+            int batch = Blocking.await(() -> Panache.withTransaction(
+                    () -> store.forgetUnlinkedReplies(start.minus(UNLINKED_REPLY_RETENTION), batchSize)));
+            forgotten += batch;
+            if (batch == 0) {
+                break;
+            }
+        }
+        return new Run(waves, total, forgotten, complete);
     }
 
     private Uni<Long> eraseBatch(DueWave wave, int batchSize) {

@@ -71,12 +71,13 @@ public class WaveAdministration {
             WaveStatus status = wave.statusAt(now);
             int retentionDays = change.retentionDays() == null ? wave.retentionDays : change.retentionDays();
             String retentionScope = change.retentionScope() == null ? wave.retentionScope.name() : change.retentionScope();
-            FieldErrors retention = new FieldErrors();
-            WaveRules.checkRetention(retentionDays, retentionScope, retention);
             if (status == WaveStatus.CLOSED) {
+                // Retention matters most after the close, so it stays changeable; nothing else does.
                 if (change.changesSchedule()) {
                     throw ProblemType.WAVE_CLOSED.exception("A closed wave cannot change, except its retention settings.");
                 }
+                FieldErrors retention = new FieldErrors();
+                WaveRules.checkRetention(retentionDays, retentionScope, retention);
                 failIfInvalid(retention);
                 wave.retentionDays = retentionDays;
                 wave.retentionScope = RetentionScope.valueOf(retentionScope);

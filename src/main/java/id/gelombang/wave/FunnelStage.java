@@ -10,7 +10,9 @@ public enum FunnelStage {
     EMAIL_UNDELIVERABLE,
     NIK_VERIFIED, NIK_REJECTED,
     /** The NIK check ran out of retries without an answer from the registry. */
-    NIK_CHECK_FAILED;
+    NIK_CHECK_FAILED,
+    /** The registrant withdrew and the personal data was erased. */
+    WITHDRAWN;
 
     /** The stage a KTP status counts towards, or null when it is not counted. */
     public static FunnelStage of(KtpStatus status) {

@@ -1,6 +1,7 @@
 package id.gelombang.wave;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 import id.gelombang.registration.domain.FieldErrors;
@@ -9,6 +10,12 @@ import id.gelombang.registration.domain.FieldErrors;
 public final class WaveRules {
 
     public static final int DEFAULT_HOUSEHOLD_LIMIT = 2;
+    public static final int DEFAULT_RETENTION_DAYS = 90;
+    /**
+     * Longest retention operators can set. The bucket's lifecycle rule on ktp/ (template parameter
+     * KtpPhotoExpirationDays, 1,100 days) must stay above the longest wave plus this.
+     */
+    public static final int MAX_RETENTION_DAYS = 730;
     static final int MAX_HOUSEHOLD_LIMIT = 20;
     static final int MAX_QUOTA = 100_000_000;
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -19,6 +26,16 @@ public final class WaveRules {
     public static void checkCode(String code, FieldErrors errors) {
         if (code == null || !CODE.matcher(code).matches()) {
             errors.add("code", "must be 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    /** Checks retention settings as they would be after a change; the scope is the name of a {@link RetentionScope}. */
+    public static void checkRetention(Integer retentionDays, String retentionScope, FieldErrors errors) {
+        if (retentionDays == null || retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS) {
+            errors.add("retentionDays", "must be between 1 and " + MAX_RETENTION_DAYS);
+        }
+        if (retentionScope == null || Arrays.stream(RetentionScope.values()).noneMatch(s -> s.name().equals(retentionScope))) {
+            errors.add("retentionScope", "must be one of " + Arrays.toString(RetentionScope.values()));
         }
     }
 

@@ -87,6 +87,12 @@ class TemplateEventsTest {
     }
 
     @Test
+    void theRetentionScheduleRunsTheRetentionJob() throws IOException {
+        JsonNode body = invoke(templateEvent("/internal/retention/run"), 200);
+        assertThat(body.get("complete").asBoolean()).isTrue();
+    }
+
+    @Test
     void theWarmUpCallReachesReadiness() throws IOException {
         invoke(templateEvent("/q/health/ready"), 200);
     }

@@ -20,6 +20,17 @@ public final class S3Upload {
         return presignedUrl.substring(0, presignedUrl.indexOf('?')).replaceFirst("^.*?/gelombang-ktp-local/", "");
     }
 
+    /** Asks for an upload URL, uploads through it and returns the object key it wrote to. */
+    public static String upload(Api.Registered r, String type, byte[] file) {
+        io.restassured.response.Response issued = Api.uploadUrl(r, type, file.length, Photos.sha256(file));
+        issued.then().statusCode(201);
+        int status = put(issued.path("uploadUrl"), issued.path("headers"), file);
+        if (status != 200) {
+            throw new AssertionError("Upload answered " + status);
+        }
+        return objectKey(issued.path("uploadUrl"));
+    }
+
     /** Content-Length is always the file's real length (the client sets it); other headers as given. */
     public static int put(String url, Map<String, String> headers, byte[] file) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))

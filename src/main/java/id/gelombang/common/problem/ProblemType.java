@@ -21,6 +21,7 @@ public enum ProblemType {
     WAVE_ALREADY_OPEN("wave-already-open", "An open wave's opening time cannot change", 409),
     FORBIDDEN("forbidden", "Not allowed", 403),
     REQUEST_IN_FLIGHT("request-in-flight", "A request with this Idempotency-Key is still being processed", 409),
+    WITHDRAWN("withdrawn", "Registration withdrawn and its personal data erased", 410),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key was used with a different request", 422),
     KTP_MISSING("ktp-missing", "No KTP photo has been uploaded", 422),

@@ -1,6 +1,7 @@
 package id.gelombang.registration.persistence;
 
 import java.time.Instant;
+import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,7 +10,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** The first complete answer given to an Idempotency-Key; the body is encrypted. */
+/**
+ * The first complete answer given to an Idempotency-Key; the body is encrypted. After a withdrawal
+ * it is a 410 marker without the request fingerprint.
+ */
 @Entity
 @Table(name = "idempotency_key")
 public class IdempotencyRecord extends PanacheEntityBase {
@@ -29,6 +33,10 @@ public class IdempotencyRecord extends PanacheEntityBase {
     public byte[] responseBody;
 
     public String location;
+
+    /** The registration a 201 reply created; withdrawal turns its reply into a 410. */
+    @Column(name = "registration_id")
+    public UUID registrationId;
 
     @Column(name = "created_at")
     public Instant createdAt;

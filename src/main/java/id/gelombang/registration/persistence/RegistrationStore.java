@@ -114,6 +114,42 @@ public class RegistrationStore {
     }
 
     /**
+     * Releases a registration: it leaves the one-per-NIK index (released_at set) and gives back its
+     * family-card place and its place in the wave, all in one statement. Only the first release of a
+     * row changes anything, so a rejection followed by a withdrawal returns each place once. Returns
+     * whether this call released it. Needs a transaction; must run before the digests are erased.
+     */
+    public Uni<Boolean> release(UUID id, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                WITH released AS (
+                    UPDATE registration SET released_at = :now, updated_at = :now
+                    WHERE id = :id AND released_at IS NULL
+                    RETURNING wave_id, kk_digest),
+                household_place AS (
+                    UPDATE household SET registered = household.registered - 1
+                    FROM released WHERE household.wave_id = released.wave_id AND household.kk_digest = released.kk_digest
+                    RETURNING 1),
+                wave_place AS (
+                    UPDATE wave SET registered_count = wave.registered_count - 1
+                    FROM released WHERE wave.id = released.wave_id
+                    RETURNING 1)
+                SELECT count(*) FROM released""", Long.class)
+                .setParameter("id", id)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .getSingleResult())
+                .map(released -> released > 0);
+    }
+
+    /** Marks a released and erased registration as withdrawn by its registrant. Needs a transaction. */
+    public Uni<Integer> markWithdrawn(UUID id, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE registration SET status = 'WITHDRAWN', withdrawn_at = :now, updated_at = :now WHERE id = :id""")
+                .setParameter("id", id)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .executeUpdate());
+    }
+
+    /**
      * Takes the transaction-scoped lock of an Idempotency-Key without waiting: false means another
      * request with the same key is in flight right now.
      */

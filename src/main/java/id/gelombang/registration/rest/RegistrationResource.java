@@ -3,6 +3,7 @@ package id.gelombang.registration.rest;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
@@ -29,6 +31,7 @@ import id.gelombang.registration.service.RegistrationQueries;
 import id.gelombang.registration.service.RegistrationService;
 import id.gelombang.registration.service.RegistrationView;
 import id.gelombang.registration.service.StoredReply;
+import id.gelombang.registration.service.WithdrawalService;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/registrations")
@@ -39,10 +42,12 @@ public class RegistrationResource {
 
     private final RegistrationService registrations;
     private final RegistrationQueries queries;
+    private final WithdrawalService withdrawals;
 
-    public RegistrationResource(RegistrationService registrations, RegistrationQueries queries) {
+    public RegistrationResource(RegistrationService registrations, RegistrationQueries queries, WithdrawalService withdrawals) {
         this.registrations = registrations;
         this.queries = queries;
+        this.withdrawals = withdrawals;
     }
 
     @POST
@@ -55,6 +60,8 @@ public class RegistrationResource {
     @APIResponse(responseCode = "409", description = "Duplicate registration, wave closed or full, household limit, or the same key in flight (with Retry-After)",
             headers = @Header(name = "Retry-After", description = "Only while the same key is in flight",
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "410", description = "The registration this Idempotency-Key created was withdrawn",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -79,8 +86,24 @@ public class RegistrationResource {
     @Operation(summary = "A registration's progress, personal data masked")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RegistrationView.class)))
+    @APIResponse(responseCode = "410", description = "Withdrawn: this token answers 410 /withdrawn to every call but DELETE",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RegistrationView> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return queries.view(id, authorization);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Withdraw and erase the registration",
+            description = "Gives back the place, NIK and family-card slot, cancels pending verification, and erases the personal"
+                    + " data, email codes, the stored registration reply and the KTP photos. Repeating it answers 204 again.")
+    @APIResponse(responseCode = "204", description = "Withdrawn (now or before)")
+    @APIResponse(responseCode = "401", description = "Token missing or wrong",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "The token belongs to another registration",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<Void>> withdraw(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return withdrawals.withdraw(id, authorization).map(done -> RestResponse.noContent());
     }
 
     private static Response toResponse(StoredReply reply) {

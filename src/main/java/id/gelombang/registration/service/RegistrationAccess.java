@@ -13,16 +13,18 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Authenticates calls about one registration by its bearer token: no or unknown token is 401;
- * a valid token for another registration is 404, so nobody learns whether an id exists.
+ * a valid token for another registration is 404, so nobody learns whether an id exists; the token
+ * of a withdrawn registration is 410 for every call but the (repeatable) withdrawal itself.
  */
 @ApplicationScoped
 public class RegistrationAccess {
 
     private static final String BEARER = "bearer ";
+    public static final String WITHDRAWN = "WITHDRAWN";
 
     /** Must run inside a Hibernate Reactive session. */
     public Uni<Registration> authorize(String registrationId, String authorization) {
-        return authorize(registrationId, authorization, Registration::findByTokenDigest);
+        return authorize(registrationId, authorization, Registration::findByTokenDigest).invoke(RegistrationAccess::notWithdrawn);
     }
 
     /**
@@ -30,7 +32,23 @@ public class RegistrationAccess {
      * changes that must not interleave (KTP confirm racing its storage event). Needs a transaction.
      */
     public Uni<Registration> authorizeForUpdate(String registrationId, String authorization) {
-        return authorize(registrationId, authorization, Registration::findByTokenDigestForUpdate);
+        return authorizeForUpdate(registrationId, authorization, false);
+    }
+
+    /**
+     * As {@link #authorizeForUpdate}; with {@code withdrawnToo} a withdrawn registration is returned
+     * instead of answering 410 (withdrawing again is allowed and changes nothing).
+     */
+    public Uni<Registration> authorizeForUpdate(String registrationId, String authorization, boolean withdrawnToo) {
+        Uni<Registration> registration = authorize(registrationId, authorization, Registration::findByTokenDigestForUpdate);
+        return withdrawnToo ? registration : registration.invoke(RegistrationAccess::notWithdrawn);
+    }
+
+    /** 410 once the registrant has withdrawn: the personal data is gone and nothing more can happen. */
+    private static void notWithdrawn(Registration registration) {
+        if (WITHDRAWN.equals(registration.status)) {
+            throw ProblemType.WITHDRAWN.exception("This registration was withdrawn and its personal data erased.");
+        }
     }
 
     private Uni<Registration> authorize(String registrationId, String authorization,

@@ -29,11 +29,11 @@ public class RegistrationQueries {
         return deadline.bound(access.authorize(registrationId, authorization).map(this::toView));
     }
 
-    /** The registrant's view of a loaded registration. */
+    /** The registrant's view of a loaded registration; once retention erased it, without the masked fields. */
     public RegistrationView toView(Registration r) {
-        PersonalRecord person = personalData.open(r.id, r.personalData);
-        return new RegistrationView(r.id.toString(), r.status, r.waveCode, Nik.mask(person.nik()),
-                new RegistrationView.Email(EmailAddress.mask(person.email()), r.emailVerified),
+        PersonalRecord person = r.personalData == null ? null : personalData.open(r.id, r.personalData);
+        return new RegistrationView(r.id.toString(), r.status, r.waveCode, person == null ? null : Nik.mask(person.nik()),
+                new RegistrationView.Email(person == null ? null : EmailAddress.mask(person.email()), r.emailVerified),
                 new RegistrationView.Ktp(r.ktpStatus.name(), r.ktpReason),
                 new RegistrationView.NikVerification(r.nikVerification, r.nikReason),
                 r.createdAt.truncatedTo(ChronoUnit.SECONDS));

@@ -122,9 +122,10 @@ public class RegistrationService {
             case ACCEPTED -> new StoredReply(201, "/v1/registrations/" + id,
                     json(new RegistrationCreated(id.toString(), "REGISTERED", wave.code, token,
                             now.truncatedTo(ChronoUnit.SECONDS))),
-                    false);
+                    false, id);
             case DUPLICATE -> problemReply(ProblemType.DUPLICATE_REGISTRATION,
-                    "This NIK is already registered in this wave.");
+                    "This NIK is already registered in this wave. A registration whose details do not match the"
+                    + " civil registry is released after its NIK check; the NIK's owner can then register.");
             case HOUSEHOLD_LIMIT -> problemReply(ProblemType.HOUSEHOLD_LIMIT,
                     "This family card already has " + wave.householdLimit + " registrations in this wave, the most it allows.");
             case FULL -> problemReply(ProblemType.WAVE_FULL,
@@ -141,12 +142,14 @@ public class RegistrationService {
     }
 
     private StoredReply replay(IdempotencyRecord previous, byte[] requestDigest) {
-        if (!MessageDigest.isEqual(previous.requestDigest, requestDigest)) {
+        // A withdrawal erased the request's fingerprint with the reply: whatever the body, the answer is 410.
+        if (previous.requestDigest != null && !MessageDigest.isEqual(previous.requestDigest, requestDigest)) {
             throw ProblemType.IDEMPOTENCY_KEY_REUSED.exception(
                     "This Idempotency-Key was used for a different registration. Use a new key for a new request.");
         }
         byte[] body = protection.decrypt(previous.responseBody, "idempotency:" + previous.keyDigest);
-        return new StoredReply(previous.responseStatus, previous.location, new String(body, StandardCharsets.UTF_8), true);
+        return new StoredReply(previous.responseStatus, previous.location, new String(body, StandardCharsets.UTF_8), true,
+                previous.registrationId);
     }
 
     private Uni<Void> remember(String keyId, byte[] requestDigest, StoredReply reply) {
@@ -155,6 +158,7 @@ public class RegistrationService {
         record.requestDigest = requestDigest;
         record.responseStatus = reply.status();
         record.location = reply.location();
+        record.registrationId = reply.registrationId(); // so that a withdrawal can erase this reply
         record.responseBody = protection.encrypt(reply.body().getBytes(StandardCharsets.UTF_8), "idempotency:" + keyId);
         record.createdAt = clock.instant();
         return record.persist().replaceWithVoid();
@@ -162,7 +166,7 @@ public class RegistrationService {
 
     private StoredReply problemReply(ProblemType type, String detail) {
         Problem problem = type.problem(detail);
-        return new StoredReply(problem.status(), null, json(problem), false);
+        return new StoredReply(problem.status(), null, json(problem), false, null);
     }
 
     private String canonical(RegistrationCommand command) {

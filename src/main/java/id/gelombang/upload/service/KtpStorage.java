@@ -3,6 +3,7 @@ package id.gelombang.upload.service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,10 @@ import id.gelombang.upload.domain.KtpInspection;
 import id.gelombang.upload.domain.KtpPhoto;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -27,6 +30,9 @@ public class KtpStorage {
 
     public record UploadUrl(String url, Map<String, String> headers) {
     }
+
+    /** Most keys S3 deletes in one DeleteObjects call. */
+    static final int DELETE_BATCH = 1000;
 
     private final S3Presigner presigner;
     private final S3Client s3;
@@ -98,5 +104,22 @@ public class KtpStorage {
     /** Blocking; deleting a missing object is not an error. */
     public void delete(String key) {
         s3.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
+    /**
+     * Deletes many objects, up to {@value #DELETE_BATCH} per call to S3. Keys that do not exist count
+     * as deleted; any key S3 could not delete fails the whole call (its error names no key). Blocking.
+     */
+    public void deleteAll(Collection<String> keys) {
+        List<ObjectIdentifier> all = keys.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+        for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = all.subList(from, Math.min(all.size(), from + DELETE_BATCH));
+            DeleteObjectsResponse response = s3.deleteObjects(r -> r.bucket(bucket)
+                    .delete(d -> d.objects(batch).quiet(true)));
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                throw new IllegalStateException("S3 could not delete " + response.errors().size() + " KTP objects ("
+                        + response.errors().get(0).code() + ")");
+            }
+        }
     }
 }

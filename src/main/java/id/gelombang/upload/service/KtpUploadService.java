@@ -69,11 +69,13 @@ public class KtpUploadService {
         this.clock = clock;
     }
 
+    /**
+     * Under the row lock: this path writes the KTP columns of an entity it read, and must not
+     * interleave with a NIK verdict, an email verification, a confirm or a withdrawal of the same row.
+     */
     @WithTransaction
     public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
             Long contentLength, String checksumSha256) {
-        // Under the row lock: this path writes the KTP columns of an entity it read, and must not
-        // interleave with a NIK verdict, an email verification or a confirm of the same row.
         return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
             FieldErrors errors = new FieldErrors();
             KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
@@ -119,7 +121,9 @@ public class KtpUploadService {
      * The storage event for a newly created object: checks it exactly as {@link #confirm} would,
      * for registrants who upload and then leave. Both take the registration's row lock first, so
      * whichever comes second finds the decision already made. Empty when no registration is
-     * waiting for this object (already decided, or a newer upload URL was issued since).
+     * waiting for this object (already decided, a newer upload URL was issued since, or the
+     * registrant withdrew): such an object is deleted, since an old upload URL stays usable until
+     * it expires and nothing would ever read what it uploaded.
      */
     @WithTransaction
     public Uni<Optional<Confirmation>> objectArrived(String objectKey) {
@@ -129,7 +133,10 @@ public class KtpUploadService {
         return deadline.bound(Registration.<Registration>find("ktpPendingKey", objectKey)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
                 .chain(registration -> registration == null
-                        ? Uni.createFrom().item(Optional.<Confirmation>empty())
+                        ? vertx.executeBlocking(Uni.createFrom().item(() -> {
+                            storage.delete(objectKey);
+                            return Optional.<Confirmation>empty();
+                        }))
                         : inspectPending(registration).map(Optional::of)));
     }
 

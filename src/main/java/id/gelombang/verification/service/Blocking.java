@@ -7,13 +7,13 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 /** The workers' blocking style: they run on their own threads and wait for each database step. */
-final class Blocking {
+public final class Blocking {
 
     private Blocking() {
     }
 
     /** Runs reactive database work on a fresh Vert.x context and waits for its result. */
-    static <T> T await(Supplier<Uni<T>> work) {
+    public static <T> T await(Supplier<Uni<T>> work) {
         try {
             return VertxContextSupport.subscribeAndAwait(work);
         } catch (RuntimeException | Error e) {
@@ -23,7 +23,7 @@ final class Blocking {
         }
     }
 
-    static void pause(Duration duration) {
+    public static void pause(Duration duration) {
         if (duration.isNegative() || duration.isZero()) {
             return;
         }

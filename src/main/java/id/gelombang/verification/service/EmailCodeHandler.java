@@ -63,11 +63,11 @@ public class EmailCodeHandler implements JobHandler<Integer> {
     public JobResult<Integer> perform(ClaimedJob job) {
         Addressee addressee = Blocking.await(() -> Panache.withSession(() -> Registration.<Registration>findById(job.registrationId())
                 .chain(registration -> EmailCode.<EmailCode>findById(job.registrationId()).map(code ->
-                        registration == null || code == null || registration.emailVerified || code.usedAt != null
+                        registration == null || registration.personalData == null || code == null || registration.emailVerified || code.usedAt != null
                                 ? null
                                 : new Addressee(personalData.open(registration.id, registration.personalData), code.issue)))));
         if (addressee == null) {
-            return new JobResult.Completed<>(null); // verified meanwhile, or gone: nothing to mail
+            return new JobResult.Completed<>(null); // verified meanwhile, erased, or gone: nothing to mail
         }
         if (!pacer.awaitSlot(GATE, config.ratePerSecond(), config.dailyQuota())) {
             return new JobResult.Deferred<>(pacer.quotaResetsAt(), "email-daily-quota");

@@ -11,6 +11,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.registration.persistence.Registration;
+import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
 import id.gelombang.verification.domain.JobKind;
@@ -44,15 +45,17 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     private final OutboundPacer pacer;
     private final PersonalDataCodec personalData;
     private final FunnelCounters funnel;
+    private final RegistrationStore store;
     private final VerificationConfig.Dukcapil config;
     private final Clock clock;
 
     public NikCheckHandler(DukcapilClient dukcapil, OutboundPacer pacer, PersonalDataCodec personalData,
-            FunnelCounters funnel, VerificationConfig config, Clock clock) {
+            FunnelCounters funnel, RegistrationStore store, VerificationConfig config, Clock clock) {
         this.dukcapil = dukcapil;
         this.pacer = pacer;
         this.personalData = personalData;
         this.funnel = funnel;
+        this.store = store;
         this.config = config.dukcapil();
         this.clock = clock;
     }
@@ -69,11 +72,11 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         }
         PersonalRecord person = Blocking.await(() -> Panache.withSession(() -> Registration
                 .<Registration>findById(job.registrationId())
-                .map(r -> r == null || !NikStatus.PENDING.name().equals(r.nikVerification)
+                .map(r -> r == null || r.personalData == null || !NikStatus.PENDING.name().equals(r.nikVerification)
                         ? null
                         : personalData.open(r.id, r.personalData))));
         if (person == null) {
-            return new JobResult.Completed<>(null); // already decided, or gone
+            return new JobResult.Completed<>(null); // already decided, erased, or gone
         }
         Optional<Instant> circuitOpenUntil = dukcapil.circuitOpenUntil();
         if (circuitOpenUntil.isPresent()) {
@@ -100,25 +103,37 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         return new JobResult.Completed<>(new Verdict(NikStatus.VERIFIED, null));
     }
 
-    /** Moves the registration out of PENDING once; the funnel counts the move in the same transaction. */
+    /**
+     * Moves the registration out of PENDING once; the funnel counts the move in the same transaction.
+     * A rejected registration also stops holding its NIK, family-card place and wave place, so the
+     * NIK's rightful owner can register; the PENDING condition makes that happen once.
+     */
     @Override
     public Uni<Void> record(ClaimedJob job, Verdict verdict) {
         if (verdict == null) {
             return Uni.createFrom().voidItem();
         }
+        boolean rejected = verdict.status() == NikStatus.REJECTED;
+        Instant now = clock.instant();
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                UPDATE registration SET nik_verification = :status, nik_reason = :reason, updated_at = :now
+                UPDATE registration SET nik_verification = :status, nik_reason = :reason, updated_at = :now,
+                       status = CASE WHEN CAST(:rejected AS boolean) THEN 'REJECTED' ELSE status END
                 WHERE id = :id AND nik_verification = 'PENDING'
                 RETURNING wave_id""", Long.class)
                 .setParameter("status", verdict.status().name())
                 .setParameter("reason", verdict.reason())
-                .setParameter("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .setParameter("rejected", rejected)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("id", job.registrationId())
                 .getResultList())
-                .chain((List<Long> waves) -> waves.isEmpty()
-                        ? Uni.createFrom().voidItem()
-                        : funnel.move(waves.get(0), null,
-                                verdict.status() == NikStatus.VERIFIED ? FunnelStage.NIK_VERIFIED : FunnelStage.NIK_REJECTED));
+                .chain((List<Long> waves) -> {
+                    if (waves.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Uni<Boolean> released = rejected ? store.release(job.registrationId(), now) : Uni.createFrom().item(false);
+                    return released.chain(() -> funnel.move(waves.get(0), null,
+                            rejected ? FunnelStage.NIK_REJECTED : FunnelStage.NIK_VERIFIED));
+                });
     }
 
     @Override

@@ -9,14 +9,14 @@ import id.gelombang.wave.FunnelStage;
 public record FunnelView(String code, WaveCounts counts, Instant asOf) {
 
     public record WaveCounts(int quota, int registered, int remaining, long ktpReceived, long ktpRejected,
-            long emailVerified, long emailUndeliverable, long nikVerified, long nikRejected, long nikCheckFailed) {
+            long emailVerified, long emailUndeliverable, long nikVerified, long nikRejected, long nikCheckFailed, long withdrawn) {
 
         static WaveCounts of(int quota, int registered, int remaining, Map<FunnelStage, Long> stages) {
             return new WaveCounts(quota, registered, remaining,
                     stages.get(FunnelStage.KTP_RECEIVED), stages.get(FunnelStage.KTP_REJECTED),
                     stages.get(FunnelStage.EMAIL_VERIFIED), stages.get(FunnelStage.EMAIL_UNDELIVERABLE),
                     stages.get(FunnelStage.NIK_VERIFIED), stages.get(FunnelStage.NIK_REJECTED),
-                    stages.get(FunnelStage.NIK_CHECK_FAILED));
+                    stages.get(FunnelStage.NIK_CHECK_FAILED), stages.get(FunnelStage.WITHDRAWN));
         }
     }
 }

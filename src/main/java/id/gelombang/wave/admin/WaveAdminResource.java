@@ -62,7 +62,7 @@ public class WaveAdminResource {
     @PATCH
     @Path("/{code}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change times, quota or household limit of a wave that has not closed")
+    @Operation(summary = "Change times, quota or household limit of a wave that has not closed, or retention settings of any wave")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = OperatorWaveView.class)))
     @APIResponse(responseCode = "409", description = "The wave closed, is open (opening time), or has more registrations than the quota",

@@ -12,6 +12,7 @@ import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.wave.FunnelStage;
+import id.gelombang.wave.RetentionScope;
 import id.gelombang.wave.WaveRules;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.FunnelCounters;
@@ -43,9 +44,12 @@ public class WaveAdministration {
     public Uni<OperatorWaveView> create(WaveDefinition definition) {
         Instant now = clock.instant();
         int householdLimit = definition.householdLimit() == null ? WaveRules.DEFAULT_HOUSEHOLD_LIMIT : definition.householdLimit();
+        int retentionDays = definition.retentionDays() == null ? WaveRules.DEFAULT_RETENTION_DAYS : definition.retentionDays();
+        String retentionScope = definition.retentionScope() == null ? RetentionScope.NOT_SELECTED.name() : definition.retentionScope();
         FieldErrors errors = new FieldErrors();
         WaveRules.checkCode(definition.code(), errors);
         WaveRules.checkSchedule(definition.opensAt(), definition.closesAt(), definition.quota(), householdLimit, now, errors);
+        WaveRules.checkRetention(retentionDays, retentionScope, errors);
         failIfInvalid(errors);
         return Wave.findByCode(definition.code()).chain(existing -> {
             if (existing != null) {
@@ -57,6 +61,8 @@ public class WaveAdministration {
             wave.closesAt = definition.closesAt().truncatedTo(ChronoUnit.SECONDS);
             wave.quota = definition.quota();
             wave.householdLimit = householdLimit;
+            wave.retentionDays = retentionDays;
+            wave.retentionScope = RetentionScope.valueOf(retentionScope);
             return wave.<Wave>persistAndFlush().map(saved -> OperatorWaveView.of(saved, now));
         }).call(() -> schedule.republish(now));
     }
@@ -66,8 +72,19 @@ public class WaveAdministration {
         Instant now = clock.instant();
         return lock(code).map(wave -> {
             WaveStatus status = wave.statusAt(now);
+            int retentionDays = change.retentionDays() == null ? wave.retentionDays : change.retentionDays();
+            String retentionScope = change.retentionScope() == null ? wave.retentionScope.name() : change.retentionScope();
             if (status == WaveStatus.CLOSED) {
-                throw ProblemType.WAVE_CLOSED.exception("A closed wave cannot change.");
+                // Retention matters most after the close, so it stays changeable; nothing else does.
+                if (change.changesSchedule()) {
+                    throw ProblemType.WAVE_CLOSED.exception("A closed wave cannot change, except its retention settings.");
+                }
+                FieldErrors retention = new FieldErrors();
+                WaveRules.checkRetention(retentionDays, retentionScope, retention);
+                failIfInvalid(retention);
+                wave.retentionDays = retentionDays;
+                wave.retentionScope = RetentionScope.valueOf(retentionScope);
+                return OperatorWaveView.of(wave, now);
             }
             if (change.opensAt() != null && status == WaveStatus.OPEN && !change.opensAt().equals(wave.opensAt)) {
                 throw ProblemType.WAVE_ALREADY_OPEN.exception("The wave is open; only its closing time, quota and household limit can change.");
@@ -78,6 +95,7 @@ public class WaveAdministration {
             int householdLimit = change.householdLimit() == null ? wave.householdLimit : change.householdLimit();
             FieldErrors errors = new FieldErrors();
             WaveRules.checkSchedule(opensAt, closesAt, quota, householdLimit, now, errors);
+            WaveRules.checkRetention(retentionDays, retentionScope, errors);
             failIfInvalid(errors);
             if (quota < wave.registeredCount) {
                 throw ProblemType.QUOTA_BELOW_REGISTERED.exception(
@@ -87,6 +105,8 @@ public class WaveAdministration {
             wave.closesAt = closesAt;
             wave.quota = quota;
             wave.householdLimit = householdLimit;
+            wave.retentionDays = retentionDays;
+            wave.retentionScope = RetentionScope.valueOf(retentionScope);
             return OperatorWaveView.of(wave, now);
         }).call(() -> schedule.republish(now));
     }

@@ -2,6 +2,18 @@ package id.gelombang.wave.admin;
 
 import java.time.Instant;
 
-/** Body of PATCH /v1/admin/waves/{code}: only the fields present change. */
-public record WaveChange(Instant opensAt, Instant closesAt, Integer quota, Integer householdLimit) {
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * Body of PATCH /v1/admin/waves/{code}: only the fields present change. The retention settings
+ * can change after the close too; the rest only while the wave has not closed.
+ */
+public record WaveChange(Instant opensAt, Instant closesAt, Integer quota, Integer householdLimit,
+        @Schema(description = "Days after the close until personal data is erased (1-730)") Integer retentionDays,
+        @Schema(description = "Whose personal data retention erases", enumeration = { "NOT_SELECTED", "ALL" })
+        String retentionScope) {
+
+    boolean changesSchedule() {
+        return opensAt != null || closesAt != null || quota != null || householdLimit != null;
+    }
 }

@@ -4,11 +4,14 @@ import java.time.Instant;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import id.gelombang.wave.RetentionScope;
 import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
@@ -37,6 +40,14 @@ public class Wave extends PanacheEntityBase {
 
     @Column(name = "household_limit")
     public int householdLimit;
+
+    /** Days after the close until the retention job erases personal data (see {@link #retentionScope}). */
+    @Column(name = "retention_days")
+    public int retentionDays;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "retention_scope")
+    public RetentionScope retentionScope;
 
     public WaveStatus statusAt(Instant now) {
         if (now.isBefore(opensAt)) {

@@ -36,13 +36,36 @@ public class PublishedSchedule {
 
     /** How stale an instance's copy may be; operators' changes are published at once. */
     static final Duration FRESH_FOR = Duration.ofSeconds(30);
+    /**
+     * How long a stored registration reply is kept. The contract asks for at least 24 hours; it
+     * holds the encrypted registration token, so it goes soon after.
+     */
+    public static final Duration REPLY_RETENTION = Duration.ofHours(48);
+    /** How long after its due day the retention job keeps looking at a wave, in case runs failed. */
+    static final Duration RETENTION_GRACE = Duration.ofDays(14);
 
-    /** One wave as published: what the public view of a wave needs. */
+    /** One wave as published: what the public view of a wave and the retention job's timing need. */
     @RegisterForReflection
-    public record Entry(String code, Instant opensAt, Instant closesAt, int quota, int registeredCount) {
+    public record Entry(String code, Instant opensAt, Instant closesAt, int quota, int registeredCount, int retentionDays) {
 
         public static Entry of(Wave wave) {
-            return new Entry(wave.code, wave.opensAt, wave.closesAt, wave.quota, wave.registeredCount);
+            return new Entry(wave.code, wave.opensAt, wave.closesAt, wave.quota, wave.registeredCount, wave.retentionDays);
+        }
+
+        Instant retentionDue() {
+            return closesAt.plus(Duration.ofDays(retentionDays));
+        }
+
+        /** Until when this wave concerns anyone: the public view, stored replies, or its retention. */
+        Instant relevantUntil() {
+            return retentionDue().plus(RETENTION_GRACE);
+        }
+
+        /** Whether the retention job has work this wave may have made: replies to forget, or personal data to erase. */
+        boolean maintenanceDue(Instant now) {
+            boolean repliesDue = !now.isBefore(opensAt) && now.isBefore(closesAt.plus(REPLY_RETENTION).plus(Duration.ofDays(1)));
+            boolean retentionDue = !now.isBefore(retentionDue()) && now.isBefore(relevantUntil());
+            return repliesDue || retentionDue;
         }
 
         /** The wave as the view code reads it; never persisted. */
@@ -105,7 +128,20 @@ public class PublishedSchedule {
         return new Lookup.NoWaveOpen(waves.isEmpty() ? null : waves.get(0));
     }
 
-    /** Publishes the open and upcoming waves (the caller's list, in any order). */
+    /**
+     * Whether the retention job should ask the database anything at {@code now}: some wave's
+     * replies or retention are due, or nothing was published (then it cannot tell). Blocking.
+     */
+    public boolean maintenanceDue(Instant now) {
+        return read().map(entries -> entries.stream().anyMatch(e -> e.maintenanceDue(now))).orElse(true);
+    }
+
+    /** The waves that concern anyone at {@code now}: open, upcoming, or with replies or retention ahead. */
+    public static List<Entry> relevant(List<Wave> waves, Instant now) {
+        return waves.stream().map(Entry::of).filter(e -> e.relevantUntil().isAfter(now)).toList();
+    }
+
+    /** Publishes the waves that concern anyone (the caller's list, in any order). */
     public void publish(List<Entry> waves) {
         try {
             s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json").cacheControl("no-store"),

@@ -37,23 +37,23 @@ public class WaveSchedule {
             if (lookup instanceof Lookup.NoWaveOpen noWaveOpen) {
                 return Uni.createFrom().item(noWaveOpen.next());
             }
-            boolean publish = lookup instanceof Lookup.NotPublished;
-            return deadline.bound(Panache.withSession(() -> Wave.<Wave>list("closesAt > ?1 order by opensAt", now)
-                    .call(waves -> publish ? publish(waves) : Uni.createFrom().voidItem())))
-                    .map(waves -> waves.stream().findFirst().orElse(null));
+            if (lookup instanceof Lookup.NotPublished) {
+                return deadline.bound(Panache.withSession(() -> republish(now)
+                        .chain(() -> Wave.<Wave>find("closesAt > ?1 order by opensAt", now).firstResult())));
+            }
+            return deadline.bound(Panache.withSession(() -> Wave.<Wave>find("closesAt > ?1 order by opensAt", now).firstResult()));
         });
     }
 
     /**
-     * Publishes the open and upcoming waves as this session sees them. Operators' changes call it
-     * before their transaction commits: if S3 refuses, the change is refused too and can be retried.
+     * Publishes the waves as this session sees them. Operators' changes call it before their
+     * transaction commits: if S3 refuses, the change is refused too and can be retried.
      */
     public Uni<Void> republish(Instant now) {
-        return Wave.<Wave>list("closesAt > ?1 order by opensAt", now).chain(this::publish);
+        return Wave.<Wave>listAll().chain(waves -> publish(PublishedSchedule.relevant(waves, now)));
     }
 
-    private Uni<Void> publish(List<Wave> waves) {
-        List<Entry> entries = waves.stream().map(Entry::of).toList();
+    private Uni<Void> publish(List<Entry> entries) {
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             published.publish(entries);
             return null;

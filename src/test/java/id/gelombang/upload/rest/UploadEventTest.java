@@ -1,7 +1,6 @@
 package id.gelombang.upload.rest;
 
 import static id.gelombang.testing.Api.confirm;
-import static id.gelombang.testing.Api.uploadUrl;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -138,12 +137,8 @@ class UploadEventTest {
         }
     }
 
-    /** Uploads through a presigned URL and returns the object key the URL wrote to. */
     private static String upload(Registered r, String type, byte[] file) {
-        Response issued = uploadUrl(r, type, file.length, Photos.sha256(file));
-        issued.then().statusCode(201);
-        assertThat(S3Upload.put(issued.path("uploadUrl"), issued.path("headers"), file)).isEqualTo(200);
-        return S3Upload.objectKey(issued.path("uploadUrl"));
+        return S3Upload.upload(r, type, file);
     }
 
     /** What the template's EventBridge input transformer sends the upload worker. */

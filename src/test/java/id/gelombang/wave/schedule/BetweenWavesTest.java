@@ -1,4 +1,4 @@
-package id.gelombang.wave.rest;
+package id.gelombang.wave.schedule;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,15 +25,16 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Between waves the public page's first call answers from the published schedule with PostgreSQL
- * out of reach, so a paused Aurora is not woken by visitors or bots. The waves the suite defines
- * open in 2019 or later and close by 2099; the application's clock is set before and after.
+ * Between waves nothing public or scheduled wakes a paused Aurora: the public page's first call
+ * answers from the published schedule, and the daily retention run asks the database nothing while
+ * no wave's replies or retention are due, both with PostgreSQL out of reach. The waves the suite
+ * defines open in 2019 or later and close by 2099; the application's clock is set before and after.
  */
 @QuarkusTest
-@TestProfile(CurrentWaveWithoutDatabaseTest.SettableTime.class)
+@TestProfile(BetweenWavesTest.SettableTime.class)
 @WithTestResource(value = LocalBackendsResource.class,
         initArgs = @ResourceArg(name = LocalBackendsResource.DATABASE_ARG, value = "proxied"))
-class CurrentWaveWithoutDatabaseTest {
+class BetweenWavesTest {
 
     public static class SettableTime implements QuarkusTestProfile {
         @Override
@@ -80,6 +81,24 @@ class CurrentWaveWithoutDatabaseTest {
 
         given().get("/v1/waves/current").then().statusCode(404)
                 .contentType("application/problem+json").body("type", endsWith("/not-found"));
+    }
+
+    @Test
+    void aRetentionRunWithNothingDueLeavesTheDatabaseAlone() throws Exception {
+        // Every wave of the suite is past its close, its replies' 48 hours and its retention (at most 730 days) + 14 days.
+        SettableClock.setTo(Instant.parse("2105-01-01T00:00:00Z"));
+        LocalBackendsResource.databaseProxy().cut();
+
+        given().post("/internal/retention/run").then().statusCode(200).body("nothingDue", equalTo(true))
+                .body("erased", equalTo(0));
+    }
+
+    @Test
+    void aRetentionRunWithSomethingDueAsksTheDatabase() throws Exception {
+        // The open test wave's stored replies are due for forgetting while it is open.
+        LocalBackendsResource.databaseProxy().cut();
+
+        given().post("/internal/retention/run").then().statusCode(503);
     }
 
     @Test

@@ -1,0 +1,88 @@
+package id.gelombang.retention.persistence;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** The retention job's SQL: which waves are past retention, and the next batch of one wave to erase. */
+@ApplicationScoped
+public class RetentionStore {
+
+    public record DueWave(long id, String code) {
+    }
+
+    /** A registration to erase, locked until the batch's transaction ends, with the KTP objects it still names. */
+    public record Candidate(UUID id, String pendingKey, String acceptedKey) {
+    }
+
+    /**
+     * Waves whose close plus retention period has passed and that still have registrations with
+     * personal data (the partial index registration_unerased keeps that cheap). Needs a session.
+     */
+    public Uni<List<DueWave>> dueWaves(Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT w.id, w.code FROM wave w
+                WHERE w.closes_at + make_interval(days => w.retention_days) <= :now
+                  AND EXISTS (SELECT 1 FROM registration r WHERE r.wave_id = w.id AND r.erased_at IS NULL)
+                ORDER BY w.closes_at, w.id""", Object[].class)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .getResultList())
+                .map(rows -> rows.stream().map(row -> new DueWave(((Number) row[0]).longValue(), (String) row[1])).toList());
+    }
+
+    /**
+     * Up to {@code limit} registrations of the wave that its retention scope erases and that still
+     * hold personal data, locked; rows another transaction holds (a confirm, a withdrawal) are
+     * skipped and left for the next batch or run. The scope, as docs/wave-runbook.md states it:
+     * ALL erases every registration; NOT_SELECTED keeps registrations the draw SELECTED and, in
+     * first-come waves, those still holding their place (REGISTERED and not released). Needs a
+     * transaction.
+     */
+    public Uni<List<Candidate>> lockBatch(long waveId, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT r.id, r.ktp_pending_key, r.ktp_object_key
+                FROM registration r JOIN wave w ON w.id = r.wave_id
+                WHERE r.wave_id = :waveId AND r.erased_at IS NULL
+                  AND (w.retention_scope = 'ALL' OR NOT (
+                        (r.selection_status = 'SELECTED') IS TRUE
+                        OR (w.selection = 'FIRST_COME' AND r.released_at IS NULL AND r.status = 'REGISTERED')))
+                LIMIT :limit
+                FOR UPDATE OF r SKIP LOCKED""", Object[].class)
+                .setParameter("waveId", waveId)
+                .setParameter("limit", limit)
+                .getResultList())
+                .map(rows -> rows.stream().map(row -> new Candidate((UUID) row[0], (String) row[1], (String) row[2])).toList());
+    }
+
+    /**
+     * Deletes up to {@code limit} stored replies older than {@code before}: a 201's holds the
+     * encrypted registration token, and every request fingerprint is a keyed hash of the applicant's
+     * data. Needs a transaction.
+     */
+    public Uni<Integer> forgetReplies(Instant before, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                DELETE FROM idempotency_key WHERE key_digest IN (
+                    SELECT key_digest FROM idempotency_key WHERE created_at < :before LIMIT :limit)""")
+                .setParameter("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
+                .setParameter("limit", limit)
+                .executeUpdate());
+    }
+
+    /** One audit row per wave and run that erased something: counts only. Needs a transaction. */
+    public Uni<Integer> audit(String waveCode, long erased, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                INSERT INTO operator_audit (at, actor, action, wave_code, details)
+                VALUES (:now, 'retention-job', 'RETENTION_RUN', :waveCode, jsonb_build_object('erased', CAST(:erased AS bigint)))""")
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .setParameter("waveCode", waveCode)
+                .setParameter("erased", erased)
+                .executeUpdate());
+    }
+}

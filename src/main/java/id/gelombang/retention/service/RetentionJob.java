@@ -1,0 +1,152 @@
+package id.gelombang.retention.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import id.gelombang.registration.persistence.ErasureStore;
+import id.gelombang.retention.persistence.RetentionStore;
+import id.gelombang.retention.persistence.RetentionStore.Candidate;
+import id.gelombang.retention.persistence.RetentionStore.DueWave;
+import id.gelombang.upload.service.KtpStorage;
+import id.gelombang.wave.schedule.PublishedSchedule;
+import id.gelombang.verification.service.Blocking;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Erases the personal data of every wave past its retention period, within the wave's retention
+ * scope, in batches: each batch locks its rows (SKIP LOCKED), deletes their KTP objects from S3,
+ * then erases the rows, and commits on its own. A run that dies anywhere leaves committed batches
+ * erased and the failed batch untouched in the database (its objects perhaps already gone, which
+ * the next run's delete takes as done), so the next run simply carries on. Blocking: runs on a
+ * worker thread (the internal route). It also forgets stored replies once the contract's replay
+ * window has passed, and asks the database nothing when the published wave schedule shows no wave
+ * whose replies or retention are due: between waves it does not wake a paused Aurora.
+ */
+@ApplicationScoped
+public class RetentionJob {
+
+    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+
+    public record WaveErased(String code, long erased) {
+    }
+
+    /**
+     * What one run did: registrations erased per wave, stored replies forgotten; {@code complete}
+     * is false when the time budget ended it with work left; {@code nothingDue} when the published
+     * schedule showed nothing to do, so the database was not asked.
+     */
+    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, boolean complete, boolean nothingDue) {
+    }
+
+    private final RetentionStore store;
+    private final ErasureStore erasure;
+    private final KtpStorage storage;
+    private final PublishedSchedule schedule;
+    private final Vertx vertx;
+    private final Clock clock;
+
+    public RetentionJob(RetentionStore store, ErasureStore erasure, KtpStorage storage, PublishedSchedule schedule,
+            Vertx vertx, Clock clock) {
+        this.store = store;
+        this.erasure = erasure;
+        this.storage = storage;
+        this.schedule = schedule;
+        this.vertx = vertx;
+        this.clock = clock;
+    }
+
+    public Run run(int batchSize, Duration budget) {
+        Instant start = clock.instant();
+        if (!schedule.maintenanceDue(start)) {
+            return new Run(List.of(), 0, 0, true, true);
+        }
+        Instant end = start.plus(budget);
+        List<DueWave> due = Blocking.await(() -> Panache.withSession(() -> store.dueWaves(start)));
+        List<WaveErased> waves = new ArrayList<>();
+        long total = 0;
+        boolean complete = true;
+        for (DueWave wave : due) {
+            long erased = 0;
+            try {
+                while (true) {
+                    if (!clock.instant().isBefore(end)) {
+                        complete = false;
+                        break;
+                    }
+                    long batch = Blocking.await(() -> Panache.withTransaction(() -> eraseBatch(wave, batchSize)));
+                    erased += batch;
+                    if (batch == 0) {
+                        break;
+                    }
+                }
+            } finally {
+                audit(wave, erased);
+            }
+            if (erased > 0) {
+                waves.add(new WaveErased(wave.code(), erased));
+                total += erased;
+            }
+            if (!complete) {
+                break;
+            }
+        }
+        long forgotten = 0;
+        while (complete) {
+            if (!clock.instant().isBefore(end)) {
+                complete = false;
+                break;
+            }
+            int batch = Blocking.await(() -> Panache.withTransaction(
+                    () -> store.forgetReplies(start.minus(PublishedSchedule.REPLY_RETENTION), batchSize)));
+            forgotten += batch;
+            if (batch == 0) {
+                break;
+            }
+        }
+        return new Run(waves, total, forgotten, complete, false);
+    }
+
+    private Uni<Long> eraseBatch(DueWave wave, int batchSize) {
+        return store.lockBatch(wave.id(), batchSize).chain(batch -> {
+            if (batch.isEmpty()) {
+                return Uni.createFrom().item(0L);
+            }
+            List<String> objects = batch.stream()
+                    .flatMap(c -> Stream.of(c.pendingKey(), c.acceptedKey()))
+                    .filter(Objects::nonNull)
+                    .toList();
+            var ids = batch.stream().map(Candidate::id).toList();
+            // The objects go first: a batch whose rows fail to erase is simply erased again next time.
+            return vertx.executeBlocking(Uni.createFrom().item(() -> {
+                storage.deleteAll(objects);
+                return objects.size();
+            }))
+                    .chain(() -> erasure.erase(ids, clock.instant()))
+                    .call(() -> erasure.forgetReplies(ids));
+        });
+    }
+
+    /** Best effort: a run that failed still records what it erased before the failure. */
+    private void audit(DueWave wave, long erased) {
+        if (erased == 0) {
+            return;
+        }
+        try {
+            Blocking.await(() -> Panache.withTransaction(() -> store.audit(wave.code(), erased, clock.instant())));
+        } catch (RuntimeException e) {
+            LOG.warnf("Retention of wave %s erased %d registrations but its audit row failed: %s",
+                    wave.code(), erased, e.getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package id.gelombang.retention;
+
+import static id.gelombang.testing.Operator.operator;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
+import id.gelombang.testing.Applicants;
+import id.gelombang.testing.Database;
+import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Photos;
+import id.gelombang.testing.S3Upload;
+import id.gelombang.upload.service.UploadConfig;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The retention job erases personal data of waves past their retention period, within each
+ * wave's scope, and nothing else; running it again changes nothing; a run that fails mid-batch
+ * leaves a state the next run completes.
+ */
+@QuarkusTest
+@WithTestResource(LocalBackendsResource.class)
+class RetentionTest {
+
+    @Inject
+    Database db;
+
+    @Inject
+    S3Client s3;
+
+    @Inject
+    UploadConfig uploads;
+
+    @Test
+    void onlyWavesPastRetentionAreErasedAndOnlyWithinTheirScope() {
+        // First come, keep the ones holding a place: A keeps it, B was rejected and released, C withdrew.
+        String firstCome = wave("NOT_SELECTED");
+        Registered a = withPhoto(firstCome);
+        Registered b = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", firstCome));
+        db.execute("""
+                UPDATE registration SET status = 'REJECTED', nik_verification = 'REJECTED', released_at = now()
+                WHERE id = $1""", UUID.fromString(b.id()));
+        Registered c = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", firstCome));
+        given().header("Authorization", "Bearer " + c.token()).delete("/v1/registrations/" + c.id()).then().statusCode(204);
+        // Everyone goes.
+        String all = wave("ALL");
+        Registered d = withPhoto(all);
+        Registered e = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", all));
+        // A drawn wave keeps only the selected.
+        String drawn = wave("NOT_SELECTED");
+        Registered f = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", drawn));
+        Registered g = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", drawn));
+        Registered h = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", drawn));
+        db.execute("UPDATE wave SET selection = 'DRAW' WHERE code = $1", drawn);
+        db.execute("UPDATE registration SET status = 'SELECTED', selection_status = 'SELECTED' WHERE id = $1", UUID.fromString(f.id()));
+        db.execute("UPDATE registration SET status = 'NOT_SELECTED', selection_status = 'NOT_SELECTED' WHERE id = $1",
+                UUID.fromString(g.id()));
+        // Closed only ten days ago: within its 90 days.
+        String recent = wave("ALL");
+        Registered i = withPhoto(recent);
+        Instant withdrawnErasedAt = db.registration(c.id()).getOffsetDateTime("erased_at").toInstant();
+
+        closeDaysAgo(firstCome, 100);
+        closeDaysAgo(all, 100);
+        closeDaysAgo(drawn, 100);
+        closeDaysAgo(recent, 10);
+        String aPhoto = db.registration(a.id()).getString("ktp_object_key");
+        String dPhoto = db.registration(d.id()).getString("ktp_object_key");
+        String iPhoto = db.registration(i.id()).getString("ktp_object_key");
+
+        Response run = runRetention(500);
+        run.then().statusCode(200).body("complete", equalTo(true));
+        assertThat(erasedIn(run, firstCome)).isEqualTo(1);
+        assertThat(erasedIn(run, all)).isEqualTo(2);
+        assertThat(erasedIn(run, drawn)).isEqualTo(2);
+        assertThat(erasedIn(run, recent)).isZero();
+
+        for (Registered erased : List.of(b, d, e, g, h)) {
+            assertErased(erased);
+        }
+        for (Registered kept : List.of(a, f, i)) {
+            assertThat(db.registration(kept.id()).getValue("erased_at")).isNull();
+            Api.get(kept).then().statusCode(200).body("nikMasked", org.hamcrest.Matchers.notNullValue());
+            assertThat(replies(kept)).isEqualTo(1);
+        }
+        assertThat(db.registration(c.id()).getOffsetDateTime("erased_at").toInstant()).isEqualTo(withdrawnErasedAt);
+        assertGone(dPhoto);
+        assertThat(s3.headObject(r -> r.bucket(uploads.bucket()).key(aPhoto)).contentLength()).isPositive();
+        assertThat(s3.headObject(r -> r.bucket(uploads.bucket()).key(iPhoto)).contentLength()).isPositive();
+        // Statuses stay for counting; the registrant still sees their registration, without personal data.
+        Api.get(d).then().statusCode(200).body("status", equalTo("REGISTERED")).body("nikMasked", nullValue())
+                .body("email.address", nullValue());
+        Api.get(g).then().statusCode(200).body("status", equalTo("NOT_SELECTED"));
+        assertThat(audited(firstCome)).containsExactly(1L);
+        assertThat(audited(all)).containsExactly(2L);
+        assertThat(audited(drawn)).containsExactly(2L);
+        assertThat(audited(recent)).isEmpty();
+
+        // A second run finds nothing more to do.
+        Response again = runRetention(500);
+        again.then().statusCode(200);
+        for (String wave : List.of(firstCome, all, drawn, recent)) {
+            assertThat(erasedIn(again, wave)).isZero();
+        }
+        assertThat(audited(firstCome)).containsExactly(1L);
+        assertThat(audited(all)).containsExactly(2L);
+        for (Registered kept : List.of(a, f, i)) {
+            assertThat(db.registration(kept.id()).getValue("personal_data")).isNotNull();
+        }
+    }
+
+    @Test
+    void aRunThatFailsMidBatchLeavesAStateTheNextRunCompletes() {
+        String wave = wave("ALL");
+        List<Registered> registrants = new ArrayList<>();
+        List<String> photos = new ArrayList<>();
+        for (int n = 0; n < 6; n++) {
+            Registered r = withPhoto(wave);
+            registrants.add(r);
+            photos.add(db.registration(r.id()).getString("ktp_object_key"));
+        }
+        closeDaysAgo(wave, 100);
+        Registered victim = registrants.get(3);
+        // The database refuses to erase one row: that batch's transaction fails after its S3 deletes.
+        db.execute("""
+                CREATE FUNCTION retention_test_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF OLD.id = '%s' AND NEW.erased_at IS NOT NULL THEN
+                        RAISE EXCEPTION 'injected failure';
+                    END IF;
+                    RETURN NEW;
+                END $$""".formatted(victim.id()));
+        try {
+            db.execute("""
+                    CREATE TRIGGER retention_test_failure BEFORE UPDATE ON registration
+                    FOR EACH ROW EXECUTE FUNCTION retention_test_failure()""");
+            runRetention(2).then().statusCode(500).contentType("application/problem+json");
+        } finally {
+            db.execute("DROP TRIGGER IF EXISTS retention_test_failure ON registration");
+            db.execute("DROP FUNCTION IF EXISTS retention_test_failure()");
+        }
+        long erased = db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND erased_at IS NOT NULL", wave);
+        assertThat(erased % 2).as("only whole batches were erased").isZero();
+        assertThat(erased).as("the failed batch, victim and batch-mate, rolled back").isLessThanOrEqualTo(4);
+        assertThat(db.registration(victim.id()).getValue("erased_at")).isNull();
+        assertThat(db.registration(victim.id()).getValue("personal_data")).isNotNull();
+        assertThat(audited(wave).stream().mapToLong(Long::longValue).sum()).isEqualTo(erased);
+
+        runRetention(2).then().statusCode(200);
+
+        for (Registered r : registrants) {
+            assertErased(r);
+        }
+        photos.forEach(this::assertGone);
+        assertThat(audited(wave).stream().mapToLong(Long::longValue).sum()).isEqualTo(6);
+    }
+
+    @Test
+    void storedRepliesAreForgottenOnceTheirReplayWindowHasPassed() {
+        String wave = db.createWave(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1)), 1);
+        String createdKey = UUID.randomUUID().toString();
+        Api.register(createdKey, Applicants.with(Applicants.valid(), "waveCode", wave)).then().statusCode(201);
+        List<String> fullReplies = new ArrayList<>();
+        for (int n = 0; n < 2; n++) {
+            String key = UUID.randomUUID().toString();
+            Api.register(key, Applicants.with(Applicants.valid(), "waveCode", wave)).then().statusCode(409)
+                    .body("type", endsWith("/wave-full"));
+            fullReplies.add(id.gelombang.common.crypto.Digests.sha256Hex(key));
+        }
+        String created = id.gelombang.common.crypto.Digests.sha256Hex(createdKey);
+        // The contract keeps a key at least 24 hours; replies go after 48 (a 201's holds the token).
+        db.execute("UPDATE idempotency_key SET created_at = now() - interval '49 hours' WHERE key_digest = $1", fullReplies.get(0));
+        db.execute("UPDATE idempotency_key SET created_at = now() - interval '49 hours' WHERE key_digest = $1", created);
+        db.execute("UPDATE idempotency_key SET created_at = now() - interval '47 hours' WHERE key_digest = $1", fullReplies.get(1));
+
+        runRetention(500).then().statusCode(200);
+
+        assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", fullReplies.get(0))).isZero();
+        assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", created)).isZero();
+        assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", fullReplies.get(1))).isOne();
+    }
+
+    @Test
+    void operatorsSetRetentionPerWaveAndMayChangeItAfterTheClose() {
+        String code = "R-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>();
+        body.put("code", code);
+        body.put("opensAt", Instant.now().plus(Duration.ofDays(1)).toString());
+        body.put("closesAt", Instant.now().plus(Duration.ofDays(2)).toString());
+        body.put("quota", 0);
+        body.put("retentionDays", 0);
+        body.put("retentionScope", "SOME");
+        operator().body(body).post("/v1/admin/waves").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("quota", "retentionDays", "retentionScope"));
+
+        body.put("quota", 10);
+        body.remove("retentionDays");
+        body.remove("retentionScope");
+        operator().body(body).post("/v1/admin/waves").then().statusCode(201)
+                .body("retentionDays", equalTo(90)).body("retentionScope", equalTo("NOT_SELECTED"));
+        operator().body(Map.of("retentionDays", 30, "retentionScope", "ALL")).patch("/v1/admin/waves/" + code)
+                .then().statusCode(200).body("retentionDays", equalTo(30)).body("retentionScope", equalTo("ALL"));
+        operator().body(Map.of("retentionDays", 731)).patch("/v1/admin/waves/" + code)
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("retentionDays"));
+
+        operator().post("/v1/admin/waves/" + code + "/close").then().statusCode(200);
+        operator().body(Map.of("retentionDays", 365)).patch("/v1/admin/waves/" + code)
+                .then().statusCode(200).body("retentionDays", equalTo(365)).body("status", equalTo("CLOSED"));
+        operator().body(Map.of("quota", 20)).patch("/v1/admin/waves/" + code)
+                .then().statusCode(409).body("type", endsWith("/wave-closed"));
+    }
+
+    @Test
+    void theRunRouteRefusesBadLimits() {
+        given().post("/internal/retention/run?batchSize=0").then().statusCode(400).contentType("application/problem+json");
+        given().post("/internal/retention/run?seconds=0").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    private String wave(String scope) {
+        String code = db.createWave(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1)), 100);
+        db.execute("UPDATE wave SET retention_scope = $1 WHERE code = $2", scope, code);
+        return code;
+    }
+
+    private void closeDaysAgo(String wave, int days) {
+        db.execute("""
+                UPDATE wave SET opens_at = now() - make_interval(days => $1 + 5), closes_at = now() - make_interval(days => $1)
+                WHERE code = $2""", days, wave);
+    }
+
+    /** A registrant whose confirmed KTP photo is in the bucket. */
+    private static Registered withPhoto(String wave) {
+        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", wave));
+        S3Upload.upload(r, "image/jpeg", Photos.jpeg(3_000));
+        Api.confirm(r).then().statusCode(200);
+        return r;
+    }
+
+    private void assertErased(Registered r) {
+        var row = db.registration(r.id());
+        assertThat(row.getValue("erased_at")).as("erased_at").isNotNull();
+        assertThat(row.getValue("personal_data")).isNull();
+        assertThat(row.getValue("nik_digest")).isNull();
+        assertThat(row.getValue("kk_digest")).isNull();
+        assertThat(row.getString("ktp_object_key")).isNull();
+        assertThat(db.count("SELECT count(*) FROM email_code WHERE registration_id = $1", UUID.fromString(r.id()))).isZero();
+        assertThat(replies(r)).isZero();
+    }
+
+    private long replies(Registered r) {
+        return db.count("SELECT count(*) FROM idempotency_key WHERE registration_id = $1", UUID.fromString(r.id()));
+    }
+
+    private void assertGone(String key) {
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
+    }
+
+    /** The erased counts of the wave's RETENTION_RUN audit rows, oldest first. */
+    private List<Long> audited(String wave) {
+        List<Long> counts = new ArrayList<>();
+        db.pool().preparedQuery("""
+                SELECT (details->>'erased')::bigint FROM operator_audit
+                WHERE actor = 'retention-job' AND action = 'RETENTION_RUN' AND wave_code = $1 ORDER BY id""")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(wave)).await().atMost(Duration.ofSeconds(10))
+                .forEach(row -> counts.add(row.getLong(0)));
+        return counts;
+    }
+
+    private static Response runRetention(int batchSize) {
+        return given().post("/internal/retention/run?batchSize=" + batchSize);
+    }
+
+    private static long erasedIn(Response run, String wave) {
+        List<Map<String, Object>> waves = run.path("waves");
+        return waves.stream().filter(w -> wave.equals(w.get("code"))).mapToLong(w -> ((Number) w.get("erased")).longValue()).sum();
+    }
+}

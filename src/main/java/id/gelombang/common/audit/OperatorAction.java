@@ -1,0 +1,6 @@
+package id.gelombang.common.audit;
+
+/** What an operator did; the name is what operator_audit.action holds. */
+public enum OperatorAction {
+    CREATE_WAVE, CHANGE_WAVE, CLOSE_WAVE, DRAW
+}

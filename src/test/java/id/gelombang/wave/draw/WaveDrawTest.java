@@ -37,6 +37,7 @@ import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.response.Response;
 
 /**
@@ -52,6 +53,9 @@ class WaveDrawTest {
 
     @Inject
     Database db;
+
+    @Inject
+    WaveDraw draws;
 
     @Test
     void theSeedIsCommittedWhileOpenAndAnyoneCanRecomputeTheDraw() throws Exception {
@@ -162,21 +166,26 @@ class WaveDrawTest {
     @Test
     void concurrentDrawCallsMakeOneDraw() throws Exception {
         String code = newCode();
-        createDrawWave(code, Instant.now().minus(Duration.ofMinutes(1)), 3, false).then().statusCode(201);
-        for (int i = 0; i < 6; i++) {
-            Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
-        }
+        createDrawWave(code, Instant.now().minus(Duration.ofMinutes(1)), 300, false).then().statusCode(201);
+        // Enough rows that the draw takes a while, so the calls really overlap (rows as the bench makes them).
+        db.execute("""
+                INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
+                                          status, created_at, updated_at)
+                SELECT gen_random_uuid(), w.id, w.code, sha256(convert_to(w.code || g, 'UTF8')),
+                       sha256(convert_to('kk' || w.code || g, 'UTF8')), decode(repeat('ab', 190), 'hex'),
+                       sha256(convert_to('token' || w.code || g, 'UTF8')), 'REGISTERED', now(), now()
+                FROM wave w, generate_series(1, 5000) g WHERE w.code = $1""", code);
         operator().post("/v1/admin/waves/" + code + "/close").then().statusCode(200);
 
-        Concurrently.Outcome<Map<String, Object>> outcome = Concurrently.run(6, 6, i -> {
-            Response r = operator().post("/v1/admin/waves/" + code + "/draw");
-            r.then().statusCode(200);
-            return r.as(Map.class);
-        });
-        assertThat(outcome.results()).allSatisfy(body -> assertThat(body).isEqualTo(outcome.results().get(0)));
+        Concurrently.Outcome<DrawResult> outcome = Concurrently.run(8, 8,
+                i -> drawNow(code));
+
+        assertThat(outcome.maxInFlight()).as("draw calls in flight at once").isGreaterThanOrEqualTo(4);
+        assertThat(outcome.results()).allSatisfy(result -> assertThat(result).isEqualTo(outcome.results().get(0)));
+        assertThat(outcome.results().get(0).eligible()).isEqualTo(5000);
         assertThat(db.count("SELECT count(*) FROM operator_audit WHERE wave_code = $1 AND action = 'DRAW'", code)).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND selection_status = 'SELECTED'", code))
-                .isEqualTo(3);
+                .isEqualTo(300);
     }
 
     @Test
@@ -226,6 +235,15 @@ class WaveDrawTest {
         operator().body(firstCome).post("/v1/admin/waves").then().statusCode(201)
                 .body("selection", equalTo("FIRST_COME")).body("$", not(hasKey("drawCommitment")))
                 .body("remaining", equalTo(10));
+    }
+
+    /** Calls the service directly: the mock event server would hand HTTP calls to the handler one at a time. */
+    private DrawResult drawNow(String code) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(code, "operator-key"));
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** What a registrant can compute: hex SHA-256 of the seed bytes followed by the id's text in UTF-8. */

@@ -1,7 +1,6 @@
 package id.gelombang.wave.draw;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -29,21 +28,16 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WaveDraw {
 
-    /**
-     * How long the draw's transaction may run and wait for the wave's lock. Below the API
-     * function's 20 s Lambda timeout (itself below API Gateway's 30 s), so a draw too large for it
-     * is cancelled by PostgreSQL and rolled back whole, never cut off half-committed by Lambda.
-     * See docs/wave-runbook.md for what that means in registrations and what to do beyond it.
-     */
-    static final Duration TIME_LIMIT = Duration.ofSeconds(15);
-
     private final WaveDrawStatement statement;
     private final OperatorAudit audit;
     private final PersonalDataProtection protection;
+    private final DrawConfig config;
     private final Clock clock;
 
-    public WaveDraw(WaveDrawStatement statement, OperatorAudit audit, PersonalDataProtection protection, Clock clock) {
+    public WaveDraw(WaveDrawStatement statement, OperatorAudit audit, PersonalDataProtection protection, DrawConfig config,
+            Clock clock) {
         this.statement = statement;
+        this.config = config;
         this.audit = audit;
         this.protection = protection;
         this.clock = clock;
@@ -51,7 +45,7 @@ public class WaveDraw {
 
     @WithTransaction
     public Uni<DrawResult> draw(String code, String actor) {
-        return statement.allowUpTo(TIME_LIMIT)
+        return statement.allowUpTo(config.timeLimit())
                 .chain(() -> Wave.findByCodeForUpdate(code))
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."))
                 .chain(wave -> {

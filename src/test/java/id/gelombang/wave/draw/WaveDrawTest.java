@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
@@ -235,6 +236,17 @@ class WaveDrawTest {
         operator().body(firstCome).post("/v1/admin/waves").then().statusCode(201)
                 .body("selection", equalTo("FIRST_COME")).body("$", not(hasKey("drawCommitment")))
                 .body("remaining", equalTo(10));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheDrawAndTheAuditTrail() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.keySet()", hasItems("/v1/admin/waves/{code}/draw", "/v1/waves/{code}/draw", "/v1/admin/audit"))
+                .body("components.schemas.WaveView.properties.keySet()", hasItems("selection", "drawCommitment", "remaining"))
+                .body("components.schemas.WaveDefinition.properties.keySet()", hasItems("selection", "drawRequiresVerifiedNik"))
+                .body("components.schemas.RegistrationView.properties.keySet()", hasItems("selection"))
+                .body("components.schemas.DrawResult.properties.keySet()",
+                        hasItems("code", "seed", "drawCommitment", "eligible", "selected"));
     }
 
     /** Calls the service directly: the mock event server would hand HTTP calls to the handler one at a time. */

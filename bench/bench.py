@@ -5,12 +5,14 @@ Runs the packaged function (target/function.zip) the way Lambda runs it: AWS's J
 interface client behind the Lambda Runtime Interface Emulator, one process per instance, one
 PostgreSQL connection each. Measures cold start (with a plain-Java baseline under the same
 emulator and flags), warm invocation duration, the database's ceiling for the registration SQL
-against a fleet of 1-8 instances, presign cost, and derives a cost model. Writes
-bench/results/latest.md and bench/results/latest.json.
+against a fleet of 1-8 instances, presign cost, the draw of a wave of 1,000,000 registrations,
+and derives a cost model. Writes bench/results/latest.md and bench/results/latest.json;
+--draw-only runs the draw alone and writes bench/results/draw.md and draw.json.
 
 Started by bench/run, which builds the artifact and installs the tools first.
 """
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -240,7 +242,7 @@ def prepare_function():
     return task, baseline
 
 
-def start_postgres():
+def start_postgres(settings="-c shared_buffers=256MB"):
     subprocess.run(["bash", "-c", f"runuser -u postgres -- {PG_BIN}/pg_ctl -D {PG_DIR} stop -m immediate"],
                    capture_output=True)
     shutil.rmtree(PG_DIR, ignore_errors=True)
@@ -250,7 +252,7 @@ def start_postgres():
                     "-U", "postgres", "--no-sync"], check=True, capture_output=True)
     options = (f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 "
                f"-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on "
-               f"-c shared_buffers=256MB")
+               f"{settings}")
     subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/pg_ctl", "-D", str(PG_DIR), "-w", "-l",
                     str(PG_DIR / "server.log"), "-o", options, "start"], check=True, capture_output=True)
     pg("CREATE DATABASE gelombang", db="postgres")
@@ -513,6 +515,152 @@ def presign_cost(task):
     return {"TieredStopAtLevel=1": tiered_c1, "default flags": default}
 
 
+# ----------------------------------------------------------------------------- the draw of a wave
+
+# The statement the application runs (WaveDrawStatement reads the same file); only its named
+# parameters are replaced by literals here, and its comment lines dropped as the application does.
+DRAW_SQL = ROOT / "src" / "main" / "resources" / "db" / "draw" / "draw.sql"
+MIGRATIONS = ROOT / "src" / "main" / "resources" / "db" / "migration"
+DRAW_DB = "gelombang_draw"
+DRAW_ROWS = int(os.environ.get("BENCH_DRAW_ROWS", 1_000_000))  # smaller only to try the harness
+DRAW_QUOTA = 200_000  # wave 1 of April 2020 selected 200,000
+# Closer to Aurora: its storage layer needs no full-page images in the log, and an instance of a few
+# ACUs caches far more than 256 MB. Only for the draw-only comparison; the main bench keeps its settings.
+AURORA_LIKE = "-c shared_buffers=4GB -c full_page_writes=off -c max_wal_size=20GB -c work_mem=64MB"
+
+
+def draw_statement(params):
+    text = "\n".join(line for line in DRAW_SQL.read_text().splitlines() if not line.strip().startswith("--"))
+    used = set()
+
+    def literal(match):
+        used.add(match.group(1))
+        return params[match.group(1)]
+
+    sql = re.sub(r"(?<![:\w]):([A-Za-z]\w*)", literal, text)
+    if used != set(params):
+        raise RuntimeError(f"draw.sql parameters {sorted(used)} differ from the bench's {sorted(params)}")
+    return sql
+
+
+def psql_timed(script, db):
+    """Runs a psql script with \\timing; returns (output lines, statement times in ms in order)."""
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", db, "-At",
+                          "-v", "ON_ERROR_STOP=1"], input="\\timing on\n" + script, check=True, capture_output=True,
+                         text=True).stdout.splitlines()
+    times = [float(m.group(1)) for line in out for m in [re.match(r"Time: ([0-9.]+) ms", line)] if m]
+    return [line for line in out if not line.startswith("Time:") and line.strip() and line != "Timing is on."], times
+
+
+def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
+    """One draw wave of `rows` registrations, inserted with SQL at the width the application writes them,
+    then the application's draw statement in one transaction, as WaveDraw runs it."""
+    pg(f"DROP DATABASE IF EXISTS {DRAW_DB}", db="postgres")
+    pg(f"CREATE DATABASE {DRAW_DB}", db="postgres")
+    for name in (MIGRATIONS / "index.txt").read_text().splitlines():
+        if name.strip() and not name.startswith("#"):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
+                            "-v", "ON_ERROR_STOP=1", "-f", str(MIGRATIONS / name.strip())], check=True, capture_output=True)
+    wave_id = pg("INSERT INTO wave (code, opens_at, closes_at, quota, selection, registered_count) "
+                 f"VALUES ('DRAW-BENCH', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW', {rows}) "
+                 "RETURNING id", db=DRAW_DB).splitlines()[0]
+    # Every 33rd NIK was rejected by the registry (released), 5 in 9 verified, the rest pending; 4 in 5
+    # uploaded their KTP photo; personal_data is as long as the application's ciphertext (~190 bytes).
+    log(f"draw: inserting {rows:,} registrations")
+    t0 = time.perf_counter()
+    pg(f"""INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
+               status, email_verified, nik_verification, nik_reason, ktp_status, ktp_content_type, ktp_content_length,
+               ktp_checksum, ktp_object_key, released_at, created_at, updated_at)
+           SELECT gen_random_uuid(), {wave_id}, 'DRAW-BENCH', sha256(convert_to('nik' || g, 'UTF8')),
+                  sha256(convert_to('kk' || (g / 2), 'UTF8')), decode(repeat(md5(g::text), 12), 'hex'),
+                  sha256(convert_to('token' || g, 'UTF8')),
+                  CASE WHEN g % 33 = 0 THEN 'REJECTED' ELSE 'REGISTERED' END, g % 4 <> 0,
+                  CASE WHEN g % 33 = 0 THEN 'REJECTED' WHEN g % 9 < 5 THEN 'VERIFIED' ELSE 'PENDING' END,
+                  CASE WHEN g % 33 = 0 THEN 'NIK_DATA_MISMATCH' END,
+                  CASE WHEN g % 5 = 0 THEN 'MISSING' ELSE 'RECEIVED' END,
+                  CASE WHEN g % 5 <> 0 THEN 'image/jpeg' END, CASE WHEN g % 5 <> 0 THEN 100000 + g % 900000 END,
+                  CASE WHEN g % 5 <> 0 THEN encode(sha256(convert_to('photo' || g, 'UTF8')), 'base64') END,
+                  CASE WHEN g % 5 <> 0 THEN 'ktp/' || gen_random_uuid() END,
+                  CASE WHEN g % 33 = 0 THEN timestamptz '2026-04-12T00:00:00Z' END,
+                  timestamptz '2026-04-11T00:00:00Z' + g * interval '400 ms',
+                  timestamptz '2026-04-11T00:00:00Z' + g * interval '400 ms'
+           FROM generate_series(1, {rows}) g""", db=DRAW_DB)
+    insert_s = time.perf_counter() - t0
+    pg("VACUUM ANALYZE registration", db=DRAW_DB)
+    pg("CHECKPOINT", db=DRAW_DB)
+    table_mb = int(pg("SELECT pg_total_relation_size('registration')", db=DRAW_DB)) / 2**20
+
+    seed = os.urandom(32)
+    sql = draw_statement({"seed": f"decode('{seed.hex()}', 'hex')", "waveId": wave_id, "quota": str(quota),
+                          "requireVerified": "false", "now": "'2026-04-16T01:00:00Z'"})
+    log(f"draw: running the draw statement over {rows:,} registrations")
+    # As WaveDraw: lifted limits, the wave's row lock, the statement, the wave marked drawn, commit.
+    lines, times = psql_timed(
+        "BEGIN;\n"
+        "SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true);\n"
+        f"SELECT id FROM wave WHERE id = {wave_id} FOR UPDATE;\n"
+        f"{sql};\n"
+        f"UPDATE wave SET drawn_at = now() WHERE id = {wave_id};\n"
+        "COMMIT;\n", DRAW_DB)
+    statement_ms, commit_ms = times[3], times[5]
+    counts = [line for line in lines if re.fullmatch(r"\d+\|\d+", line)][-1]
+    eligible, selected = (int(v) for v in counts.split("|"))
+    total_s = sum(times) / 1000
+
+    # The outcome is the draw the contract describes: quota selected, the lowest ranks, ranks recomputable.
+    expected_eligible = rows - rows // 33
+    if eligible != expected_eligible or selected != quota:
+        raise RuntimeError(f"draw answered eligible {eligible}, selected {selected}; expected {expected_eligible}, {quota}")
+    highest_selected, lowest_not = pg(
+        "SELECT max(selection_rank COLLATE \"C\") FILTER (WHERE selection_status = 'SELECTED'), "
+        "min(selection_rank COLLATE \"C\") FILTER (WHERE selection_status = 'NOT_SELECTED') FROM registration",
+        db=DRAW_DB).split("|")
+    if not highest_selected < lowest_not:
+        raise RuntimeError("a NOT_SELECTED rank is lower than a SELECTED one")
+    for line in pg("SELECT id, selection_rank FROM registration TABLESAMPLE SYSTEM (1) "
+                   "WHERE selection_rank IS NOT NULL LIMIT 1000", db=DRAW_DB).splitlines():
+        rid, rank = line.split("|")
+        if hashlib.sha256(seed + rid.encode()).hexdigest() != rank:
+            raise RuntimeError(f"rank of {rid} does not recompute")
+    result = {"rows": rows, "eligible": eligible, "selected": selected, "quota": quota,
+              "insert_s": round(insert_s, 1), "table_mb": round(table_mb),
+              "statement_s": round(statement_ms / 1000, 2), "commit_s": round(commit_ms / 1000, 3),
+              "transaction_s": round(total_s, 2), "rows_per_s": round(eligible / total_s)}
+    log(f"draw: {eligible:,} eligible, {selected:,} selected in {result['transaction_s']} s "
+        f"({result['rows_per_s']:,} rows/s)")
+    pg(f"DROP DATABASE {DRAW_DB}", db="postgres")
+    return result
+
+
+def draw_report_lines(d):
+    return [f"## The draw of a wave ({d['rows']:,} registrations, quota {d['quota']:,})", "",
+            "| Eligible | Selected | Draw statement, s | Whole transaction, s | Eligible rows/s | Table size, MB |",
+            "|---|---|---|---|---|---|",
+            f"| {d['eligible']:,} | {d['selected']:,} | {d['statement_s']} | {d['transaction_s']} | "
+            f"{d['rows_per_s']:,} | {d['table_mb']} |", "",
+            "The statement is `src/main/resources/db/draw/draw.sql`, the file the application runs, with "
+            "literals for its parameters; the transaction is WaveDraw's (limits lifted, the wave's row lock, "
+            "the statement, the wave marked drawn, commit). Rows are inserted with SQL at the application's "
+            f"width (every 33rd rejected and released, 5 in 9 NIKs verified); inserting them took {d['insert_s']} s. "
+            "The bench checks the outcome: exactly the quota selected, every SELECTED rank below every "
+            "NOT_SELECTED one, and 1,000 sampled ranks recomputed in Python from the seed and the id."]
+
+
+def write_draw_report(data):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "draw.json").write_text(json.dumps(data, indent=2) + "\n")
+    m = data["machine"]
+    lines = [f"# Draw benchmark ({data['date']})", "",
+             f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GiB; {data['postgres']} "
+             "(shared_buffers 256 MB, other settings default). Produced by `bench/run --draw-only`. Shared, noisy "
+             "machine.", ""] + draw_report_lines(data["draw"])
+    if "draw_aurora_like" in data:
+        lines += ["", "### The same with storage settings closer to Aurora", "",
+                  f"`{AURORA_LIKE}` (Aurora writes no full-page images and caches more than 256 MB):", ""]
+        lines += draw_report_lines(data["draw_aurora_like"])[2:5]
+    (RESULTS / "draw.md").write_text("\n".join(lines) + "\n")
+
+
 # ----------------------------------------------------------------------------- cost model
 
 # US East (N. Virginia) public list prices as published by AWS (the reference region of AWS's own
@@ -637,6 +785,8 @@ def write_report(data):
     p = data["presign"]["TieredStopAtLevel=1"]
     d = data["presign"]["default flags"]
     cost = data["cost"]
+    if "draw" in data:
+        lines += [""] + draw_report_lines(data["draw"])
     lines += ["", "## Presign cost (median of 7 one-second trials after warm-up)", "",
               "| | S3Presigner.presignPutObject, us | Bare SigV4 chain (SHA-256 + 5 HMAC), us | Ratio |",
               "|---|---|---|---|",
@@ -689,7 +839,24 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer runs, for trying the harness")
     parser.add_argument("--report-only", action="store_true",
                         help="recompute the cost model and rewrite latest.md from latest.json, measuring nothing")
+    parser.add_argument("--draw-only", action="store_true",
+                        help="only the draw of a wave of 1,000,000 registrations; writes draw.md and draw.json")
     args = parser.parse_args()
+    if args.draw_only:
+        started = time.time()
+        try:
+            postgres = start_postgres()
+            data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres,
+                    "draw": draw_bench()}
+            stop_postgres()
+            start_postgres(AURORA_LIKE)
+            data["draw_aurora_like"] = draw_bench()
+            data["elapsed_s"] = round(time.time() - started)
+            write_draw_report(data)
+            log(f"done in {data['elapsed_s']} s: {RESULTS / 'draw.md'}")
+        finally:
+            stop_postgres()
+        return
     if args.report_only:
         data = json.loads((RESULTS / "latest.json").read_text())
         data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"])
@@ -712,6 +879,7 @@ def main():
         data["database_ceiling"] = database_ceiling(sizes, seconds)
         data["fleet"] = fleet(task, sizes, seconds)
         data["cold_start"] = cold_starts(task, baseline, runs)
+        data["draw"] = draw_bench()
         data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"])
         data["elapsed_s"] = round(time.time() - started)
         write_report(data)

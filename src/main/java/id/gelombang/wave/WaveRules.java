@@ -39,6 +39,23 @@ public final class WaveRules {
         }
     }
 
+    /** The selection named in a definition (null: FIRST_COME); null when invalid, with the error added. */
+    public static WaveSelection selection(String selection, Boolean drawRequiresVerifiedNik, FieldErrors errors) {
+        WaveSelection parsed = WaveSelection.FIRST_COME;
+        if (selection != null) {
+            try {
+                parsed = WaveSelection.valueOf(selection);
+            } catch (IllegalArgumentException e) {
+                errors.add("selection", "must be FIRST_COME or DRAW");
+                return null;
+            }
+        }
+        if (Boolean.TRUE.equals(drawRequiresVerifiedNik) && parsed != WaveSelection.DRAW) {
+            errors.add("drawRequiresVerifiedNik", "applies only to a wave with selection DRAW");
+        }
+        return parsed;
+    }
+
     /** Checks a complete schedule as it would be after a change, at {@code now}. */
     public static void checkSchedule(Instant opensAt, Instant closesAt, Integer quota, Integer householdLimit,
             Instant now, FieldErrors errors) {

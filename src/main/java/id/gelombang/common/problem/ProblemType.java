@@ -19,6 +19,8 @@ public enum ProblemType {
     WAVE_EXISTS("wave-exists", "A wave with this code already exists", 409),
     QUOTA_BELOW_REGISTERED("quota-below-registered", "Quota cannot go below the registrations already accepted", 409),
     WAVE_ALREADY_OPEN("wave-already-open", "An open wave's opening time cannot change", 409),
+    NOT_A_DRAW_WAVE("not-a-draw-wave", "This wave is not decided by a draw", 409),
+    WAVE_NOT_CLOSED("wave-not-closed", "The wave has not closed yet", 409),
     FORBIDDEN("forbidden", "Not allowed", 403),
     REQUEST_IN_FLIGHT("request-in-flight", "A request with this Idempotency-Key is still being processed", 409),
     WITHDRAWN("withdrawn", "Registration withdrawn and its personal data erased", 410),

@@ -84,6 +84,14 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "ktp_object_key")
     public String ktpObjectKey;
 
+    /** SELECTED or NOT_SELECTED once the wave's draw is made; written only by the draw's statement. */
+    @Column(name = "selection_status", insertable = false, updatable = false)
+    public String selectionStatus;
+
+    /** The hex rank the draw gave this registration; written only by the draw's statement. */
+    @Column(name = "selection_rank", insertable = false, updatable = false)
+    public String selectionRank;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -62,7 +62,7 @@ public class RegistrationStore {
                 claimed AS (
                     UPDATE wave SET registered_count = registered_count + 1
                     WHERE id = :waveId AND EXISTS (SELECT 1 FROM household_place)
-                      AND registered_count < quota AND opens_at <= :now AND closes_at > :now
+                      AND (selection = 'DRAW' OR registered_count < quota) AND opens_at <= :now AND closes_at > :now
                     RETURNING id),
                 jobs AS (
                     INSERT INTO verification_job (registration_id, kind, run_after, created_at)

@@ -36,6 +36,7 @@ public class RegistrationQueries {
                 new RegistrationView.Email(person == null ? null : EmailAddress.mask(person.email()), r.emailVerified),
                 new RegistrationView.Ktp(r.ktpStatus.name(), r.ktpReason),
                 new RegistrationView.NikVerification(r.nikVerification, r.nikReason),
-                r.createdAt.truncatedTo(ChronoUnit.SECONDS));
+                r.createdAt.truncatedTo(ChronoUnit.SECONDS),
+                r.selectionStatus == null ? null : new RegistrationView.Selection(r.selectionStatus, r.selectionRank));
     }
 }

@@ -2,6 +2,8 @@ package id.gelombang.registration.service;
 
 import java.time.Instant;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -9,7 +11,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** What a registrant sees of their registration: personal data masked. */
 @RegisterForReflection
 public record RegistrationView(String id, String status, String waveCode, String nikMasked, Email email, Ktp ktp,
-        NikVerification nikVerification, Instant createdAt) {
+        NikVerification nikVerification, Instant createdAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "After the draw of a DRAW wave: SELECTED or NOT_SELECTED and the hex rank, which anyone can recompute from the published seed and this id")
+        Selection selection) {
+
+    /** The draw's verdict and the rank it came from; present once the wave's draw is made. */
+    public record Selection(String status, String rank) {
+    }
 
     public record Email(String address, boolean verified) {
     }

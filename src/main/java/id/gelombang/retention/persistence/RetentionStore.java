@@ -74,15 +74,4 @@ public class RetentionStore {
                 .setParameter("limit", limit)
                 .executeUpdate());
     }
-
-    /** One audit row per wave and run that erased something: counts only. Needs a transaction. */
-    public Uni<Integer> audit(String waveCode, long erased, Instant now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                INSERT INTO operator_audit (at, actor, action, wave_code, details)
-                VALUES (:now, 'retention-job', 'RETENTION_RUN', :waveCode, jsonb_build_object('erased', CAST(:erased AS bigint)))""")
-                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .setParameter("waveCode", waveCode)
-                .setParameter("erased", erased)
-                .executeUpdate());
-    }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -12,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import id.gelombang.common.audit.OperatorAction;
+import id.gelombang.common.audit.OperatorAudit;
 import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.retention.persistence.RetentionStore;
 import id.gelombang.retention.persistence.RetentionStore.Candidate;
@@ -49,16 +52,21 @@ public class RetentionJob {
     public record Run(List<WaveErased> waves, long erased, long repliesForgotten, boolean complete, boolean nothingDue) {
     }
 
+    /** Who the audit trail names for what this job does. */
+    static final String ACTOR = "retention-job";
+
     private final RetentionStore store;
+    private final OperatorAudit audit;
     private final ErasureStore erasure;
     private final KtpStorage storage;
     private final PublishedSchedule schedule;
     private final Vertx vertx;
     private final Clock clock;
 
-    public RetentionJob(RetentionStore store, ErasureStore erasure, KtpStorage storage, PublishedSchedule schedule,
-            Vertx vertx, Clock clock) {
+    public RetentionJob(RetentionStore store, OperatorAudit audit, ErasureStore erasure, KtpStorage storage,
+            PublishedSchedule schedule, Vertx vertx, Clock clock) {
         this.store = store;
+        this.audit = audit;
         this.erasure = erasure;
         this.storage = storage;
         this.schedule = schedule;
@@ -143,7 +151,8 @@ public class RetentionJob {
             return;
         }
         try {
-            Blocking.await(() -> Panache.withTransaction(() -> store.audit(wave.code(), erased, clock.instant())));
+            Blocking.await(() -> Panache.withTransaction(() -> audit.record(ACTOR, OperatorAction.RETENTION_RUN, wave.code(),
+                    Map.of("erased", erased), clock.instant())));
         } catch (RuntimeException e) {
             LOG.warnf("Retention of wave %s erased %d registrations but its audit row failed: %s",
                     wave.code(), erased, e.getClass().getName());

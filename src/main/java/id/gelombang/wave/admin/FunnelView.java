@@ -8,10 +8,10 @@ import id.gelombang.wave.FunnelStage;
 /** A wave's funnel: how many registrants reached each stage, as of a moment. */
 public record FunnelView(String code, WaveCounts counts, Instant asOf) {
 
-    public record WaveCounts(int quota, int registered, int remaining, long ktpReceived, long ktpRejected,
+    public record WaveCounts(int quota, int registered, Integer remaining, long ktpReceived, long ktpRejected,
             long emailVerified, long emailUndeliverable, long nikVerified, long nikRejected, long nikCheckFailed, long withdrawn) {
 
-        static WaveCounts of(int quota, int registered, int remaining, Map<FunnelStage, Long> stages) {
+        static WaveCounts of(int quota, int registered, Integer remaining, Map<FunnelStage, Long> stages) {
             return new WaveCounts(quota, registered, remaining,
                     stages.get(FunnelStage.KTP_RECEIVED), stages.get(FunnelStage.KTP_REJECTED),
                     stages.get(FunnelStage.EMAIL_VERIFIED), stages.get(FunnelStage.EMAIL_UNDELIVERABLE),

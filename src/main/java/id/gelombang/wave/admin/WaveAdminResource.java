@@ -9,6 +9,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -17,9 +18,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.security.OperatorAccessFilter;
+import id.gelombang.common.security.OperatorActor;
+import id.gelombang.wave.draw.DrawResult;
+import id.gelombang.wave.draw.WaveDraw;
 import io.smallrye.mutiny.Uni;
 
 /** The operator API; every call needs the operator key (see {@link OperatorAccessFilter}). */
@@ -28,22 +34,25 @@ import io.smallrye.mutiny.Uni;
 public class WaveAdminResource {
 
     private final WaveAdministration waves;
+    private final WaveDraw draws;
 
-    public WaveAdminResource(WaveAdministration waves) {
+    public WaveAdminResource(WaveAdministration waves, WaveDraw draws) {
         this.waves = waves;
+        this.draws = draws;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Define a wave")
+    @Operation(summary = "Define a wave", description = "selection DRAW fixes the draw's secret seed now and publishes "
+            + "its SHA-256 (drawCommitment); quota is then the number the draw selects, not a cap on registrations.")
     @APIResponse(responseCode = "201", description = "Defined; Location names it", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperatorWaveView.class)))
     @APIResponse(responseCode = "409", description = "A wave with this code exists", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<RestResponse<OperatorWaveView>> create(WaveDefinition definition) {
+    public Uni<RestResponse<OperatorWaveView>> create(WaveDefinition definition, @Context APIGatewayV2HTTPEvent event) {
         if (definition == null) {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
         }
-        return waves.create(definition).map(view -> RestResponse.ResponseBuilder.<OperatorWaveView>create(RestResponse.Status.CREATED)
+        return waves.create(definition, OperatorActor.of(event)).map(view -> RestResponse.ResponseBuilder.<OperatorWaveView>create(RestResponse.Status.CREATED)
                 .header("Location", "/v1/admin/waves/" + view.code()).entity(view).build());
     }
 
@@ -67,11 +76,12 @@ public class WaveAdminResource {
             schema = @Schema(implementation = OperatorWaveView.class)))
     @APIResponse(responseCode = "409", description = "The wave closed, is open (opening time), or has more registrations than the quota",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<OperatorWaveView> change(@PathParam("code") String code, WaveChange change) {
+    public Uni<OperatorWaveView> change(@PathParam("code") String code, WaveChange change,
+            @Context APIGatewayV2HTTPEvent event) {
         if (change == null) {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
         }
-        return waves.change(code, change);
+        return waves.change(code, change, OperatorActor.of(event));
     }
 
     @POST
@@ -80,8 +90,23 @@ public class WaveAdminResource {
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = OperatorWaveView.class)))
     @APIResponse(responseCode = "409", description = "The wave is already closed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<OperatorWaveView> close(@PathParam("code") String code) {
-        return waves.close(code);
+    public Uni<OperatorWaveView> close(@PathParam("code") String code, @Context APIGatewayV2HTTPEvent event) {
+        return waves.close(code, OperatorActor.of(event));
+    }
+
+    @POST
+    @Path("/{code}/draw")
+    @Operation(summary = "Run the draw of a closed draw wave",
+            description = "Ranks every eligible registration by SHA-256(seed || id) and selects the quota lowest ranks, "
+                    + "inside the database in one transaction. Reveals the seed. Calling it again answers the same draw.")
+    @APIResponse(responseCode = "200", description = "The draw (made now or earlier)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DrawResult.class)))
+    @APIResponse(responseCode = "404", description = "No wave with this code",
+            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "409", description = "not-a-draw-wave: the wave is first come, first served; "
+            + "wave-not-closed: the draw runs after the close", content = @Content(mediaType = "application/problem+json"))
+    public Uni<DrawResult> draw(@PathParam("code") String code, @Context APIGatewayV2HTTPEvent event) {
+        return draws.draw(code, OperatorActor.of(event));
     }
 
     @GET

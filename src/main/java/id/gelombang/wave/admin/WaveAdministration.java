@@ -3,18 +3,26 @@ package id.gelombang.wave.admin;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import id.gelombang.common.audit.OperatorAction;
+import id.gelombang.common.audit.OperatorAudit;
+import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.RetentionScope;
 import id.gelombang.wave.WaveRules;
+import id.gelombang.wave.WaveSelection;
 import id.gelombang.wave.WaveStatus;
+import id.gelombang.wave.draw.DrawSeed;
 import id.gelombang.wave.persistence.FunnelCounters;
 import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.schedule.WaveSchedule;
@@ -25,23 +33,33 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Operators' control of waves. Changes take the wave's row lock, the same lock every
- * registration takes to claim a place, so a quota can never be set below what is registered.
+ * registration takes to claim a place, so a first-come quota can never be set below what is
+ * registered. Every action appends its entry to the operators' audit trail in its own transaction.
  */
 @ApplicationScoped
 public class WaveAdministration {
 
     private final FunnelCounters funnel;
+    private final OperatorAudit audit;
+    private final PersonalDataProtection protection;
     private final WaveSchedule schedule;
     private final Clock clock;
 
-    public WaveAdministration(FunnelCounters funnel, WaveSchedule schedule, Clock clock) {
+    public WaveAdministration(FunnelCounters funnel, OperatorAudit audit, PersonalDataProtection protection,
+            WaveSchedule schedule, Clock clock) {
         this.funnel = funnel;
+        this.audit = audit;
+        this.protection = protection;
         this.schedule = schedule;
         this.clock = clock;
     }
 
+    /**
+     * Defines a wave. A draw wave gets its secret seed now, stored encrypted, and publishes only
+     * the seed's SHA-256 until the draw reveals it.
+     */
     @WithTransaction
-    public Uni<OperatorWaveView> create(WaveDefinition definition) {
+    public Uni<OperatorWaveView> create(WaveDefinition definition, String actor) {
         Instant now = clock.instant();
         int householdLimit = definition.householdLimit() == null ? WaveRules.DEFAULT_HOUSEHOLD_LIMIT : definition.householdLimit();
         int retentionDays = definition.retentionDays() == null ? WaveRules.DEFAULT_RETENTION_DAYS : definition.retentionDays();
@@ -50,6 +68,7 @@ public class WaveAdministration {
         WaveRules.checkCode(definition.code(), errors);
         WaveRules.checkSchedule(definition.opensAt(), definition.closesAt(), definition.quota(), householdLimit, now, errors);
         WaveRules.checkRetention(retentionDays, retentionScope, errors);
+        WaveSelection selection = WaveRules.selection(definition.selection(), definition.drawRequiresVerifiedNik(), errors);
         failIfInvalid(errors);
         return Wave.findByCode(definition.code()).chain(existing -> {
             if (existing != null) {
@@ -63,14 +82,36 @@ public class WaveAdministration {
             wave.householdLimit = householdLimit;
             wave.retentionDays = retentionDays;
             wave.retentionScope = RetentionScope.valueOf(retentionScope);
-            return wave.<Wave>persistAndFlush().map(saved -> OperatorWaveView.of(saved, now));
+            wave.selection = selection.name();
+            if (selection == WaveSelection.DRAW) {
+                byte[] seed = DrawSeed.generate();
+                wave.drawRequiresVerifiedNik = Boolean.TRUE.equals(definition.drawRequiresVerifiedNik());
+                wave.drawSeed = protection.encrypt(seed, wave.drawSeedContext());
+                wave.drawCommitment = DrawSeed.commitment(seed);
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("code", wave.code);
+            details.put("opensAt", wave.opensAt);
+            details.put("closesAt", wave.closesAt);
+            details.put("quota", wave.quota);
+            details.put("householdLimit", wave.householdLimit);
+            details.put("selection", wave.selection);
+            details.put("retentionDays", wave.retentionDays);
+            details.put("retentionScope", wave.retentionScope);
+            if (wave.isDraw()) {
+                details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
+                details.put("drawCommitment", wave.drawCommitment);
+            }
+            return wave.<Wave>persistAndFlush()
+                    .call(saved -> audit.record(actor, OperatorAction.CREATE_WAVE, saved.code, details, now))
+                    .map(saved -> OperatorWaveView.of(saved, now));
         }).call(() -> schedule.republish(now));
     }
 
     @WithTransaction
-    public Uni<OperatorWaveView> change(String code, WaveChange change) {
+    public Uni<OperatorWaveView> change(String code, WaveChange change, String actor) {
         Instant now = clock.instant();
-        return lock(code).map(wave -> {
+        return lock(code).chain(wave -> {
             WaveStatus status = wave.statusAt(now);
             int retentionDays = change.retentionDays() == null ? wave.retentionDays : change.retentionDays();
             String retentionScope = change.retentionScope() == null ? wave.retentionScope.name() : change.retentionScope();
@@ -82,9 +123,13 @@ public class WaveAdministration {
                 FieldErrors retention = new FieldErrors();
                 WaveRules.checkRetention(retentionDays, retentionScope, retention);
                 failIfInvalid(retention);
+                Map<String, Object> changed = new LinkedHashMap<>();
+                putIfChanged(changed, "retentionDays", wave.retentionDays, retentionDays);
+                putIfChanged(changed, "retentionScope", wave.retentionScope.name(), retentionScope);
                 wave.retentionDays = retentionDays;
                 wave.retentionScope = RetentionScope.valueOf(retentionScope);
-                return OperatorWaveView.of(wave, now);
+                return audit.record(actor, OperatorAction.CHANGE_WAVE, wave.code, changed, now)
+                        .map(recorded -> OperatorWaveView.of(wave, now));
             }
             if (change.opensAt() != null && status == WaveStatus.OPEN && !change.opensAt().equals(wave.opensAt)) {
                 throw ProblemType.WAVE_ALREADY_OPEN.exception("The wave is open; only its closing time, quota and household limit can change.");
@@ -97,33 +142,46 @@ public class WaveAdministration {
             WaveRules.checkSchedule(opensAt, closesAt, quota, householdLimit, now, errors);
             WaveRules.checkRetention(retentionDays, retentionScope, errors);
             failIfInvalid(errors);
-            if (quota < wave.registeredCount) {
+            // A draw wave's quota is how many the draw selects, not a cap on registrations.
+            if (!wave.isDraw() && quota < wave.registeredCount) {
                 throw ProblemType.QUOTA_BELOW_REGISTERED.exception(
                         wave.registeredCount + " registrations are already accepted; the quota cannot be lower.");
             }
+            Map<String, Object> changed = new LinkedHashMap<>();
+            putIfChanged(changed, "opensAt", wave.opensAt, opensAt);
+            putIfChanged(changed, "closesAt", wave.closesAt, closesAt);
+            putIfChanged(changed, "quota", wave.quota, quota);
+            putIfChanged(changed, "householdLimit", wave.householdLimit, householdLimit);
             wave.opensAt = opensAt;
             wave.closesAt = closesAt;
             wave.quota = quota;
             wave.householdLimit = householdLimit;
+            putIfChanged(changed, "retentionDays", wave.retentionDays, retentionDays);
+            putIfChanged(changed, "retentionScope", wave.retentionScope.name(), retentionScope);
             wave.retentionDays = retentionDays;
             wave.retentionScope = RetentionScope.valueOf(retentionScope);
-            return OperatorWaveView.of(wave, now);
+            return audit.record(actor, OperatorAction.CHANGE_WAVE, wave.code, changed, now)
+                    .map(recorded -> OperatorWaveView.of(wave, now));
         }).call(() -> schedule.republish(now));
     }
 
     /** Closes a wave now; an upcoming wave is closed before it ever opens. */
     @WithTransaction
-    public Uni<OperatorWaveView> close(String code) {
+    public Uni<OperatorWaveView> close(String code, String actor) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return lock(code).map(wave -> {
+        return lock(code).chain(wave -> {
             if (wave.statusAt(now) == WaveStatus.CLOSED) {
                 throw ProblemType.WAVE_CLOSED.exception("The wave is already closed.");
             }
+            Map<String, Object> changed = new LinkedHashMap<>();
             wave.closesAt = now;
+            changed.put("closesAt", now);
             if (!wave.opensAt.isBefore(now)) {
                 wave.opensAt = now.minusSeconds(1);
+                changed.put("opensAt", wave.opensAt);
             }
-            return OperatorWaveView.of(wave, now);
+            return audit.record(actor, OperatorAction.CLOSE_WAVE, wave.code, changed, now)
+                    .map(recorded -> OperatorWaveView.of(wave, now));
         }).call(() -> schedule.republish(now));
     }
 
@@ -149,6 +207,12 @@ public class WaveAdministration {
 
     private static Uni<Wave> find(String code) {
         return Wave.findByCode(code).onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."));
+    }
+
+    private static void putIfChanged(Map<String, Object> changed, String field, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            changed.put(field, after);
+        }
     }
 
     private static Uni<Wave> lock(String code) {

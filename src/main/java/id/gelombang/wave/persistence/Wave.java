@@ -9,14 +9,19 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
 import id.gelombang.wave.RetentionScope;
+import id.gelombang.wave.WaveSelection;
 import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
-/** A registration wave (gelombang): open between two instants for at most {@code quota} registrants. */
+/**
+ * A registration wave (gelombang): open between two instants. A first-come wave takes at most
+ * {@code quota} registrants; a draw wave takes every eligible one and its draw selects {@code quota}.
+ */
 @Entity
 @Table(name = "wave")
 public class Wave extends PanacheEntityBase {
@@ -49,6 +54,41 @@ public class Wave extends PanacheEntityBase {
     @Column(name = "retention_scope")
     public RetentionScope retentionScope;
 
+    public String selection = WaveSelection.FIRST_COME.name();
+
+    @Column(name = "draw_requires_verified_nik")
+    public boolean drawRequiresVerifiedNik;
+
+    /** The draw's 32-byte seed, encrypted (PersonalDataProtection, context {@link #drawSeedContext()}). */
+    @Column(name = "draw_seed")
+    public byte[] drawSeed;
+
+    /** Lowercase hex SHA-256 of the seed, published while the wave is open. */
+    @Column(name = "draw_commitment")
+    public String drawCommitment;
+
+    @Column(name = "drawn_at")
+    public Instant drawnAt;
+
+    @Column(name = "draw_eligible")
+    public Integer drawEligible;
+
+    @Column(name = "draw_selected")
+    public Integer drawSelected;
+
+    public WaveSelection selection() {
+        return WaveSelection.valueOf(selection);
+    }
+
+    public boolean isDraw() {
+        return selection() == WaveSelection.DRAW;
+    }
+
+    /** What the seed's ciphertext is bound to, so it cannot be moved to another wave. */
+    public String drawSeedContext() {
+        return "draw-seed:" + code;
+    }
+
     public WaveStatus statusAt(Instant now) {
         if (now.isBefore(opensAt)) {
             return WaveStatus.UPCOMING;
@@ -56,12 +96,18 @@ public class Wave extends PanacheEntityBase {
         return now.isBefore(closesAt) ? WaveStatus.OPEN : WaveStatus.CLOSED;
     }
 
-    public int remaining() {
-        return Math.max(0, quota - registeredCount);
+    /** Places left in a first-come wave; null for a draw wave, whose quota is not a cap. */
+    public Integer remaining() {
+        return isDraw() ? null : Math.max(0, quota - registeredCount);
     }
 
     public static Uni<Wave> findByCode(String code) {
         return find("code", code).firstResult();
+    }
+
+    /** The same row, read with SELECT … FOR UPDATE: held until the transaction ends. */
+    public static Uni<Wave> findByCodeForUpdate(String code) {
+        return find("code", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     /** The wave open at {@code now}, else the next one to open; null when there is none. */

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -12,8 +13,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.wave.draw.DrawResult;
+import id.gelombang.wave.draw.WaveDraw;
 import id.gelombang.wave.schedule.WaveSchedule;
 import io.smallrye.mutiny.Uni;
 
@@ -22,10 +26,14 @@ import io.smallrye.mutiny.Uni;
 public class WaveResource {
 
     private final WaveSchedule schedule;
+    private final Deadline deadline;
+    private final WaveDraw draws;
     private final Clock clock;
 
-    public WaveResource(WaveSchedule schedule, Clock clock) {
+    public WaveResource(WaveSchedule schedule, Deadline deadline, WaveDraw draws, Clock clock) {
         this.schedule = schedule;
+        this.deadline = deadline;
+        this.draws = draws;
         this.clock = clock;
     }
 
@@ -41,5 +49,18 @@ public class WaveResource {
         return schedule.currentOrNext(now)
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave is open or scheduled."))
                 .map(wave -> WaveView.of(wave, now));
+    }
+
+    @GET
+    @Path("/{code}/draw")
+    @Operation(summary = "The published draw of a draw wave",
+            description = "Once drawn: the seed, so anyone can check SHA-256(seed) against the drawCommitment published "
+                    + "while the wave was open and recompute any registration's rank. 404 before the draw.")
+    @APIResponse(responseCode = "200", description = "The draw",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DrawResult.class)))
+    @APIResponse(responseCode = "404", description = "No such wave, or not drawn (yet)",
+            content = @Content(mediaType = "application/problem+json"))
+    public Uni<DrawResult> draw(@PathParam("code") String code) {
+        return deadline.bound(draws.published(code));
     }
 }

@@ -46,10 +46,12 @@ public class PublishedSchedule {
 
     /** One wave as published: what the public view of a wave and the retention job's timing need. */
     @RegisterForReflection
-    public record Entry(String code, Instant opensAt, Instant closesAt, int quota, int registeredCount, int retentionDays) {
+    public record Entry(String code, Instant opensAt, Instant closesAt, int quota, int registeredCount, int retentionDays,
+            String selection, String drawCommitment) {
 
         public static Entry of(Wave wave) {
-            return new Entry(wave.code, wave.opensAt, wave.closesAt, wave.quota, wave.registeredCount, wave.retentionDays);
+            return new Entry(wave.code, wave.opensAt, wave.closesAt, wave.quota, wave.registeredCount, wave.retentionDays,
+                    wave.selection, wave.drawCommitment);
         }
 
         Instant retentionDue() {
@@ -76,6 +78,9 @@ public class PublishedSchedule {
             wave.closesAt = closesAt;
             wave.quota = quota;
             wave.registeredCount = registeredCount;
+            wave.retentionDays = retentionDays;
+            wave.selection = selection == null ? wave.selection : selection;
+            wave.drawCommitment = drawCommitment;
             return wave;
         }
     }

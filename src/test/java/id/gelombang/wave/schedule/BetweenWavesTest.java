@@ -28,7 +28,7 @@ import io.quarkus.test.junit.TestProfile;
  * Between waves nothing public or scheduled wakes a paused Aurora: the public page's first call
  * answers from the published schedule, and the daily retention run asks the database nothing while
  * no wave's replies or retention are due, both with PostgreSQL out of reach. The waves the suite
- * defines open in 2019 or later and close by 2099; the application's clock is set before and after.
+ * defines open after 2019-01-01 and close by 2099; the application's clock is set before and after.
  */
 @QuarkusTest
 @TestProfile(BetweenWavesTest.SettableTime.class)
@@ -51,7 +51,7 @@ class BetweenWavesTest {
 
     @Test
     void beforeTheNextWaveOpensItIsAnsweredWithPostgresqlUnreachable() throws Exception {
-        SettableClock.setTo(Instant.parse("2019-06-01T00:00:00Z"));
+        SettableClock.setTo(Instant.parse("2019-01-01T00:00:00Z"));
         String withDatabase = given().get("/v1/waves/current").then().statusCode(200)
                 .body("status", equalTo("UPCOMING")).extract().asString();
         LocalBackendsResource.databaseProxy().cut();
@@ -64,9 +64,9 @@ class BetweenWavesTest {
 
     @Test
     void anOperatorsNewWaveIsPublishedWithTheChange() throws Exception {
-        SettableClock.setTo(Instant.parse("2019-06-01T00:00:00Z"));
+        SettableClock.setTo(Instant.parse("2019-01-01T00:00:00Z"));
         String code = "EARLY-" + UUID.randomUUID().toString().substring(0, 6);
-        Operator.operator().body(Map.of("code", code, "opensAt", "2019-07-01T00:00:00Z", "closesAt", "2019-08-01T00:00:00Z",
+        Operator.operator().body(Map.of("code", code, "opensAt", "2019-02-01T00:00:00Z", "closesAt", "2019-03-01T00:00:00Z",
                 "quota", 1000)).post("/v1/admin/waves").then().statusCode(201);
         LocalBackendsResource.databaseProxy().cut();
 

@@ -1,0 +1,59 @@
+package id.gelombang.common.audit;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.common.security.OperatorAccessFilter;
+import id.gelombang.registration.domain.FieldErrors;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/** The operators' audit trail, read through the operator API (see {@link OperatorAccessFilter}). */
+@Path("/v1/admin/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class OperatorAuditResource {
+
+    private final OperatorAudit audit;
+
+    public OperatorAuditResource(OperatorAudit audit) {
+        this.audit = audit;
+    }
+
+    @GET
+    @WithSession
+    @Operation(summary = "Operator actions, newest first",
+            description = "Who (IAM principal, or operator-key), what (CREATE_WAVE, CHANGE_WAVE, CLOSE_WAVE, DRAW), on which "
+                    + "wave, when, and the fields it set. Never personal data.")
+    public Uni<List<AuditEntry>> list(
+            @Parameter(description = "How many entries, 1-1000 (default 100)") @QueryParam("limit") String limit,
+            @Parameter(description = "Only this wave's entries") @QueryParam("waveCode") String waveCode) {
+        return audit.newest(parseLimit(limit), waveCode == null || waveCode.isBlank() ? null : waveCode);
+    }
+
+    private static int parseLimit(String limit) {
+        if (limit == null) {
+            return OperatorAudit.DEFAULT_LIMIT;
+        }
+        try {
+            int parsed = Integer.parseInt(limit.strip());
+            if (parsed >= 1 && parsed <= OperatorAudit.MAX_LIMIT) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        FieldErrors errors = new FieldErrors();
+        errors.add("limit", "must be a whole number from 1 to " + OperatorAudit.MAX_LIMIT);
+        throw new ProblemException(ProblemType.VALIDATION.problem("The query has invalid parameters.", errors.list()));
+    }
+}

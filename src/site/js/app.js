@@ -11,7 +11,7 @@ const $ = (selector) => document.querySelector(selector);
 const ATTEMPT = 'gelombang.attempt';
 const REGISTRATION = 'gelombang.registration';
 const FIELDS = ['nik', 'kkNumber', 'fullName', 'birthDate', 'sex', 'email', 'phone', 'eligible'];
-const STEPS = ['form', 'photo', 'email', 'status'];
+const STEPS = ['form', 'photo', 'email', 'status', 'withdrawn'];
 
 const api = createApi({ base: config.apiBase, onRetry: (seconds) => announce(t('retrying', { seconds })) });
 let wave = null;
@@ -287,11 +287,35 @@ async function showStatus() {
   showStep('status');
 }
 
+async function withdraw() {
+  const { id, token } = stored(REGISTRATION);
+  $('#status-error').textContent = '';
+  try {
+    // DELETE is idempotent (a repeat answers 204 again), so a lost answer is simply retried.
+    await api.call('DELETE', `/v1/registrations/${id}`, { token, retry: true });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.kind === 'withdrawn')) {
+      $('#status-error').textContent = explain(error);
+      return;
+    }
+  }
+  store(REGISTRATION, null);
+  showStep('withdrawn');
+}
+
 /** Where a registrant who reloads the page carries on. */
 async function resume() {
   const registration = stored(REGISTRATION);
   if (registration) {
-    const { data } = await api.call('GET', `/v1/registrations/${registration.id}`, { token: registration.token });
+    let data;
+    try {
+      ({ data } = await api.call('GET', `/v1/registrations/${registration.id}`, { token: registration.token }));
+    } catch (error) {
+      if (!(error instanceof ApiError && error.kind === 'withdrawn')) throw error;
+      store(REGISTRATION, null);
+      showStep('withdrawn');
+      return;
+    }
     if (data.ktp.status !== 'RECEIVED') showStep('photo');
     else if (!data.email.verified) await enterEmailStep();
     else await showStatus();
@@ -321,6 +345,13 @@ async function start() {
   $('#email-form').addEventListener('submit', verifyEmail);
   $('#resend-button').addEventListener('click', resendCode);
   $('#refresh-button').addEventListener('click', () => showStatus().catch((error) => announce(explain(error))));
+  $('#withdraw-button').addEventListener('click', () => {
+    const open = $('#withdraw-confirm').hidden;
+    $('#withdraw-confirm').hidden = !open;
+    $('#withdraw-button').setAttribute('aria-expanded', String(open));
+    if (open) $('#withdraw-confirm-button').focus();
+  });
+  $('#withdraw-confirm-button').addEventListener('click', withdraw);
   await loadWave();
   await resume().catch((error) => announce(explain(error)));
 }

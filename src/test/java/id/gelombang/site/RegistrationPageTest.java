@@ -151,6 +151,13 @@ class RegistrationPageTest {
         browser.awaitText("h1", "Gelombang registration");
         assertThat(browser.script("return document.documentElement.lang")).isEqualTo("en");
         browser.screenshot("happy-6-status-in-english");
+
+        browser.find("#withdraw-button").click();
+        browser.awaitVisible("#withdraw-confirm-button").click();
+        browser.awaitVisible("#step-withdrawn");
+        assertThat(db.registration(id).getString("status")).isEqualTo("WITHDRAWN");
+        assertThat(browser.script("return sessionStorage.getItem('gelombang.registration')")).as("token forgotten").isNull();
+        browser.screenshot("happy-7-withdrawn");
     }
 
     @Test

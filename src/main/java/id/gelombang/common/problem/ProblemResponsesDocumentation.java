@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.headers.Header;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
@@ -42,6 +43,11 @@ public class ProblemResponsesDocumentation implements OASFilter {
             add(responses, "400", "Malformed JSON, unknown or invalid fields (all listed in errors)");
             add(responses, "415", "The body is not application/json");
         }
+        boolean hasQuery = operation.getParameters() != null
+                && operation.getParameters().stream().anyMatch(p -> p.getIn() == Parameter.In.QUERY);
+        if (hasQuery) {
+            add(responses, "400", "A query parameter is out of range or malformed");
+        }
         add(responses, "406", "The client does not accept application/json");
         // Deadline, pool and dependency faults (Faults.isTransient): retry later with the same request.
         addWithHeader(responses, "503", "Overloaded, or the database or storage is unavailable: retry after Retry-After seconds",
@@ -49,6 +55,10 @@ public class ProblemResponsesDocumentation implements OASFilter {
         if (path.startsWith(REGISTRATION_CALLS)) {
             addWithHeader(responses, "401", "Registration token missing or wrong", "WWW-Authenticate", "Bearer", false);
             add(responses, "404", "The token belongs to another registration, or no such registration");
+            // A withdrawal ends every later call with its token; withdrawing again is 204 (RegistrationAccess).
+            if (method != PathItem.HttpMethod.DELETE) {
+                add(responses, "410", "The registration was withdrawn and its personal data erased");
+            }
         }
         if (path.startsWith(OPERATOR_CALLS)) {
             add(responses, "401", "The X-Operator-Key header is missing");

@@ -1,0 +1,104 @@
+package id.gelombang.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * Every AWS call the code makes is granted, in infra/template.yaml, to the function that makes it
+ * and to no other. Local stand-ins enforce no IAM, so this is where a missing grant (S3 answering
+ * a missing key with 403 without s3:ListBucket) or a needless one shows before a deploy.
+ *
+ * What each function calls, and where in the code:
+ * - ApiFunction: presigned PUT (signing needs s3:PutObject), confirm reads and moves the photo
+ *   (s3:GetObject, s3:PutObject via copy, s3:DeleteObject), withdrawal deletes both photos, and a
+ *   read of a missing key needs s3:ListBucket to be a 404 (upload.service.KtpStorage); the wave
+ *   schedule is read and written under schedule/ (wave.schedule.PublishedSchedule).
+ * - UploadWorkerFunction: the upload event runs confirm's checks (KtpStorage), and deletes what
+ *   nobody waits for.
+ * - RetentionFunction: deletes photos (KtpStorage.deleteAll) and reads the wave schedule.
+ * - SchemaMigrationFunction: seeds waves and publishes the schedule (wave.WaveSeeder).
+ * - EmailWorkerFunction: sends the code (verification.mail) through SES.
+ * - NikWorkerFunction, DrawFunction: the database only; the registry is outside AWS.
+ */
+class TemplatePermissionsTest {
+
+    private static final Map<String, Set<String>> CALLS = Map.of(
+            "ApiFunction", Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"),
+            "UploadWorkerFunction", Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"),
+            "RetentionFunction", Set.of("s3:DeleteObject", "s3:GetObject"),
+            "SchemaMigrationFunction", Set.of("s3:PutObject"),
+            "EmailWorkerFunction", Set.of("ses:SendEmail"),
+            "NikWorkerFunction", Set.of(),
+            "DrawFunction", Set.of());
+
+    private static JsonNode resources;
+
+    @BeforeAll
+    static void readTemplate() throws IOException {
+        resources = new ObjectMapper(new YAMLFactory()).readTree(Path.of("infra", "template.yaml").toFile()).get("Resources");
+    }
+
+    @Test
+    void eachFunctionMayMakeExactlyTheCallsItsCodeMakes() {
+        Map<String, Set<String>> granted = new TreeMap<>();
+        resources.fields().forEachRemaining(resource -> {
+            if ("AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+                granted.put(resource.getKey(), actions(resource.getValue().at("/Properties/Policies")));
+            }
+        });
+        assertThat(granted.keySet()).as("the template's functions").containsExactlyInAnyOrderElementsOf(CALLS.keySet());
+        CALLS.forEach((function, calls) -> assertThat(granted.get(function)).as(function).isEqualTo(new TreeSet<>(calls)));
+    }
+
+    @Test
+    void theS3GrantsStayWithinTheirPrefixes() {
+        resources.fields().forEachRemaining(resource -> statements(resource.getValue().at("/Properties/Policies")).forEach(statement -> {
+            String action = statement.path("Action").toString();
+            if (!action.contains("s3:")) {
+                return;
+            }
+            String target = statement.path("Resource").toString();
+            if (action.contains("s3:ListBucket")) {
+                assertThat(statement.at("/Condition/StringLike/s3:prefix").toString()).as(resource.getKey() + " lists only its prefixes")
+                        .contains("pending/*", "ktp/*");
+            } else {
+                assertThat(target).as(resource.getKey() + " object grants name their prefixes")
+                        .containsAnyOf("/pending/*", "/ktp/*", "/schedule/*").doesNotContain("Arn}/*'");
+            }
+        }));
+    }
+
+    private static Set<String> actions(JsonNode policies) {
+        Set<String> actions = new TreeSet<>();
+        statements(policies).forEach(statement -> {
+            JsonNode action = statement.path("Action");
+            if (action.isArray()) {
+                action.forEach(a -> actions.add(a.asText()));
+            } else if (!action.isMissingNode()) {
+                actions.add(action.asText());
+            }
+        });
+        return actions;
+    }
+
+    private static Iterable<JsonNode> statements(JsonNode policies) {
+        java.util.List<JsonNode> statements = new java.util.ArrayList<>();
+        if (policies.isArray()) {
+            policies.forEach(policy -> policy.path("Statement").forEach(statements::add));
+        }
+        return statements;
+    }
+}

@@ -107,8 +107,8 @@ class RetentionTest {
         }
         assertThat(db.registration(c.id()).getOffsetDateTime("erased_at").toInstant()).isEqualTo(withdrawnErasedAt);
         assertGone(dPhoto);
-        assertThat(s3.headObject(r -> r.bucket(uploads.bucket()).key(aPhoto)).contentLength()).isPositive();
-        assertThat(s3.headObject(r -> r.bucket(uploads.bucket()).key(iPhoto)).contentLength()).isPositive();
+        assertThat(s3.headObject(r -> r.bucket(uploads.bucket().orElseThrow()).key(aPhoto)).contentLength()).isPositive();
+        assertThat(s3.headObject(r -> r.bucket(uploads.bucket().orElseThrow()).key(iPhoto)).contentLength()).isPositive();
         // Statuses stay for counting; the registrant still sees their registration, without personal data.
         Api.get(d).then().statusCode(200).body("status", equalTo("REGISTERED")).body("nikMasked", nullValue())
                 .body("email.address", nullValue());
@@ -274,7 +274,7 @@ class RetentionTest {
     }
 
     private void assertGone(String key) {
-        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket().orElseThrow()).key(key))).isInstanceOf(NoSuchKeyException.class);
     }
 
     /** The erased counts of the wave's RETENTION_RUN audit rows, oldest first. */

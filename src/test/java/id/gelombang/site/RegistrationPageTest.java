@@ -173,7 +173,7 @@ class RegistrationPageTest {
         browser.screenshot("camera-photo-accepted");
 
         String key = db.registration(registered.id()).getString("ktp_object_key");
-        byte[] stored = s3.getObjectAsBytes(r -> r.bucket(upload.bucket()).key(key)).asByteArray();
+        byte[] stored = s3.getObjectAsBytes(r -> r.bucket(upload.bucket().orElseThrow()).key(key)).asByteArray();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(stored));
         System.out.printf("Camera photo %,d bytes (%d x 3000) became %,d bytes (%d x %d)%n", camera.length, 4000,
                 stored.length, image.getWidth(), image.getHeight());

@@ -18,6 +18,9 @@ public class LocalBackendsResource implements QuarkusTestResourceLifecycleManage
     /** Resource argument: "proxied" puts a {@link TcpProxy} between the application and PostgreSQL. */
     public static final String DATABASE_ARG = "database";
 
+    /** LOGIN password the tests' migration gives the role gelombang_app. */
+    public static final String APP_ROLE_PASSWORD = "test-only-app-role-password-0001";
+
     private static TcpProxy databaseProxy;
     private boolean proxied;
 
@@ -53,6 +56,8 @@ public class LocalBackendsResource implements QuarkusTestResourceLifecycleManage
     Map<String, String> applicationConfig() {
         Map<String, String> config = new HashMap<>();
         config.put("gelombang.schema.migrate-at-start", "true");
+        // The migration gives the application's least-privilege role this LOGIN password (ApplicationRoleTest).
+        config.put("gelombang.schema.app-user-password", APP_ROLE_PASSWORD);
         // Concurrency tests run 32 threads on one pool; they test the database, not load shedding.
         config.put("gelombang.database.max-wait-queue", "512");
         config.put("gelombang.crypto.data-key", "test-only-data-key-never-use-in-production-00001");

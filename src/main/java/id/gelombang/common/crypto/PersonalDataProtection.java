@@ -29,8 +29,13 @@ public class PersonalDataProtection {
     private final SecureRandom random = new SecureRandom();
 
     public PersonalDataProtection(CryptoConfig config) {
-        this.dataKey = new SecretKeySpec(deriveKey(config.dataKey(), "gelombang.crypto.data-key"), "AES");
-        this.lookupKey = new SecretKeySpec(deriveKey(config.lookupKey(), "gelombang.crypto.lookup-key"), "HmacSHA256");
+        this.dataKey = new SecretKeySpec(deriveKey(required(config.dataKey(), "gelombang.crypto.data-key"), "gelombang.crypto.data-key"), "AES");
+        this.lookupKey = new SecretKeySpec(deriveKey(required(config.lookupKey(), "gelombang.crypto.lookup-key"), "gelombang.crypto.lookup-key"), "HmacSHA256");
+    }
+
+    /** Each function gets only the keys it uses (infra/template.yaml): this one was not given them. */
+    private static String required(java.util.Optional<String> key, String name) {
+        return key.orElseThrow(() -> new IllegalStateException(name + " is not configured for this function"));
     }
 
     /** Keyed digest of a value within a purpose ("nik", "kk", ...), so equal values in different roles differ. */

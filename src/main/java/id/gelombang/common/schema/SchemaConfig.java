@@ -12,4 +12,11 @@ public interface SchemaConfig {
      */
     @WithDefault("false")
     boolean migrateAtStart();
+
+    /**
+     * LOGIN password to give the application's role ({@value SchemaMigrator#APP_ROLE}, created by
+     * V8) after migrating. Only the schema-migration function has it (from its own secret); without
+     * it the role's password is left as it is.
+     */
+    java.util.Optional<String> appUserPassword();
 }

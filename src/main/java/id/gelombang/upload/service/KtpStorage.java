@@ -41,7 +41,7 @@ public class KtpStorage {
     public KtpStorage(S3Presigner presigner, S3Client s3, UploadConfig config) {
         this.presigner = presigner;
         this.s3 = s3;
-        this.bucket = config.bucket();
+        this.bucket = config.bucket().orElseThrow(() -> new IllegalStateException("gelombang.upload.bucket is not configured for this function"));
     }
 
     /**

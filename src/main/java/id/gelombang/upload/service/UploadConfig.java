@@ -8,8 +8,8 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "gelombang.upload")
 public interface UploadConfig {
 
-    /** Private bucket holding KTP photos. */
-    String bucket();
+    /** Private bucket holding KTP photos (set only for the functions that use it: API and upload worker). */
+    java.util.Optional<String> bucket();
 
     /** How long an upload URL stays valid; the contract allows at most 10 minutes. */
     @WithDefault("PT5M")

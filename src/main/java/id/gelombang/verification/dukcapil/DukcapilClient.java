@@ -10,20 +10,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import id.gelombang.verification.domain.CircuitBreaker;
 import id.gelombang.verification.service.VerificationConfig;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.TypedGuard;
 
 /**
  * The civil registry's NIK verification API (contract in docs/dukcapil-api.md). One call per
  * check, bounded by the configured timeout. When calls keep failing the circuit opens and callers
  * get {@link CircuitOpen} at once, so a registry outage is not hammered by retries. Pacing and
  * quota are the caller's (OutboundGate); retries are the job queue's.
+ *
+ * The circuit is SmallRye Fault Tolerance's, built with the programmatic {@link TypedGuard} so its
+ * threshold and open time come straight from {@link VerificationConfig.Dukcapil} (typed, with a
+ * {@link Duration}) rather than from string keys naming this class and method. A failure ratio of
+ * 1.0 over a window of {@code breaker-failures} calls means: that many failures in a row.
  */
 @ApplicationScoped
 public class DukcapilClient {
@@ -38,8 +48,14 @@ public class DukcapilClient {
     private final VerificationConfig.Dukcapil config;
     private final ObjectMapper mapper;
     private final HttpClient http;
-    private final CircuitBreaker breaker;
+    private final TypedGuard<DukcapilAnswer> breaker;
+    private final CircuitBreakerMaintenance circuits;
+    /** When the open circuit lets a trial call through; null while closed or half-open. */
+    private final AtomicReference<Instant> openUntil = new AtomicReference<>();
     private final Clock clock;
+
+    /** Name of the circuit in SmallRye's {@link CircuitBreakerMaintenance}. */
+    static final String CIRCUIT = "dukcapil";
 
     /** The circuit is open: no call was made. */
     public static final class CircuitOpen extends RuntimeException {
@@ -55,11 +71,24 @@ public class DukcapilClient {
         }
     }
 
-    public DukcapilClient(VerificationConfig config, ObjectMapper mapper, Clock clock) {
+    public DukcapilClient(VerificationConfig config, ObjectMapper mapper, Clock clock, CircuitBreakerMaintenance circuits) {
         this.config = config.dukcapil();
         this.mapper = mapper;
-        this.breaker = new CircuitBreaker(this.config.breakerFailures(), this.config.breakerOpenFor(), clock);
         this.clock = clock;
+        this.circuits = circuits;
+        Duration openFor = this.config.breakerOpenFor();
+        this.breaker = TypedGuard.create(DukcapilAnswer.class)
+                .withDescription("Dukcapil NIK verification")
+                .withCircuitBreaker()
+                .name(CIRCUIT)
+                .requestVolumeThreshold(this.config.breakerFailures())
+                .failureRatio(1.0)
+                .delay(openFor.toMillis(), java.time.temporal.ChronoUnit.MILLIS)
+                .successThreshold(1)
+                .failOn(DukcapilUnavailable.class)
+                .onStateChange(state -> openUntil.set(state == CircuitBreakerState.OPEN ? clock.instant().plus(openFor) : null))
+                .done()
+                .build();
         this.http = HttpClient.newBuilder()
                 .connectTimeout(this.config.timeout())
                 .version(HttpClient.Version.HTTP_1_1)
@@ -76,27 +105,23 @@ public class DukcapilClient {
      * @throws DukcapilUnavailable when the registry gave no usable answer
      */
     public DukcapilAnswer check(NikCheckRequest check, String requestId) {
-        if (!breaker.allowsCall()) {
-            throw new CircuitOpen(breaker.openUntil().orElseGet(clock::instant));
-        }
         try {
-            DukcapilAnswer answer = call(check, requestId);
-            breaker.succeeded();
-            return answer;
-        } catch (DukcapilUnavailable e) {
-            breaker.failed();
-            throw e;
+            return breaker.get(() -> call(check, requestId));
+        } catch (CircuitBreakerOpenException e) {
+            Instant until = openUntil.get();
+            throw new CircuitOpen(until != null ? until : clock.instant().plus(config.breakerOpenFor()));
         }
     }
 
     /** While the circuit is open: when it will let a trial call through. */
     public Optional<Instant> circuitOpenUntil() {
-        return breaker.openUntil().filter(clock.instant()::isBefore);
+        return Optional.ofNullable(openUntil.get()).filter(clock.instant()::isBefore);
     }
 
     /** Closes the circuit (tests, and an operator who knows the registry is back). */
     public void resetCircuit() {
-        breaker.reset();
+        circuits.reset(CIRCUIT);
+        openUntil.set(null);
     }
 
     private DukcapilAnswer call(NikCheckRequest check, String requestId) {

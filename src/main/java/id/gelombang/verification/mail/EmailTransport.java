@@ -1,7 +1,5 @@
 package id.gelombang.verification.mail;
 
-import java.net.URI;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -11,11 +9,15 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.SesClientBuilder;
 
 /**
  * Chooses the mail transport from configuration. SES uses the region and role Lambda provides,
- * unless an endpoint with static credentials is configured (LocalStack).
+ * unless an endpoint with static credentials is configured (LocalStack). The SES client is built
+ * only when the transport is SES (the email worker), so no other function pays for it at start.
  */
 public class EmailTransport {
 
@@ -30,11 +32,17 @@ public class EmailTransport {
     }
 
     private static SesEmailSender ses(VerificationConfig.Email email) {
-        String region = email.sesRegion().orElseGet(() -> new DefaultAwsRegionProviderChain().getRegion().id());
-        URI endpoint = email.sesEndpoint().orElse(URI.create("https://email." + region + ".amazonaws.com/"));
-        AwsCredentialsProvider credentials = email.sesAccessKeyId().isPresent() && email.sesSecretAccessKey().isPresent()
+        SesClientBuilder builder = SesClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(email.sesRegion().map(Region::of).orElseGet(() -> new DefaultAwsRegionProviderChain().getRegion()))
+                .credentialsProvider(credentials(email));
+        email.sesEndpoint().ifPresent(builder::endpointOverride);
+        return new SesEmailSender(builder.build(), email.from());
+    }
+
+    private static AwsCredentialsProvider credentials(VerificationConfig.Email email) {
+        return email.sesAccessKeyId().isPresent() && email.sesSecretAccessKey().isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(email.sesAccessKeyId().get(), email.sesSecretAccessKey().get()))
                 : DefaultCredentialsProvider.builder().build();
-        return new SesEmailSender(UrlConnectionHttpClient.create(), credentials, endpoint, region, email.from());
     }
 }

@@ -89,7 +89,7 @@ public class PublishedSchedule {
     }
 
     private final S3Client s3;
-    private final String bucket;
+    private final Optional<String> bucket;
     private final String key;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -149,12 +149,17 @@ public class PublishedSchedule {
     /** Publishes the waves that concern anyone (the caller's list, in any order). */
     public void publish(List<Entry> waves) {
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json").cacheControl("no-store"),
+            s3.putObject(r -> r.bucket(bucket()).key(key).contentType("application/json").cacheControl("no-store"),
                     RequestBody.fromBytes(mapper.writeValueAsBytes(waves)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         copy = new Copy(clock.instant(), Optional.of(List.copyOf(waves)));
+    }
+
+    /** The schedule lives in the upload bucket; only functions that read or publish it are given it. */
+    private String bucket() {
+        return bucket.orElseThrow(() -> new IllegalStateException("gelombang.upload.bucket is not set"));
     }
 
     private Optional<List<Entry>> read() {
@@ -165,7 +170,7 @@ public class PublishedSchedule {
         }
         Optional<List<Entry>> entries;
         try {
-            entries = Optional.of(mapper.readValue(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray(),
+            entries = Optional.of(mapper.readValue(s3.getObjectAsBytes(r -> r.bucket(bucket()).key(key)).asByteArray(),
                     new TypeReference<List<Entry>>() {
                     }));
         } catch (NoSuchKeyException e) {

@@ -123,9 +123,9 @@ class WithdrawalTest {
                 (String) person.get("fullName"), (String) person.get("email"), (String) person.get("phone"),
                 "+62" + ((String) person.get("phone")).substring(1), (String) person.get("birthDate"), r.token());
         assertThat(Traces.inDatabase(db, values)).isEmpty();
-        assertThat(Traces.inBucket(s3, uploads.bucket(), Set.of(Traces.sha256Hex(accepted), Traces.sha256Hex(pending)))).isEmpty();
+        assertThat(Traces.inBucket(s3, uploads.bucket().orElseThrow(), Set.of(Traces.sha256Hex(accepted), Traces.sha256Hex(pending)))).isEmpty();
         for (String objectKey : List.of(acceptedPending, acceptedKey, pendingKey)) {
-            assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket()).key(objectKey))).isInstanceOf(NoSuchKeyException.class);
+            assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket().orElseThrow()).key(objectKey))).isInstanceOf(NoSuchKeyException.class);
         }
         // ... and the rows that held it encrypted are empty or gone.
         Row row = db.registration(r.id());
@@ -203,7 +203,7 @@ class WithdrawalTest {
         String key = S3Upload.objectKey(issued.path("uploadUrl"));
         given().contentType(ContentType.JSON).body(Map.of("key", key)).post("/internal/uploads/object-created")
                 .then().statusCode(200).body("outcome", equalTo("IGNORED"));
-        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket().orElseThrow()).key(key))).isInstanceOf(NoSuchKeyException.class);
     }
 
     @Test

@@ -83,7 +83,7 @@ class KtpUploadTest {
 
         String acceptedKey = db.registration(r.id()).getString("ktp_object_key");
         assertThat(acceptedKey).startsWith(config.acceptedPrefix()).doesNotContain(r.id());
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(acceptedKey)).asByteArray()).isEqualTo(photo);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(config.bucket().orElseThrow()).key(acceptedKey)).asByteArray()).isEqualTo(photo);
     }
 
     @Test
@@ -221,7 +221,7 @@ class KtpUploadTest {
     }
 
     private void assertNotStored(String key) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s3.headObject(b -> b.bucket(config.bucket()).key(key)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s3.headObject(b -> b.bucket(config.bucket().orElseThrow()).key(key)))
                 .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
                 .satisfies(e -> assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode()).isEqualTo(404));
     }

@@ -67,8 +67,8 @@ class UploadEventTest {
         Api.get(r).then().body("ktp.status", equalTo("RECEIVED"));
         assertThat(Funnel.count(TestWaves.OPEN, "ktpReceived")).isEqualTo(before + 1);
         String accepted = db.registration(r.id()).getString("ktp_object_key");
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(accepted)).asByteArray()).isEqualTo(photo);
-        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(config.bucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(config.bucket().orElseThrow()).key(accepted)).asByteArray()).isEqualTo(photo);
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(config.bucket().orElseThrow()).key(key))).isInstanceOf(NoSuchKeyException.class);
         // The registrant comes back later and confirms: same answer, nothing counted twice.
         confirm(r).then().statusCode(200).body("ktp.status", equalTo("RECEIVED"));
         assertThat(Funnel.count(TestWaves.OPEN, "ktpReceived")).isEqualTo(before + 1);
@@ -82,7 +82,7 @@ class UploadEventTest {
         String key = upload(r, "image/jpeg", png);
         objectCreated(key).then().statusCode(200).body("outcome", equalTo("REJECTED"));
         Api.get(r).then().body("ktp.status", equalTo("REJECTED")).body("ktp.reason", equalTo("KTP_NOT_DECLARED_IMAGE_TYPE"));
-        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(config.bucket()).key(key))).isInstanceOf(NoSuchKeyException.class);
+        assertThatThrownBy(() -> s3.headObject(b -> b.bucket(config.bucket().orElseThrow()).key(key))).isInstanceOf(NoSuchKeyException.class);
     }
 
     @Test
@@ -125,7 +125,7 @@ class UploadEventTest {
         for (int i = 0; i < registrants; i++) {
             Api.get(rs.get(i)).then().body("ktp.status", equalTo("RECEIVED"));
             String accepted = db.registration(rs.get(i).id()).getString("ktp_object_key");
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(accepted)).asByteArray()).isEqualTo(photos.get(i));
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(config.bucket().orElseThrow()).key(accepted)).asByteArray()).isEqualTo(photos.get(i));
         }
     }
 

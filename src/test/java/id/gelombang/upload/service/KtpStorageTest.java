@@ -59,8 +59,8 @@ class KtpStorageTest {
                 });
         return new KtpStorage(null, s3, new UploadConfig() {
             @Override
-            public String bucket() {
-                return "ktp-bucket";
+            public java.util.Optional<String> bucket() {
+                return java.util.Optional.of("ktp-bucket");
             }
 
             @Override

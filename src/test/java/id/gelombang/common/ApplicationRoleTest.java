@@ -1,0 +1,102 @@
+package id.gelombang.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import id.gelombang.common.schema.SchemaMigrator;
+import id.gelombang.testing.Database;
+import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.TestWaves;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+
+/**
+ * The role the functions connect as in AWS (created by V8, its password set by the migration):
+ * rows yes, schema no, and the operator audit append-only by privilege, not only by trigger.
+ */
+@QuarkusTest
+@WithTestResource(LocalBackendsResource.class)
+class ApplicationRoleTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    Database db;
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String url;
+
+    @Test
+    void theMigrationGaveTheRoleItsLoginPassword() {
+        Row role = db.pool().query("SELECT rolcanlogin, rolpassword IS NOT NULL AS has_password, rolsuper, rolcreaterole "
+                + "FROM pg_authid WHERE rolname = '" + SchemaMigrator.APP_ROLE + "'").execute().await().atMost(TIMEOUT).iterator().next();
+        assertThat(role.getBoolean("rolcanlogin")).isTrue();
+        assertThat(role.getBoolean("has_password")).isTrue();
+        assertThat(role.getBoolean("rolsuper")).isFalse();
+        assertThat(role.getBoolean("rolcreaterole")).isFalse();
+    }
+
+    @Test
+    void theApplicationRoleWritesRowsButCannotChangeTheSchema() {
+        assertThat(refusal("CREATE TABLE intruder (id int)")).contains("permission denied");
+        assertThat(refusal("ALTER TABLE registration ADD COLUMN intruder int")).contains("must be owner");
+        assertThat(refusal("DROP TABLE wave")).contains("must be owner");
+        assertThat(refusal("SELECT * FROM schema_history")).contains("permission denied");
+
+        long waveId = db.pool().preparedQuery("SELECT id FROM wave WHERE code = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(TestWaves.OPEN)).await().atMost(TIMEOUT).iterator().next().getLong(0);
+        int inserted = asApplication(conn -> conn.begin().chain(tx -> conn.query("""
+                INSERT INTO registration (id, wave_id, wave_code, token_digest, status, created_at, updated_at)
+                VALUES ('%s', %d, '%s', '\\x%s', 'PENDING_UPLOAD', now(), now())""".formatted(
+                UUID.randomUUID(), waveId, TestWaves.OPEN, UUID.randomUUID().toString().replace("-", "")))
+                .execute().map(rows -> rows.rowCount())
+                .call(tx::rollback)));
+        assertThat(inserted).isEqualTo(1);
+    }
+
+    @Test
+    void theOperatorAuditIsAppendOnlyByPrivilege() {
+        int inserted = asApplication(conn -> conn.begin().chain(tx -> conn.query(
+                "INSERT INTO operator_audit (at, actor, action) VALUES (now(), 'role-test', 'CHECK')")
+                .execute().map(rows -> rows.rowCount()).call(tx::rollback)));
+        assertThat(inserted).isEqualTo(1);
+        // The trigger refuses too, with its own message: these are refused before it runs.
+        assertThat(refusal("UPDATE operator_audit SET actor = 'someone else'")).contains("permission denied for table operator_audit");
+        assertThat(refusal("DELETE FROM operator_audit")).contains("permission denied for table operator_audit");
+        assertThat(refusal("TRUNCATE operator_audit")).contains("permission denied for table operator_audit");
+    }
+
+    private String refusal(String sql) {
+        Throwable refused = catchThrowable(() -> asApplication(conn -> conn.query(sql).execute().replaceWith(0)));
+        assertThat(refused).as(sql).isInstanceOf(PgException.class);
+        assertThat(((PgException) refused).getSqlState()).as(sql).isEqualTo("42501");
+        return refused.getMessage();
+    }
+
+    private <T> T asApplication(Function<PgConnection, Uni<T>> work) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url)
+                .setUser(SchemaMigrator.APP_ROLE)
+                .setPassword(LocalBackendsResource.APP_ROLE_PASSWORD);
+        return PgConnection.connect(vertx, options)
+                .chain(conn -> work.apply(conn).eventually(conn::close))
+                .await().atMost(TIMEOUT);
+    }
+}

@@ -1,0 +1,91 @@
+package id.gelombang.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * Each function of infra/template.yaml gets only the secrets it uses, and only the
+ * schema-migration function holds the database master credentials.
+ */
+class TemplateSecretsTest {
+
+    private static final Pattern SECRET_REFERENCE = Pattern.compile("\\{\\{resolve:secretsmanager:\\$\\{(\\w+)}(?::SecretString:(\\w+))?");
+
+    private static JsonNode template;
+
+    @BeforeAll
+    static void readTemplate() throws IOException {
+        template = new ObjectMapper(new YAMLFactory()).readTree(Path.of("infra", "template.yaml").toFile());
+    }
+
+    @Test
+    void sharedSettingsHoldNoSecret() {
+        assertThat(secretsIn(template.at("/Globals/Function/Environment/Variables"))).isEmpty();
+    }
+
+    @Test
+    void everyFunctionGetsExactlyTheSecretsItUses() {
+        Map<String, Set<String>> actual = new TreeMap<>();
+        template.get("Resources").properties().forEach(resource -> {
+            if ("AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+                actual.put(resource.getKey(), secretsIn(resource.getValue().at("/Properties/Environment/Variables")));
+            }
+        });
+        Set<String> appUser = Set.of("DatabaseAppUserSecret:username", "DatabaseAppUserSecret:password");
+        Set<String> keys = Set.of("DataKeySecret", "LookupKeySecret");
+        assertThat(actual).isEqualTo(Map.of(
+                "ApiFunction", union(appUser, keys, Set.of("OperatorKeySecret")),
+                "EmailWorkerFunction", union(appUser, keys),
+                "NikWorkerFunction", union(appUser, keys, Set.of("DukcapilCredentialSecret")),
+                "UploadWorkerFunction", appUser,
+                "SchemaMigrationFunction", Set.of("DatabaseSecret:username", "DatabaseSecret:password", "DatabaseAppUserSecret:password")));
+    }
+
+    @Test
+    void onlyTheFunctionsThatTouchKtpPhotosKnowTheBucket() {
+        Set<String> withBucket = new TreeSet<>();
+        template.get("Resources").properties().forEach(resource -> {
+            if (resource.getValue().at("/Properties/Environment/Variables").has("GELOMBANG_UPLOAD_BUCKET")) {
+                withBucket.add(resource.getKey());
+            }
+        });
+        assertThat(withBucket).containsExactly("ApiFunction", "UploadWorkerFunction");
+        assertThat(template.at("/Globals/Function/Environment/Variables").has("GELOMBANG_UPLOAD_BUCKET")).isFalse();
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new TreeSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return all;
+    }
+
+    /** Secret (and JSON key) each variable resolves; the YAML reader keeps a !Sub's string. */
+    private static Set<String> secretsIn(JsonNode variables) {
+        Set<String> secrets = new TreeSet<>();
+        variables.properties().forEach(variable -> {
+            Matcher reference = SECRET_REFERENCE.matcher(variable.getValue().asText(""));
+            while (reference.find()) {
+                secrets.add(reference.group(2) == null ? reference.group(1) : reference.group(1) + ":" + reference.group(2));
+            }
+        });
+        return secrets;
+    }
+}

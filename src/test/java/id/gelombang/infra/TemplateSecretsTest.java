@@ -53,18 +53,24 @@ class TemplateSecretsTest {
                 "EmailWorkerFunction", union(appUser, keys),
                 "NikWorkerFunction", union(appUser, keys, Set.of("DukcapilCredentialSecret")),
                 "UploadWorkerFunction", appUser,
+                // The draw keeps its seed encrypted and is the operator API's route.
+                "DrawFunction", union(appUser, keys, Set.of("OperatorKeySecret")),
+                // Erasing deletes rows and objects; it decrypts nothing.
+                "RetentionFunction", appUser,
                 "SchemaMigrationFunction", Set.of("DatabaseSecret:username", "DatabaseSecret:password", "DatabaseAppUserSecret:password")));
     }
 
     @Test
-    void onlyTheFunctionsThatTouchKtpPhotosKnowTheBucket() {
+    void onlyTheFunctionsThatTouchTheBucketKnowIt() {
         Set<String> withBucket = new TreeSet<>();
         template.get("Resources").properties().forEach(resource -> {
             if (resource.getValue().at("/Properties/Environment/Variables").has("GELOMBANG_UPLOAD_BUCKET")) {
                 withBucket.add(resource.getKey());
             }
         });
-        assertThat(withBucket).containsExactly("ApiFunction", "UploadWorkerFunction");
+        // KTP photos (API, upload worker, retention) and the published wave schedule (API, retention,
+        // the migration function that seeds waves).
+        assertThat(withBucket).containsExactly("ApiFunction", "RetentionFunction", "SchemaMigrationFunction", "UploadWorkerFunction");
         assertThat(template.at("/Globals/Function/Environment/Variables").has("GELOMBANG_UPLOAD_BUCKET")).isFalse();
     }
 

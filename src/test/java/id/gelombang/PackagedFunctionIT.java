@@ -97,6 +97,8 @@ class PackagedFunctionIT {
                 "quarkus.s3.aws.credentials.static-provider.secret-access-key", "gelombang.upload.bucket",
                 // keys (Secrets Manager in AWS), migrations (the migration function in AWS), the test wave
                 "gelombang.crypto.data-key", "gelombang.crypto.lookup-key", "gelombang.schema.migrate-at-start",
+                // the application role's password (the migration function's secret in AWS)
+                "gelombang.schema.app-user-password",
                 "gelombang.waves.seed-at-start", "gelombang.waves.seed.\"" + TestWaves.OPEN + "\".opens-at",
                 "gelombang.waves.seed.\"" + TestWaves.OPEN + "\".closes-at", "gelombang.waves.seed.\"" + TestWaves.OPEN + "\".quota",
                 // the suite's concurrency tests and LogHygieneIT's reading of request lines

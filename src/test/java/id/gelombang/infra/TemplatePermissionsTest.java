@@ -31,7 +31,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * - RetentionFunction: deletes photos (KtpStorage.deleteAll) and reads the wave schedule.
  * - SchemaMigrationFunction: seeds waves and publishes the schedule (wave.WaveSeeder).
  * - EmailWorkerFunction: sends the code (verification.mail) through SES.
- * - NikWorkerFunction, DrawFunction: the database only; the registry is outside AWS.
+ * - NikWorkerFunction: reads the Dukcapil credential's secret (verification.dukcapil.DukcapilCredential,
+ *   through the AWS Parameters and Secrets Lambda Extension, which signs with the function's role).
+ * - DrawFunction: the database only.
  */
 class TemplatePermissionsTest {
 
@@ -41,7 +43,7 @@ class TemplatePermissionsTest {
             "RetentionFunction", Set.of("s3:DeleteObject", "s3:GetObject"),
             "SchemaMigrationFunction", Set.of("s3:PutObject"),
             "EmailWorkerFunction", Set.of("ses:SendEmail"),
-            "NikWorkerFunction", Set.of(),
+            "NikWorkerFunction", Set.of("secretsmanager:GetSecretValue"),
             "DrawFunction", Set.of());
 
     private static JsonNode resources;

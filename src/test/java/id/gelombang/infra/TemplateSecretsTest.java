@@ -87,7 +87,7 @@ class TemplateSecretsTest {
     private static Set<String> secretsIn(JsonNode variables) {
         Set<String> secrets = new TreeSet<>();
         variables.properties().forEach(variable -> {
-            Matcher reference = SECRET_REFERENCE.matcher(variable.getValue().asText(""));
+            Matcher reference = SECRET_REFERENCE.matcher(variable.getValue().isTextual() ? variable.getValue().asText() : variable.getValue().toString());
             while (reference.find()) {
                 secrets.add(reference.group(2) == null ? reference.group(1) : reference.group(1) + ":" + reference.group(2));
             }

@@ -46,6 +46,7 @@ public class DukcapilClient {
             "INACTIVE", "NIK_INACTIVE");
 
     private final VerificationConfig.Dukcapil config;
+    private final DukcapilCredential credential;
     private final ObjectMapper mapper;
     private final HttpClient http;
     private final TypedGuard<DukcapilAnswer> breaker;
@@ -71,8 +72,10 @@ public class DukcapilClient {
         }
     }
 
-    public DukcapilClient(VerificationConfig config, ObjectMapper mapper, Clock clock, CircuitBreakerMaintenance circuits) {
+    public DukcapilClient(VerificationConfig config, DukcapilCredential credential, ObjectMapper mapper, Clock clock,
+            CircuitBreakerMaintenance circuits) {
         this.config = config.dukcapil();
+        this.credential = credential;
         this.mapper = mapper;
         this.clock = clock;
         this.circuits = circuits;
@@ -124,19 +127,34 @@ public class DukcapilClient {
         openUntil.set(null);
     }
 
+    /**
+     * One check. A 401 for the credential in use means it was rotated: the secret is read again and
+     * the check repeated once with the new value, as part of the same guarded call.
+     */
     private DukcapilAnswer call(NikCheckRequest check, String requestId) {
+        String used = credential.current();
+        HttpResponse<byte[]> response = send(check, requestId, used);
+        if (response.statusCode() == 401) {
+            Optional<String> rotated = credential.refreshAfterRefusal(used);
+            if (rotated.isPresent()) {
+                response = send(check, requestId, rotated.get());
+            }
+        }
+        return answer(response);
+    }
+
+    private HttpResponse<byte[]> send(NikCheckRequest check, String requestId, String bearer) {
         URI base = config.url().orElseThrow(() -> new DukcapilUnavailable("dukcapil-not-configured"));
-        HttpResponse<byte[]> response;
         try {
             HttpRequest request = HttpRequest.newBuilder(base.resolve(PATH))
                     .timeout(config.timeout())
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json")
-                    .header("Authorization", "Bearer " + config.credential().orElse(""))
+                    .header("Authorization", "Bearer " + bearer)
                     .header("X-Request-Id", requestId)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(check)))
                     .build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.net.http.HttpTimeoutException e) {
             throw new DukcapilUnavailable("dukcapil-timeout");
         } catch (IOException e) {
@@ -145,7 +163,6 @@ public class DukcapilClient {
             Thread.currentThread().interrupt();
             throw new DukcapilUnavailable("dukcapil-interrupted");
         }
-        return answer(response);
     }
 
     private DukcapilAnswer answer(HttpResponse<byte[]> response) {

@@ -83,8 +83,18 @@ public interface VerificationConfig {
         /** Base URL of the NIK verification API; without it NIK checks wait. */
         Optional<URI> url();
 
-        /** The organisation's API credential, sent as a bearer token (a Secrets Manager secret in AWS). */
+        /** The organisation's API credential, sent as a bearer token, when it is fixed in configuration. */
         Optional<String> credential();
+
+        /**
+         * The Secrets Manager secret (ARN or name) holding the credential, read at first use and again
+         * after the registry refuses it (a rotation); it takes precedence over {@link #credential()}.
+         */
+        Optional<String> credentialSecret();
+
+        /** The AWS Parameters and Secrets Lambda Extension's local endpoint, through which the secret is read. */
+        @WithDefault("http://localhost:2773")
+        URI secretsExtension();
 
         @WithDefault("10")
         double ratePerSecond();

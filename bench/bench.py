@@ -681,7 +681,7 @@ PRICES = {
     "nat_gateway_per_hour": 0.045,
 }
 WORKER_MEMORY_MB = 512
-SECRETS = 5
+SECRETS = 6
 
 
 def cost_model(warm, ceiling, fleet_results):

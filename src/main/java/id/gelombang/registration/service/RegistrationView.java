@@ -10,7 +10,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What a registrant sees of their registration: personal data masked. */
 @RegisterForReflection
-public record RegistrationView(String id, String status, String waveCode, String nikMasked, Email email, Ktp ktp,
+public record RegistrationView(String id, String status, String waveCode,
+        @Schema(nullable = true, description = "null once retention erased the personal data") String nikMasked, Email email, Ktp ktp,
         NikVerification nikVerification, Instant createdAt,
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "After the draw of a DRAW wave: SELECTED or NOT_SELECTED and the hex rank, which anyone can recompute from the published seed and this id")
@@ -20,7 +21,7 @@ public record RegistrationView(String id, String status, String waveCode, String
     public record Selection(String status, String rank) {
     }
 
-    public record Email(String address, boolean verified) {
+    public record Email(@Schema(nullable = true, description = "masked; null once retention erased it") String address, boolean verified) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,6 +2,8 @@ package id.gelombang.wave.admin;
 
 import java.time.Instant;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import id.gelombang.wave.RetentionScope;
@@ -10,7 +12,8 @@ import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 
 /** The operator's view of a wave; the draw fields are there for DRAW waves only. */
-public record OperatorWaveView(String code, Instant opensAt, Instant closesAt, int quota, int registered, Integer remaining,
+public record OperatorWaveView(String code, Instant opensAt, Instant closesAt, int quota, int registered,
+        @Schema(nullable = true, description = "Places left in a FIRST_COME wave; null for a DRAW wave") Integer remaining,
         int householdLimit, WaveStatus status, WaveSelection selection,
         @JsonInclude(JsonInclude.Include.NON_NULL) String drawCommitment,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean drawRequiresVerifiedNik,

@@ -427,7 +427,7 @@ WITH inserted AS (
     VALUES (gen_random_uuid(), (SELECT id FROM wave WHERE code = 'BENCH'), 'BENCH', decode(md5(:n || 'nik'), 'hex'),
             decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'), decode(md5(:n || 'token'), 'hex'),
             'REGISTERED', now(), now())
-    ON CONFLICT (wave_id, nik_digest) DO NOTHING RETURNING id, wave_id),
+    ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING RETURNING id, wave_id),
 household_place AS (
     INSERT INTO household (wave_id, kk_digest, registered)
     SELECT wave_id, decode(md5(:n || 'kk'), 'hex'), 1 FROM inserted
@@ -435,7 +435,7 @@ household_place AS (
     WHERE household.registered < 20 RETURNING registered),
 claimed AS (
     UPDATE wave SET registered_count = registered_count + 1
-    WHERE code = 'BENCH' AND EXISTS (SELECT 1 FROM household_place) AND registered_count < quota
+    WHERE code = 'BENCH' AND EXISTS (SELECT 1 FROM household_place) AND (selection = 'DRAW' OR registered_count < quota)
       AND opens_at <= now() AND closes_at > now() RETURNING id),
 jobs AS (
     INSERT INTO verification_job (registration_id, kind, run_after, created_at)

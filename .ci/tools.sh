@@ -51,29 +51,20 @@ if [[ ! -f "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION-py313" ]]; then
   touch "$TOOLS_HOME/localstack/.complete-$LOCALSTACK_VERSION-py313"
 fi
 
-if [[ ! -f "$TOOLS_HOME/sam/.complete-$SAM_CLI_VERSION-$CFN_LINT_VERSION" ]]; then
-  log "installing AWS SAM CLI $SAM_CLI_VERSION and cfn-lint $CFN_LINT_VERSION"
-  rm -rf "$TOOLS_HOME/sam"
-  "$UV" venv --quiet --python python3 "$TOOLS_HOME/sam"
-  "$UV" pip install --quiet --python "$TOOLS_HOME/sam/bin/python" \
-    "aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION"
-  touch "$TOOLS_HOME/sam/.complete-$SAM_CLI_VERSION-$CFN_LINT_VERSION"
-fi
+# A venv of its own per tool, rebuilt when the marker naming its versions is missing.
+install_venv() {
+  local name=$1 marker=$2; shift 2
+  if [[ ! -f "$TOOLS_HOME/$name/.complete-$marker" ]]; then
+    log "installing $*"
+    rm -rf "$TOOLS_HOME/$name"
+    "$UV" venv --quiet --python python3 "$TOOLS_HOME/$name"
+    "$UV" pip install --quiet --python "$TOOLS_HOME/$name/bin/python" "$@"
+    touch "$TOOLS_HOME/$name/.complete-$marker"
+  fi
+}
 
-if [[ ! -f "$TOOLS_HOME/checkov/.complete-$CHECKOV_VERSION" ]]; then
-  log "installing checkov $CHECKOV_VERSION"
-  rm -rf "$TOOLS_HOME/checkov"
-  "$UV" venv --quiet --python python3 "$TOOLS_HOME/checkov"
-  "$UV" pip install --quiet --python "$TOOLS_HOME/checkov/bin/python" "checkov==$CHECKOV_VERSION"
-  touch "$TOOLS_HOME/checkov/.complete-$CHECKOV_VERSION"
-fi
-
-if [[ ! -f "$TOOLS_HOME/schemathesis/.complete-$SCHEMATHESIS_VERSION" ]]; then
-  log "installing Schemathesis $SCHEMATHESIS_VERSION"
-  rm -rf "$TOOLS_HOME/schemathesis"
-  "$UV" venv --quiet --python python3 "$TOOLS_HOME/schemathesis"
-  "$UV" pip install --quiet --python "$TOOLS_HOME/schemathesis/bin/python" "schemathesis==$SCHEMATHESIS_VERSION"
-  touch "$TOOLS_HOME/schemathesis/.complete-$SCHEMATHESIS_VERSION"
-fi
+install_venv sam "$SAM_CLI_VERSION-$CFN_LINT_VERSION" "aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION"
+install_venv checkov "$CHECKOV_VERSION" "checkov==$CHECKOV_VERSION"
+install_venv schemathesis "$SCHEMATHESIS_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"
 
 echo "$TOOLS_HOME"

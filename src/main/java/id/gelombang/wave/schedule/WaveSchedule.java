@@ -37,11 +37,9 @@ public class WaveSchedule {
             if (lookup instanceof Lookup.NoWaveOpen noWaveOpen) {
                 return Uni.createFrom().item(noWaveOpen.next());
             }
-            if (lookup instanceof Lookup.NotPublished) {
-                return deadline.bound(Panache.withSession(() -> republish(now)
-                        .chain(() -> Wave.<Wave>find("closesAt > ?1 order by opensAt", now).firstResult())));
-            }
-            return deadline.bound(Panache.withSession(() -> Wave.<Wave>find("closesAt > ?1 order by opensAt", now).firstResult()));
+            boolean publishFirst = lookup instanceof Lookup.NotPublished;
+            return deadline.bound(Panache.withSession(() -> (publishFirst ? republish(now) : Uni.createFrom().voidItem())
+                    .chain(() -> Wave.currentOrNext(now))));
         });
     }
 

@@ -82,7 +82,7 @@ public class WithdrawalService {
                     .chain(() -> erasure.erase(List.of(id), now))
                     .chain(() -> store.markWithdrawn(id, now))
                     .chain(() -> replyWithdrawn(id))
-                    .chain(() -> funnel.move(registration.waveId, null, FunnelStage.WITHDRAWN));
+                    .chain(() -> funnel.move(id, registration.waveId, null, FunnelStage.WITHDRAWN));
         }));
     }
 

@@ -94,7 +94,7 @@ public class KtpUploadService {
             registration.ktpContentLength = photo.contentLength();
             registration.ktpChecksum = photo.checksumSha256();
             registration.updatedAt = now;
-            return funnel.move(registration.waveId, before, null).replaceWith(new IssuedUpload(url.url(), "PUT",
+            return funnel.move(registration.id, registration.waveId, before, null).replaceWith(new IssuedUpload(url.url(), "PUT",
                     url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS)));
         }));
     }
@@ -185,7 +185,7 @@ public class KtpUploadService {
             registration.ktpStatus = KtpStatus.REJECTED;
             registration.ktpReason = decision.verdict().reason();
         }
-        return funnel.move(registration.waveId, before, FunnelStage.of(registration.ktpStatus))
+        return funnel.move(registration.id, registration.waveId, before, FunnelStage.of(registration.ktpStatus))
                 .replaceWith(new Confirmation(registration.ktpStatus, registration.ktpReason));
     }
 }

@@ -118,6 +118,6 @@ public class EmailCodeHandler implements JobHandler<Integer> {
     public Uni<Void> giveUp(ClaimedJob job, String reason) {
         return Registration.<Registration>findById(job.registrationId()).chain(registration -> registration == null
                 ? Uni.createFrom().voidItem()
-                : funnel.move(registration.waveId, null, FunnelStage.EMAIL_UNDELIVERABLE));
+                : funnel.move(registration.id, registration.waveId, null, FunnelStage.EMAIL_UNDELIVERABLE));
     }
 }

@@ -101,7 +101,7 @@ public class EmailVerificationService {
                 stored.failedAttempts = 0;
                 registration.emailVerified = true;
                 registration.updatedAt = now;
-                return funnel.move(registration.waveId, null, FunnelStage.EMAIL_VERIFIED)
+                return funnel.move(registration.id, registration.waveId, null, FunnelStage.EMAIL_VERIFIED)
                         .replaceWith(() -> new Outcome.Verified(queries.toView(registration)));
         }
     }

@@ -131,7 +131,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
                         return Uni.createFrom().voidItem();
                     }
                     Uni<Boolean> released = rejected ? store.release(job.registrationId(), now) : Uni.createFrom().item(false);
-                    return released.chain(() -> funnel.move(waves.get(0), null,
+                    return released.chain(() -> funnel.move(job.registrationId(), waves.get(0), null,
                             rejected ? FunnelStage.NIK_REJECTED : FunnelStage.NIK_VERIFIED));
                 });
     }
@@ -140,6 +140,6 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     public Uni<Void> giveUp(ClaimedJob job, String reason) {
         return Registration.<Registration>findById(job.registrationId()).chain(registration -> registration == null
                 ? Uni.createFrom().voidItem()
-                : funnel.move(registration.waveId, null, FunnelStage.NIK_CHECK_FAILED));
+                : funnel.move(registration.id, registration.waveId, null, FunnelStage.NIK_CHECK_FAILED));
     }
 }

@@ -2,7 +2,7 @@ package id.gelombang.wave.persistence;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,9 +12,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Per-wave counts of registrations at each funnel stage, kept in the same transaction as the
- * status change they count. Each change lands on one of {@value #SHARDS} rows chosen at random, so
- * concurrent confirmations rarely wait on each other; reading sums at most stages x shards rows,
- * whatever the size of the wave.
+ * status change they count. Each change lands on one of {@value #SHARDS} rows picked by the
+ * registration's (random) id, so concurrent confirmations rarely wait on each other; reading sums
+ * at most stages x shards rows, whatever the size of the wave. The pick keeps no random state of
+ * its own: copies of one memory snapshot (Lambda SnapStart) would all draw the same sequence.
  */
 @ApplicationScoped
 public class FunnelCounters {
@@ -22,21 +23,22 @@ public class FunnelCounters {
     static final int SHARDS = 16;
 
     /** Moves one registration from one stage to another; either may be null (not counted). Needs a transaction. */
-    public Uni<Void> move(long waveId, FunnelStage from, FunnelStage to) {
+    public Uni<Void> move(UUID registrationId, long waveId, FunnelStage from, FunnelStage to) {
         if (from == to) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Void> leave = from == null ? Uni.createFrom().voidItem() : add(waveId, from, -1);
-        return leave.chain(() -> to == null ? Uni.createFrom().voidItem() : add(waveId, to, 1));
+        short shard = (short) Math.floorMod(registrationId.hashCode(), SHARDS);
+        Uni<Void> leave = from == null ? Uni.createFrom().voidItem() : add(waveId, from, shard, -1);
+        return leave.chain(() -> to == null ? Uni.createFrom().voidItem() : add(waveId, to, shard, 1));
     }
 
-    private Uni<Void> add(long waveId, FunnelStage stage, int delta) {
+    private Uni<Void> add(long waveId, FunnelStage stage, short shard, int delta) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO wave_funnel (wave_id, stage, shard, count) VALUES (:waveId, :stage, :shard, :delta)
                 ON CONFLICT (wave_id, stage, shard) DO UPDATE SET count = wave_funnel.count + :delta""")
                 .setParameter("waveId", waveId)
                 .setParameter("stage", stage.name())
-                .setParameter("shard", (short) ThreadLocalRandom.current().nextInt(SHARDS))
+                .setParameter("shard", shard)
                 .setParameter("delta", (long) delta)
                 .executeUpdate())
                 .replaceWithVoid();

@@ -44,28 +44,58 @@ public class RegistrationAccess {
         return withdrawnToo ? registration : registration.invoke(RegistrationAccess::notWithdrawn);
     }
 
+    /**
+     * The digest of the bearer token in an Authorization header, to look its registration up with;
+     * 401 when the header holds no well-formed token.
+     */
+    public byte[] tokenDigest(String authorization) {
+        String token = bearerToken(authorization);
+        if (!RegistrationToken.looksValid(token)) {
+            throw unauthorized();
+        }
+        return RegistrationToken.digest(token);
+    }
+
+    /**
+     * The checks of {@link #authorize} for a statement that looked the token's registration up
+     * itself: {@code holderId} is the registration holding the token, null when none does.
+     */
+    public void admit(String registrationId, UUID holderId, String holderStatus) {
+        admitHolder(registrationId, holderId);
+        notWithdrawn(holderStatus);
+    }
+
     /** 410 once the registrant has withdrawn: the personal data is gone and nothing more can happen. */
     private static void notWithdrawn(Registration registration) {
-        if (WITHDRAWN.equals(registration.status)) {
+        notWithdrawn(registration.status);
+    }
+
+    private static void notWithdrawn(String status) {
+        if (WITHDRAWN.equals(status)) {
             throw ProblemType.WITHDRAWN.exception("This registration was withdrawn and its personal data erased.");
         }
     }
 
     private Uni<Registration> authorize(String registrationId, String authorization,
             Function<byte[], Uni<Registration>> findByTokenDigest) {
-        String token = bearerToken(authorization);
-        if (!RegistrationToken.looksValid(token)) {
-            return Uni.createFrom().failure(unauthorized());
+        byte[] digest;
+        try {
+            digest = tokenDigest(authorization);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
         }
-        return findByTokenDigest.apply(RegistrationToken.digest(token)).map(registration -> {
-            if (registration == null) {
-                throw unauthorized();
-            }
-            if (!registration.id.equals(parseId(registrationId))) {
-                throw ProblemType.NOT_FOUND.exception("No such registration.");
-            }
-            return registration;
-        });
+        return findByTokenDigest.apply(digest).invoke(registration ->
+                admitHolder(registrationId, registration == null ? null : registration.id));
+    }
+
+    /** 401 when no registration holds the token; 404 when it holds another's, so nobody learns whether an id exists. */
+    private static void admitHolder(String registrationId, UUID holderId) {
+        if (holderId == null) {
+            throw unauthorized();
+        }
+        if (!holderId.equals(parseId(registrationId))) {
+            throw ProblemType.NOT_FOUND.exception("No such registration.");
+        }
     }
 
     private static String bearerToken(String authorization) {

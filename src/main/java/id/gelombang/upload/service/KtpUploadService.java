@@ -21,8 +21,10 @@ import id.gelombang.registration.service.RegistrationAccess;
 import id.gelombang.upload.domain.KtpInspection.Verdict;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
+import id.gelombang.upload.persistence.UploadUrlStatement;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -48,6 +50,7 @@ public class KtpUploadService {
     }
 
     private final RegistrationAccess access;
+    private final UploadUrlStatement uploadUrls;
     private final KtpStorage storage;
     private final UploadConfig config;
     private final FunnelCounters funnel;
@@ -55,12 +58,13 @@ public class KtpUploadService {
     private final Vertx vertx;
     private final Clock clock;
 
-    public KtpUploadService(RegistrationAccess access, KtpStorage storage, UploadConfig config, FunnelCounters funnel,
+    public KtpUploadService(RegistrationAccess access, UploadUrlStatement uploadUrls, KtpStorage storage, UploadConfig config, FunnelCounters funnel,
             Deadline deadline, Vertx vertx, Clock clock) {
         if (config.urlTtl().isNegative() || config.urlTtl().isZero() || config.urlTtl().compareTo(MAX_URL_TTL) > 0) {
             throw new IllegalStateException("gelombang.upload.url-ttl must be between 1 second and " + MAX_URL_TTL);
         }
         this.access = access;
+        this.uploadUrls = uploadUrls;
         this.storage = storage;
         this.config = config;
         this.funnel = funnel;
@@ -70,33 +74,38 @@ public class KtpUploadService {
     }
 
     /**
-     * Under the row lock: this path writes the KTP columns of an entity it read, and must not
-     * interleave with a NIK verdict, an email verification, a confirm or a withdrawal of the same row.
+     * One statement (see {@link UploadUrlStatement}): the URL is signed first, since signing needs
+     * no database, and the statement records it only for the registration the token addresses.
+     * A request with invalid fields is still authenticated first, so a stranger learns nothing.
      */
-    @WithTransaction
+    @WithSession
     public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
             Long contentLength, String checksumSha256) {
-        return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
-            FieldErrors errors = new FieldErrors();
-            KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
-            if (photo == null) {
+        FieldErrors errors = new FieldErrors();
+        KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
+        if (photo == null) {
+            return deadline.bound(access.authorize(registrationId, authorization)).map(registration -> {
                 throw new ProblemException(ProblemType.VALIDATION.problem("The upload request has invalid fields.", errors.list()));
-            }
-            Instant now = clock.instant();
-            String key = config.pendingPrefix() + UUID.randomUUID();
-            KtpStorage.UploadUrl url = storage.presignPut(key, photo, config.urlTtl());
+            });
+        }
+        byte[] tokenDigest = access.tokenDigest(authorization);
+        UUID id = addressed(registrationId);
+        Instant now = clock.instant();
+        String key = config.pendingPrefix() + UUID.randomUUID();
+        KtpStorage.UploadUrl url = storage.presignPut(key, photo, config.urlTtl());
+        return deadline.bound(uploadUrls.issue(id, tokenDigest, key, photo, now)).map(holder -> {
+            access.admit(registrationId, holder == null ? null : holder.id(), holder == null ? null : holder.status());
+            return new IssuedUpload(url.url(), "PUT", url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS));
+        });
+    }
 
-            FunnelStage before = FunnelStage.of(registration.ktpStatus);
-            registration.ktpStatus = KtpStatus.PENDING_UPLOAD;
-            registration.ktpReason = null;
-            registration.ktpPendingKey = key;
-            registration.ktpContentType = photo.type().mediaType();
-            registration.ktpContentLength = photo.contentLength();
-            registration.ktpChecksum = photo.checksumSha256();
-            registration.updatedAt = now;
-            return funnel.move(registration.id, registration.waveId, before, null).replaceWith(new IssuedUpload(url.url(), "PUT",
-                    url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS)));
-        }));
+    /** The id in the path; one no registration has (all zeros) when it is not a UUID, so the answer is the same 404. */
+    private static UUID addressed(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return new UUID(0, 0);
+        }
     }
 
     /**

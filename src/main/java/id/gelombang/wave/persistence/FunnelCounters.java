@@ -27,9 +27,14 @@ public class FunnelCounters {
         if (from == to) {
             return Uni.createFrom().voidItem();
         }
-        short shard = (short) Math.floorMod(registrationId.hashCode(), SHARDS);
+        short shard = shardOf(registrationId);
         Uni<Void> leave = from == null ? Uni.createFrom().voidItem() : add(waveId, from, shard, -1);
         return leave.chain(() -> to == null ? Uni.createFrom().voidItem() : add(waveId, to, shard, 1));
+    }
+
+    /** The shard every change of this registration lands on. */
+    public static short shardOf(UUID registrationId) {
+        return (short) Math.floorMod(registrationId.hashCode(), SHARDS);
     }
 
     private Uni<Void> add(long waveId, FunnelStage stage, short shard, int delta) {

@@ -215,6 +215,12 @@ class KtpUploadTest {
         given().contentType("application/json").body(Map.of("contentType", "image/jpeg", "contentLength", 2000,
                 "checksumSha256", Photos.sha256(new byte[1])))
                 .post("/v1/registrations/" + mine.id() + "/ktp/upload-url").then().statusCode(401);
+        given().contentType("application/json").header("Authorization", "Bearer " + other.token())
+                .body(Map.of("contentType", "image/jpeg", "contentLength", 2000, "checksumSha256", Photos.sha256(new byte[1])))
+                .post("/v1/registrations/" + mine.id() + "/ktp/upload-url").then().statusCode(404);
+        given().contentType("application/json").header("Authorization", "Bearer " + mine.token())
+                .body(Map.of("contentType", "image/jpeg", "contentLength", 2000, "checksumSha256", Photos.sha256(new byte[1])))
+                .post("/v1/registrations/not-a-registration-id/ktp/upload-url").then().statusCode(404);
         given().header("Authorization", "Bearer " + other.token())
                 .post("/v1/registrations/" + mine.id() + "/ktp/confirm").then().statusCode(404);
         Api.get(mine).then().body("ktp.status", equalTo("MISSING"));

@@ -414,7 +414,8 @@ def warm_invocations(task, count):
     return results
 
 
-PGBENCH_SCRIPT = """
+# The registration as it was before V9: seven statements, seven round trips (BEGIN and COMMIT included).
+PGBENCH_SEVEN_STATEMENTS = """
 \\set n random(1, 9000000000000000000)
 BEGIN;
 SELECT pg_try_advisory_xact_lock(:n);
@@ -452,18 +453,44 @@ COMMIT;
 """
 
 
+# The registration as the application sends it since V9: one statement in an implicit transaction.
+# The wave's facts are those the application would have validated against (filled in from the table).
+PGBENCH_ONE_STATEMENT = """
+\\set n random(1, 9000000000000000000)
+SELECT outcome FROM register_in_one_statement(
+    md5(:n || 'key'), :n, decode(md5(:n || 'request'), 'hex'), now(),
+    'BENCH', {id}, '{opens_at}', '{closes_at}', {household_limit}, false,
+    gen_random_uuid(), decode(md5(:n || 'nik'), 'hex'), decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'),
+    decode(md5(:n || 'token'), 'hex'), decode(md5(:n || 'code'), 'hex'), '/v1/registrations/bench',
+    ARRAY[201, 409, 409, 409, 409],
+    ARRAY[decode(repeat('cd', 240), 'hex'), decode(repeat('ce', 330), 'hex'), decode(repeat('cf', 250), 'hex'),
+          decode(repeat('d0', 230), 'hex'), decode(repeat('d1', 230), 'hex')]);
+"""
+
+
+def pgbench(script, clients, seconds):
+    out = subprocess.run(["pgbench", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-n",
+                          "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds),
+                          "-f", str(script), "gelombang"], capture_output=True, text=True, check=True).stdout
+    return {"registrations_per_s": round(float(re.search(r"tps = ([0-9.]+)", out).group(1)), 1),
+            "latency_avg_ms": float(re.search(r"latency average = ([0-9.]+) ms", out).group(1))}
+
+
 def database_ceiling(clients, seconds):
-    script = WORK / "registration.sql"
-    script.write_text(PGBENCH_SCRIPT)
+    """The registration SQL alone: the application's one statement (V9) and, beside it, the seven it replaced."""
+    seven = WORK / "registration-seven-statements.sql"
+    seven.write_text(PGBENCH_SEVEN_STATEMENTS)
+    wave = pg(f"SELECT id || '|' || opens_at || '|' || closes_at || '|' || household_limit FROM wave WHERE code = '{WAVE}'")
+    wave_id, opens_at, closes_at, household_limit = wave.split("|")
+    one = WORK / "registration-one-statement.sql"
+    one.write_text(PGBENCH_ONE_STATEMENT.format(id=wave_id, opens_at=opens_at, closes_at=closes_at,
+                                                household_limit=household_limit))
     results = {}
     for c in clients:
-        out = subprocess.run(["pgbench", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-n",
-                              "-M", "prepared", "-c", str(c), "-j", str(min(c, 2)), "-T", str(seconds),
-                              "-f", str(script), "gelombang"], capture_output=True, text=True, check=True).stdout
-        tps = float(re.search(r"tps = ([0-9.]+)", out).group(1))
-        latency = float(re.search(r"latency average = ([0-9.]+) ms", out).group(1))
-        results[c] = {"registrations_per_s": round(tps, 1), "latency_avg_ms": latency}
-        log(f"database ceiling, {c} connection(s): {tps:.0f} registrations/s")
+        results[c] = pgbench(one, c, seconds)
+        results[c]["seven_statements"] = pgbench(seven, c, seconds)
+        log(f"database ceiling, {c} connection(s): {results[c]['registrations_per_s']:.0f} registrations/s in one "
+            f"statement, {results[c]['seven_statements']['registrations_per_s']:.0f} in seven")
     return results
 
 
@@ -772,14 +799,18 @@ def write_report(data):
             lines.append(f"| {name} | {f['median']} / {f['p90']} / {f['p99']} | {c['median']} / {c['p99']} | {f['n']} |")
     reg = data["warm"]["POST /v1/registrations"]
     lines += ["", f"Peak RSS of the function process: {data['warm']['peak_rss_mb']} MB.", "",
-              f"Statements per registration (pg_stat_statements, BEGIN/COMMIT included): "
-              f"{reg['statements_per_call']}; each is one round trip.", "", "```", reg["statements"], "```", "",
+              f"Statements per registration (pg_stat_statements, top level, BEGIN/COMMIT included): "
+              f"{reg['statements_per_call']}; each is one round trip (prepared statements are cached, so no "
+              f"separate Parse; `RegistrationRoundTripsTest` counts them on the wire).", "", "```",
+              reg["statements"], "```", "",
               "## Database ceiling vs fleet (registrations/s)", "",
-              "| Connections = instances | pgbench, registration SQL | Fleet of functions | Fleet / ceiling | "
-              "Fleet p50 / p99 ms |", "|---|---|---|---|---|"]
+              "| Connections = instances | pgbench, registration SQL (one statement, V9) | pgbench, the seven "
+              "statements before V9 | Fleet of functions | Fleet / ceiling | Fleet p50 / p99 ms |",
+              "|---|---|---|---|---|---|"]
     for n, f in data["fleet"].items():
         c = data["database_ceiling"][n]
-        lines.append(f"| {n} | {c['registrations_per_s']} | {f['registrations_per_s']} | "
+        seven = c.get("seven_statements", {}).get("registrations_per_s", "-")
+        lines.append(f"| {n} | {c['registrations_per_s']} | {seven} | {f['registrations_per_s']} | "
                      f"{f['registrations_per_s'] / c['registrations_per_s']:.0%} | "
                      f"{f['latency_ms']['median']} / {f['latency_ms']['p99']} |")
     p = data["presign"]["TieredStopAtLevel=1"]
@@ -818,8 +849,9 @@ def write_report(data):
               "runtime client loads through its own class loader are only partly covered by AppCDS.",
               "- Warm: durations the emulator reports per invocation (`INVOKE RTDONE`), i.e. what Lambda "
               "bills, after warm-up; client times add the emulator's HTTP hop.",
-              "- Ceiling vs fleet: pgbench runs exactly the statements one registration executes (see the "
-              "list above) with one connection per client; the fleet is N emulator + function processes, one "
+              "- Ceiling vs fleet: pgbench runs exactly the statement one registration executes (see the "
+              "list above; beside it the seven statements of the registration before V9, on the same table "
+              "and wave) with one connection per client; the fleet is N emulator + function processes, one "
               "connection each, driven back to back. On 2 shared cores the fleet's JVMs, emulators, load "
               "generator and PostgreSQL compete for the same CPUs, so the fleet is CPU-bound long before the "
               "database is: the ratio shows how far the function's own work dominates here, not an AWS limit.",
@@ -841,6 +873,8 @@ def main():
                         help="recompute the cost model and rewrite latest.md from latest.json, measuring nothing")
     parser.add_argument("--draw-only", action="store_true",
                         help="only the draw of a wave of 1,000,000 registrations; writes draw.md and draw.json")
+    parser.add_argument("--only", metavar="PARTS",
+                        help="comma-separated parts among warm,pgbench; writes target/bench/only.json, not latest.*")
     args = parser.parse_args()
     if args.draw_only:
         started = time.time()
@@ -874,6 +908,15 @@ def main():
         setup.invoke(api_event("GET", "/q/health/ready"))
         setup.stop()
         data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres}
+        if args.only:
+            parts = set(args.only.split(","))
+            if "warm" in parts:
+                data["warm"] = warm_invocations(task, warm_count)
+            if "pgbench" in parts:
+                data["database_ceiling"] = database_ceiling(sizes, seconds)
+            (WORK / "only.json").write_text(json.dumps(data, indent=2) + "\n")
+            log(f"done in {round(time.time() - started)} s: {WORK / 'only.json'}")
+            return
         data["presign"] = presign_cost(task)
         data["warm"] = warm_invocations(task, warm_count)
         data["database_ceiling"] = database_ceiling(sizes, seconds)

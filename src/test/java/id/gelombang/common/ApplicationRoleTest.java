@@ -27,7 +27,8 @@ import io.vertx.pgclient.PgException;
 
 /**
  * The role the functions connect as in AWS (created by V8, its password set by the migration):
- * rows yes, schema no, and the operator audit append-only by privilege, not only by trigger.
+ * rows yes, schema no, the registration function (V9) yes, and the operator audit append-only by
+ * privilege, not only by trigger.
  */
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
@@ -70,6 +71,23 @@ class ApplicationRoleTest {
                 .execute().map(rows -> rows.rowCount())
                 .call(tx::rollback)));
         assertThat(inserted).isEqualTo(1);
+    }
+
+    @Test
+    void theApplicationRoleRegistersThroughTheOneStatementFunction() {
+        Row wave = db.pool().preparedQuery("SELECT id, opens_at, closes_at, household_limit FROM wave WHERE code = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(TestWaves.OPEN)).await().atMost(TIMEOUT).iterator().next();
+        String outcome = asApplication(conn -> conn.begin().chain(tx -> conn.query("""
+                SELECT outcome FROM register_in_one_statement('role-test-%s', %d, '\\x01', now(), '%s', %d, '%s', '%s', %d, false,
+                    '%s', '\\x%s', '\\x0b', '\\x0c', '\\x%s', '\\x0e', '/v1/registrations/role-test',
+                    ARRAY[201, 409, 409, 409, 409], ARRAY['\\x11', '\\x12', '\\x13', '\\x14', '\\x15']::bytea[])""".formatted(
+                UUID.randomUUID(), System.nanoTime(), TestWaves.OPEN, wave.getLong("id"), wave.getOffsetDateTime("opens_at"),
+                wave.getOffsetDateTime("closes_at"), wave.getInteger("household_limit"), UUID.randomUUID(),
+                UUID.randomUUID().toString().replace("-", ""), UUID.randomUUID().toString().replace("-", "")))
+                .execute().map(rows -> rows.iterator().next().getString("outcome"))
+                .call(tx::rollback)));
+        // Every table the function writes (registration, household, wave, jobs, email code, stored reply) is the role's to write.
+        assertThat(outcome).isEqualTo("ACCEPTED");
     }
 
     @Test

@@ -6,19 +6,23 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder between the application and PostgreSQL that a test can cut: {@link #cut()}
  * drops every connection and refuses new ones, as a crashed or unreachable database would;
- * {@link #restore()} accepts connections again on the same port.
+ * {@link #restore()} accepts connections again on the same port. It also counts the round trips
+ * the application makes ({@link #roundTrips()}).
  */
 public final class TcpProxy {
 
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicLong readyForQuery = new AtomicLong();
     private volatile ServerSocket server;
 
     public TcpProxy(int targetPort) throws IOException {
@@ -31,6 +35,15 @@ public final class TcpProxy {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * ReadyForQuery messages PostgreSQL has sent through this proxy: the server sends one when it has
+     * answered a simple query or a Sync, i.e. once per round trip the client waited for (BEGIN and
+     * COMMIT included; the connections' start-up counts one each).
+     */
+    public long roundTrips() {
+        return readyForQuery.get();
     }
 
     public synchronized void restore() throws IOException {
@@ -64,18 +77,25 @@ public final class TcpProxy {
                 Socket database = new Socket("127.0.0.1", targetPort);
                 sockets.add(client);
                 sockets.add(database);
-                pump(client, database);
-                pump(database, client);
+                pump(client, database, null);
+                pump(database, client, new MessageCounter());
             } catch (IOException e) {
                 // closed by cut(), or the database refused: the client sees its connection drop
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, MessageCounter counter) {
         Thread thread = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[16384];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    if (counter != null) {
+                        counter.feed(buffer, n);
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             } catch (IOException e) {
                 // connection cut
             } finally {
@@ -89,5 +109,32 @@ public final class TcpProxy {
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Splits the server's stream into messages (type byte, 4-byte length) and counts ReadyForQuery ('Z'). */
+    private final class MessageCounter {
+        private final byte[] header = new byte[5];
+        private int headerFill;
+        private long bodyLeft;
+
+        void feed(byte[] buffer, int length) {
+            int i = 0;
+            while (i < length) {
+                if (bodyLeft > 0) {
+                    int skip = (int) Math.min(bodyLeft, length - i);
+                    bodyLeft -= skip;
+                    i += skip;
+                    continue;
+                }
+                header[headerFill++] = buffer[i++];
+                if (headerFill == header.length) {
+                    headerFill = 0;
+                    bodyLeft = ByteBuffer.wrap(header, 1, 4).getInt() - 4L;
+                    if (header[0] == 'Z') {
+                        readyForQuery.incrementAndGet();
+                    }
+                }
+            }
+        }
     }
 }

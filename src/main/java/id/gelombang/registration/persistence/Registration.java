@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * One registrant in one wave. Personal data is only in {@link #personalData} (encrypted);
  * the digests are keyed hashes for uniqueness and lookups. New rows are inserted by
- * {@link RegistrationStore#insertAndClaimPlace}, which enforces the NIK and quota rules in SQL.
+ * {@link RegistrationStore#register}, whose statement enforces the NIK, household and quota rules.
  * <p>
  * Concurrent writers (upload URL, confirm, storage event, email verification, NIK verdict) never
  * overwrite each other's columns: a path that changes this entity reads it under the row lock

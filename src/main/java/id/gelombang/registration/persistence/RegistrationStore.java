@@ -4,22 +4,40 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The statements whose correctness under concurrency rests on the database: unique indexes and
- * conditional updates, never read-then-insert. Must run inside a transaction.
+ * conditional updates, never read-then-insert.
  */
 @ApplicationScoped
 public class RegistrationStore {
 
-    public enum Claim {
-        /** Row inserted and a place in the wave taken. */
+    /** What {@link #register} decided. */
+    public enum Outcome {
+        /** Another request with the same Idempotency-Key holds its lock right now; nothing done. */
+        IN_FLIGHT,
+        /** The key already has a stored reply: it is in the result; nothing done. */
+        STORED,
+        /** The wave differs from the one the request was validated against; nothing done. */
+        STALE,
+        /** The request failed validation and the key has no stored reply; nothing done. */
+        INVALID,
+        /** Row inserted, a family-card place and a place in the wave taken, jobs queued. */
         ACCEPTED,
         /** This NIK already holds a registration in this wave. */
         DUPLICATE,
@@ -27,90 +45,116 @@ public class RegistrationStore {
         HOUSEHOLD_LIMIT,
         /** No place left. */
         FULL,
-        /** The wave closed (or is not yet open) at this instant. */
-        CLOSED
+        /** No wave, or the wave is not open at this instant. */
+        CLOSED;
+
+        /** The outcomes that store a reply, in the order the statement takes their replies. */
+        public static final List<Outcome> DECIDED = List.of(ACCEPTED, DUPLICATE, HOUSEHOLD_LIMIT, FULL, CLOSED);
     }
 
-    public record NewRegistration(UUID id, long waveId, String waveCode, int householdLimit, byte[] nikDigest,
-            byte[] kkDigest, byte[] personalData, byte[] tokenDigest, byte[] emailCodeDigest, Instant createdAt) {
+    /** What registration needs of a wave. */
+    public record WaveFacts(long id, String code, Instant opensAt, Instant closesAt, int householdLimit, boolean draw) {
+
+        public WaveStatus statusAt(Instant now) {
+            if (now.isBefore(opensAt)) {
+                return WaveStatus.UPCOMING;
+            }
+            return now.isBefore(closesAt) ? WaveStatus.OPEN : WaveStatus.CLOSED;
+        }
+    }
+
+    /** The wave code the request named (null: the wave open now) and the wave it was validated against (null: none). */
+    public record ExpectedWave(String requestedCode, WaveFacts wave) {
+    }
+
+    /** A registration ready to insert: everything sealed and digested by the caller. */
+    public record NewRegistration(UUID id, byte[] nikDigest, byte[] kkDigest, byte[] personalData, byte[] tokenDigest,
+            byte[] emailCodeDigest, String location) {
+    }
+
+    /** A reply the statement may store: the status and the encrypted body. */
+    public record EncryptedReply(int status, byte[] body) {
     }
 
     /**
-     * Inserts the registration, takes one of its family card's places and one place of the wave's
-     * quota, in a single statement. The unique index on (wave, NIK digest) makes concurrent
-     * duplicates wait and then skip; the conditional upsert and UPDATE re-check the household and
-     * quota counts on the latest row versions, so neither limit is ever exceeded. A registration
-     * inserted without both places is removed again (and its household place returned) before
-     * the caller commits. An accepted registration gets its verification jobs (the outbox the
-     * workers drain) and its first email code in the same statement.
+     * One registration attempt. {@code registration} is null when the request failed validation;
+     * {@code replies} holds the reply of each outcome in {@link Outcome#DECIDED} (null where impossible).
      */
-    public Uni<Claim> insertAndClaimPlace(NewRegistration r) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                WITH inserted AS (
-                    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data,
-                                              token_digest, status, created_at, updated_at)
-                    VALUES (:id, :waveId, :waveCode, :nikDigest, :kkDigest, :personalData,
-                            :tokenDigest, 'REGISTERED', :now, :now)
-                    ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING
-                    RETURNING id),
-                household_place AS (
-                    INSERT INTO household (wave_id, kk_digest, registered)
-                    SELECT :waveId, :kkDigest, 1 WHERE EXISTS (SELECT 1 FROM inserted)
-                    ON CONFLICT (wave_id, kk_digest) DO UPDATE SET registered = household.registered + 1
-                    WHERE household.registered < :householdLimit
-                    RETURNING registered),
-                claimed AS (
-                    UPDATE wave SET registered_count = registered_count + 1
-                    WHERE id = :waveId AND EXISTS (SELECT 1 FROM household_place)
-                      AND (selection = 'DRAW' OR registered_count < quota) AND opens_at <= :now AND closes_at > :now
-                    RETURNING id),
-                jobs AS (
-                    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
-                    SELECT inserted.id, kind, :now, :now
-                    FROM inserted, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind
-                    WHERE EXISTS (SELECT 1 FROM claimed)),
-                first_code AS (
-                    INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
-                    SELECT inserted.id, 1, :emailCodeDigest, :now FROM inserted
-                    WHERE EXISTS (SELECT 1 FROM claimed))
-                SELECT CASE
-                    WHEN NOT EXISTS (SELECT 1 FROM inserted) THEN 'DUPLICATE'
-                    WHEN EXISTS (SELECT 1 FROM claimed) THEN 'ACCEPTED'
-                    WHEN NOT EXISTS (SELECT 1 FROM household_place) THEN 'HOUSEHOLD_LIMIT'
-                    WHEN (SELECT opens_at <= :now AND closes_at > :now FROM wave WHERE id = :waveId) THEN 'FULL'
-                    ELSE 'CLOSED' END""", String.class)
-                .setParameter("id", r.id())
-                .setParameter("waveId", r.waveId())
-                .setParameter("waveCode", r.waveCode())
-                .setParameter("nikDigest", r.nikDigest())
-                .setParameter("kkDigest", r.kkDigest())
-                .setParameter("personalData", r.personalData())
-                .setParameter("tokenDigest", r.tokenDigest())
-                .setParameter("householdLimit", r.householdLimit())
-                .setParameter("emailCodeDigest", r.emailCodeDigest())
-                .setParameter("now", OffsetDateTime.ofInstant(r.createdAt(), ZoneOffset.UTC))
-                .getSingleResult())
-                .map(Claim::valueOf)
-                .call(claim -> switch (claim) {
-                    case ACCEPTED, DUPLICATE -> Uni.createFrom().voidItem();
-                    case HOUSEHOLD_LIMIT -> remove(r.id());
-                    case FULL, CLOSED -> remove(r.id()).chain(() -> returnHouseholdPlace(r));
-                });
+    public record Attempt(String keyDigest, byte[] requestDigest, Instant now, ExpectedWave wave,
+            NewRegistration registration, Map<Outcome, EncryptedReply> replies) {
     }
 
-    private Uni<Integer> remove(UUID id) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("DELETE FROM registration WHERE id = :id")
-                .setParameter("id", id)
-                .executeUpdate());
+    /** The decision; for STORED the reply stored for the key, for STALE every wave as it is now. */
+    public record Result(Outcome outcome, Integer status, String location, byte[] body, byte[] requestDigest,
+            UUID registrationId, List<WaveFacts> waves) {
     }
 
-    private Uni<Integer> returnHouseholdPlace(NewRegistration r) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("UPDATE household SET registered = registered - 1 WHERE wave_id = :waveId AND kk_digest = :kkDigest")
-                .setParameter("waveId", r.waveId())
-                .setParameter("kkDigest", r.kkDigest())
-                .executeUpdate());
+    private static final String REGISTER = "SELECT * FROM register_in_one_statement("
+            + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+
+    private final Pool pool;
+
+    public RegistrationStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * The whole registration in one statement (db/migration V9, {@code register_in_one_statement}),
+     * so one round trip in one implicit transaction: the Idempotency-Key's lock, its stored reply,
+     * the check of the wave, the row with its NIK, family-card and wave places, the verification
+     * jobs and the reply. Sent through the pool, outside any Hibernate session or transaction:
+     * Hibernate would add nothing but its own work. Must not run inside a transaction of the caller.
+     */
+    public Uni<Result> register(Attempt a) {
+        NewRegistration r = a.registration();
+        Integer[] statuses = new Integer[Outcome.DECIDED.size()];
+        Buffer[] replies = new Buffer[Outcome.DECIDED.size()];
+        for (int i = 0; i < statuses.length; i++) {
+            EncryptedReply reply = a.replies().get(Outcome.DECIDED.get(i));
+            statuses[i] = reply == null ? null : reply.status();
+            replies[i] = reply == null ? null : Buffer.buffer(reply.body());
+        }
+        WaveFacts wave = a.wave().wave();
+        Tuple parameters = Tuple.tuple()
+                .addValue(a.keyDigest())
+                .addValue(ByteBuffer.wrap(HexFormat.of().parseHex(a.keyDigest()), 0, Long.BYTES).getLong())
+                .addValue(Buffer.buffer(a.requestDigest()))
+                .addValue(utc(a.now()))
+                .addValue(a.wave().requestedCode())
+                .addValue(wave == null ? null : wave.id())
+                .addValue(wave == null ? null : utc(wave.opensAt()))
+                .addValue(wave == null ? null : utc(wave.closesAt()))
+                .addValue(wave == null ? null : wave.householdLimit())
+                .addValue(wave == null ? null : wave.draw())
+                .addValue(r == null ? null : r.id())
+                .addValue(r == null ? null : Buffer.buffer(r.nikDigest()))
+                .addValue(r == null ? null : Buffer.buffer(r.kkDigest()))
+                .addValue(r == null ? null : Buffer.buffer(r.personalData()))
+                .addValue(r == null ? null : Buffer.buffer(r.tokenDigest()))
+                .addValue(r == null ? null : Buffer.buffer(r.emailCodeDigest()))
+                .addValue(r == null ? null : r.location())
+                .addValue(statuses)
+                .addValue(replies);
+        return pool.preparedQuery(REGISTER).execute(parameters).map(rows -> {
+            Row row = rows.iterator().next();
+            var body = row.getBuffer("response_body");
+            var requestDigest = row.getBuffer("request_digest");
+            List<WaveFacts> waves = new ArrayList<>();
+            for (Row each : rows) {
+                if (each.getLong("wave_id") != null) {
+                    waves.add(new WaveFacts(each.getLong("wave_id"), each.getString("wave_code"),
+                            each.getOffsetDateTime("wave_opens_at").toInstant(), each.getOffsetDateTime("wave_closes_at").toInstant(),
+                            each.getInteger("wave_household_limit"), each.getBoolean("wave_draw")));
+                }
+            }
+            return new Result(Outcome.valueOf(row.getString("outcome")), row.getInteger("response_status"),
+                    row.getString("location"), body == null ? null : body.getBytes(),
+                    requestDigest == null ? null : requestDigest.getBytes(), row.getUUID("registration_id"), waves);
+        });
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /**
@@ -147,17 +191,5 @@ public class RegistrationStore {
                 .setParameter("id", id)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .executeUpdate());
-    }
-
-    /**
-     * Takes the transaction-scoped lock of an Idempotency-Key without waiting: false means another
-     * request with the same key is in flight right now.
-     */
-    public Uni<Boolean> tryLockIdempotencyKey(byte[] keyDigest) {
-        long lockId = ByteBuffer.wrap(keyDigest, 0, Long.BYTES).getLong();
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(:lockId)", Boolean.class)
-                .setParameter("lockId", lockId)
-                .getSingleResult());
     }
 }

@@ -9,9 +9,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,19 +30,24 @@ import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.Applicant;
 import id.gelombang.registration.domain.ApplicantRules;
 import id.gelombang.registration.domain.FieldErrors;
-import id.gelombang.registration.persistence.IdempotencyRecord;
 import id.gelombang.registration.persistence.RegistrationStore;
-import id.gelombang.registration.persistence.RegistrationStore.Claim;
+import id.gelombang.registration.persistence.RegistrationStore.Attempt;
+import id.gelombang.registration.persistence.RegistrationStore.EncryptedReply;
+import id.gelombang.registration.persistence.RegistrationStore.ExpectedWave;
 import id.gelombang.registration.persistence.RegistrationStore.NewRegistration;
-import id.gelombang.wave.persistence.Wave;
+import id.gelombang.registration.persistence.RegistrationStore.Outcome;
+import id.gelombang.registration.persistence.RegistrationStore.Result;
+import id.gelombang.registration.persistence.RegistrationStore.WaveFacts;
 import id.gelombang.wave.WaveStatus;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Accepts registrations exactly once per Idempotency-Key and once per NIK and wave. Everything a
- * request changes (the registration, its place in the quota, the stored reply) commits in one
- * transaction, so a retry after any failure either replays the stored reply or starts afresh.
+ * request changes (the registration, its places, its jobs, the stored reply) is one statement in
+ * one implicit transaction ({@link RegistrationStore#register}), so a retry after any failure either
+ * replays the stored reply or starts afresh. Everything that is a rule (validation, digests,
+ * encryption, the replies) happens here first, against this instance's copy of the waves, which the
+ * statement checks.
  */
 @ApplicationScoped
 public class RegistrationService {
@@ -49,6 +57,7 @@ public class RegistrationService {
     static final String RETRY_AFTER_IN_FLIGHT = "1";
 
     private final RegistrationStore store;
+    private final KnownWaves waves;
     private final PersonalDataProtection protection;
     private final PersonalDataCodec personalData;
     private final OneTimeCodes codes;
@@ -56,9 +65,10 @@ public class RegistrationService {
     private final Deadline deadline;
     private final Clock clock;
 
-    public RegistrationService(RegistrationStore store, PersonalDataProtection protection,
+    public RegistrationService(RegistrationStore store, KnownWaves waves, PersonalDataProtection protection,
             PersonalDataCodec personalData, OneTimeCodes codes, ObjectMapper mapper, Deadline deadline, Clock clock) {
         this.store = store;
+        this.waves = waves;
         this.protection = protection;
         this.personalData = personalData;
         this.codes = codes;
@@ -67,105 +77,110 @@ public class RegistrationService {
         this.clock = clock;
     }
 
-    @WithTransaction
     public Uni<StoredReply> register(String idempotencyKey, RegistrationCommand command) {
-        byte[] keyDigest = Digests.sha256(idempotencyKey);
-        String keyId = HexFormat.of().formatHex(keyDigest);
+        String keyId = HexFormat.of().formatHex(Digests.sha256(idempotencyKey));
         byte[] requestDigest = protection.lookupDigest("registration-request", canonical(command));
-        return deadline.bound(store.tryLockIdempotencyKey(keyDigest)
-                .invoke(locked -> {
-                    if (!locked) {
-                        throw new ProblemException(
-                                ProblemType.REQUEST_IN_FLIGHT.problem("Wait for the first request to finish, then retry."),
-                                Map.of("Retry-After", RETRY_AFTER_IN_FLIGHT));
-                    }
-                })
-                .chain(() -> IdempotencyRecord.<IdempotencyRecord>findById(keyId))
-                .chain(previous -> previous != null
-                        ? Uni.createFrom().item(replay(previous, requestDigest))
-                        : registerNew(command).call(reply -> remember(keyId, requestDigest, reply))));
-    }
-
-    private Uni<StoredReply> registerNew(RegistrationCommand command) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        return findWave(command.waveCode(), now).chain(wave -> {
-            FieldErrors errors = new FieldErrors();
-            if (wave == null && command.waveCode() != null) {
-                errors.add("waveCode", "no such wave");
-            }
-            LocalDate opensOn = wave == null ? null : LocalDate.ofInstant(wave.opensAt, PROGRAMME_ZONE);
-            Applicant applicant = ApplicantRules.check(command.submission(), opensOn, errors);
-            if (!errors.isEmpty()) {
-                throw new ProblemException(
-                        ProblemType.VALIDATION.problem("The registration has invalid fields.", errors.list()));
-            }
-            if (wave == null || wave.statusAt(now) != WaveStatus.OPEN) {
-                return Uni.createFrom().item(problemReply(ProblemType.WAVE_CLOSED, wave == null
-                        ? "No wave is open for registration now."
-                        : "This wave is not open for registration now."));
-            }
-            return insert(applicant, wave, now);
-        });
+        return deadline.bound(attempt(keyId, requestDigest, command, now, false));
     }
 
-    private Uni<StoredReply> insert(Applicant applicant, Wave wave, Instant now) {
+    /** One call of the statement; after a STALE answer, which brings the waves as they are, one more. */
+    private Uni<StoredReply> attempt(String keyId, byte[] requestDigest, RegistrationCommand command, Instant now,
+            boolean retried) {
+        Optional<WaveFacts> wave = command.waveCode() != null ? waves.byCode(command.waveCode()) : waves.openAt(now);
+        FieldErrors errors = new FieldErrors();
+        if (wave.isEmpty() && command.waveCode() != null) {
+            errors.add("waveCode", "no such wave");
+        }
+        LocalDate opensOn = wave.map(w -> LocalDate.ofInstant(w.opensAt(), PROGRAMME_ZONE)).orElse(null);
+        Applicant applicant = ApplicantRules.check(command.submission(), opensOn, errors);
+        ExpectedWave expected = new ExpectedWave(command.waveCode(), wave.orElse(null));
+        if (!errors.isEmpty()) {
+            // Still one call: a stored reply for the key (or the key in flight) comes before the 400.
+            Attempt invalid = new Attempt(keyId, requestDigest, now, expected, null, Map.of());
+            return store.register(invalid).chain(result -> answer(result, keyId, requestDigest, command, now, retried,
+                    Map.of(), () -> new ProblemException(
+                            ProblemType.VALIDATION.problem("The registration has invalid fields.", errors.list()))));
+        }
         UUID id = UUID.randomUUID();
         String token = RegistrationToken.generate();
-        NewRegistration row = new NewRegistration(id, wave.id, wave.code, wave.householdLimit,
+        Map<Outcome, StoredReply> replies = replies(id, token, wave, now);
+        Map<Outcome, EncryptedReply> encrypted = new EnumMap<>(Outcome.class);
+        replies.forEach((outcome, reply) -> encrypted.put(outcome, new EncryptedReply(reply.status(),
+                protection.encrypt(reply.body().getBytes(StandardCharsets.UTF_8), "idempotency:" + keyId))));
+        NewRegistration registration = new NewRegistration(id,
                 protection.lookupDigest("nik", applicant.nik().digits()),
                 protection.lookupDigest("kk", applicant.kkNumber().digits()),
                 personalData.seal(id, PersonalRecord.of(applicant)),
                 RegistrationToken.digest(token),
                 codes.digest(id, codes.code(id, 1)),
-                now);
-        return store.insertAndClaimPlace(row).map(claim -> switch (claim) {
-            case ACCEPTED -> new StoredReply(201, "/v1/registrations/" + id,
-                    json(new RegistrationCreated(id.toString(), "REGISTERED", wave.code, token,
-                            now.truncatedTo(ChronoUnit.SECONDS))),
-                    false, id);
-            case DUPLICATE -> problemReply(ProblemType.DUPLICATE_REGISTRATION,
+                location(id));
+        return store.register(new Attempt(keyId, requestDigest, now, expected, registration, encrypted))
+                .chain(result -> answer(result, keyId, requestDigest, command, now, retried, replies,
+                        () -> new IllegalStateException("A valid registration was answered INVALID")));
+    }
+
+    private Uni<StoredReply> answer(Result result, String keyId, byte[] requestDigest, RegistrationCommand command,
+            Instant now, boolean retried, Map<Outcome, StoredReply> replies, Supplier<RuntimeException> invalid) {
+        return switch (result.outcome()) {
+            case IN_FLIGHT -> throw new ProblemException(
+                    ProblemType.REQUEST_IN_FLIGHT.problem("Wait for the first request to finish, then retry."),
+                    Map.of("Retry-After", RETRY_AFTER_IN_FLIGHT));
+            case STORED -> Uni.createFrom().item(replay(keyId, result, requestDigest));
+            case STALE -> {
+                if (retried) {
+                    // The waves changed again within one request: an operator is at work; retry shortly.
+                    throw new ProblemException(ProblemType.UNAVAILABLE.problem("The wave is being changed. Retry shortly."),
+                            Map.of("Retry-After", RETRY_AFTER_IN_FLIGHT));
+                }
+                waves.replace(result.waves());
+                yield attempt(keyId, requestDigest, command, now, true);
+            }
+            case INVALID -> throw invalid.get();
+            default -> Uni.createFrom().item(replies.get(result.outcome()));
+        };
+    }
+
+    /** The reply of each outcome the wave leaves possible; the statement stores the one that applies. */
+    private Map<Outcome, StoredReply> replies(UUID id, String token, Optional<WaveFacts> wave, Instant now) {
+        Map<Outcome, StoredReply> replies = new EnumMap<>(Outcome.class);
+        if (wave.isPresent() && wave.get().statusAt(now) == WaveStatus.OPEN) {
+            WaveFacts open = wave.get();
+            replies.put(Outcome.ACCEPTED, new StoredReply(201, location(id), json(new RegistrationCreated(id.toString(),
+                    "REGISTERED", open.code(), token, now.truncatedTo(ChronoUnit.SECONDS))), false, id));
+            replies.put(Outcome.DUPLICATE, problemReply(ProblemType.DUPLICATE_REGISTRATION.problem(
                     "This NIK is already registered in this wave. A registration whose details do not match the"
-                    + " civil registry is released after its NIK check; the NIK's owner can then register.");
-            case HOUSEHOLD_LIMIT -> problemReply(ProblemType.HOUSEHOLD_LIMIT,
-                    "This family card already has " + wave.householdLimit + " registrations in this wave, the most it allows.");
-            case FULL -> problemReply(ProblemType.WAVE_FULL,
-                    "Every place in this wave is taken. Registrants may join a later wave.");
-            case CLOSED -> problemReply(ProblemType.WAVE_CLOSED, "This wave is not open for registration now.");
-        });
-    }
-
-    private static Uni<Wave> findWave(String code, Instant now) {
-        if (code != null) {
-            return Wave.findByCode(code);
+                    + " civil registry is released after its NIK check; the NIK's owner can then register.")));
+            replies.put(Outcome.HOUSEHOLD_LIMIT, problemReply(ProblemType.HOUSEHOLD_LIMIT.problem("This family card already has "
+                    + open.householdLimit() + " registrations in this wave, the most it allows.")));
+            if (!open.draw()) {
+                replies.put(Outcome.FULL, problemReply(ProblemType.WAVE_FULL.problem(
+                        "Every place in this wave is taken. Registrants may join a later wave.")));
+            }
         }
-        return Wave.currentOrNext(now).map(wave -> wave != null && wave.statusAt(now) == WaveStatus.OPEN ? wave : null);
+        // A wave open here may have closed by the time the statement runs: CLOSED is always possible.
+        replies.put(Outcome.CLOSED, problemReply(ProblemType.WAVE_CLOSED.problem(wave.isEmpty()
+                ? "No wave is open for registration now."
+                : "This wave is not open for registration now.")));
+        return replies;
     }
 
-    private StoredReply replay(IdempotencyRecord previous, byte[] requestDigest) {
+    private static String location(UUID id) {
+        return "/v1/registrations/" + id;
+    }
+
+    private StoredReply replay(String keyId, Result stored, byte[] requestDigest) {
         // A withdrawal erased the request's fingerprint with the reply: whatever the body, the answer is 410.
-        if (previous.requestDigest != null && !MessageDigest.isEqual(previous.requestDigest, requestDigest)) {
+        if (stored.requestDigest() != null && !MessageDigest.isEqual(stored.requestDigest(), requestDigest)) {
             throw ProblemType.IDEMPOTENCY_KEY_REUSED.exception(
                     "This Idempotency-Key was used for a different registration. Use a new key for a new request.");
         }
-        byte[] body = protection.decrypt(previous.responseBody, "idempotency:" + previous.keyDigest);
-        return new StoredReply(previous.responseStatus, previous.location, new String(body, StandardCharsets.UTF_8), true,
-                previous.registrationId);
+        byte[] body = protection.decrypt(stored.body(), "idempotency:" + keyId);
+        return new StoredReply(stored.status(), stored.location(), new String(body, StandardCharsets.UTF_8), true,
+                stored.registrationId());
     }
 
-    private Uni<Void> remember(String keyId, byte[] requestDigest, StoredReply reply) {
-        IdempotencyRecord record = new IdempotencyRecord();
-        record.keyDigest = keyId;
-        record.requestDigest = requestDigest;
-        record.responseStatus = reply.status();
-        record.location = reply.location();
-        record.registrationId = reply.registrationId(); // so that a withdrawal can erase this reply
-        record.responseBody = protection.encrypt(reply.body().getBytes(StandardCharsets.UTF_8), "idempotency:" + keyId);
-        record.createdAt = clock.instant();
-        return record.persist().replaceWithVoid();
-    }
-
-    private StoredReply problemReply(ProblemType type, String detail) {
-        Problem problem = type.problem(detail);
+    private StoredReply problemReply(Problem problem) {
         return new StoredReply(problem.status(), null, json(problem), false, null);
     }
 

@@ -112,6 +112,6 @@ public class Wave extends PanacheEntityBase {
 
     /** The wave open at {@code now}, else the next one to open; null when there is none. */
     public static Uni<Wave> currentOrNext(Instant now) {
-        return find("closesAt > ?1 order by opensAt", now).firstResult();
+        return find("closesAt > ?1 order by opensAt, id", now).firstResult();
     }
 }

@@ -24,6 +24,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -55,7 +57,23 @@ class ConcurrentRegistrationTest {
 
         Concurrently.Outcome<Integer> outcome;
         try (BusyBackends busy = BusyBackends.sample(vertx)) {
+            // A registration is one short statement, so a burst alone barely overlaps inside PostgreSQL.
+            // A session holding the wave's row keeps the first registrant's statement, and with it the
+            // NIK, open until the others have piled up behind it (or a second has passed), then lets go.
+            SqlConnection holder = db.pool().getConnection().await().atMost(Duration.ofSeconds(10));
+            Transaction held = holder.begin().await().atMost(Duration.ofSeconds(10));
+            holder.preparedQuery("SELECT 1 FROM wave WHERE code = $1 FOR UPDATE").execute(Tuple.of(wave))
+                    .await().atMost(Duration.ofSeconds(10));
+            Thread release = new Thread(() -> {
+                Instant until = Instant.now().plusSeconds(1);
+                while (busy.max() < 8 && Instant.now().isBefore(until)) {
+                    Thread.onSpinWait();
+                }
+                held.rollback().chain(holder::close).await().atMost(Duration.ofSeconds(10));
+            });
+            release.start();
             outcome = Concurrently.run(ATTEMPTS, THREADS, i -> status(() -> registrations.register("same-nik-" + UUID.randomUUID(), command)));
+            release.join();
             busy.close();
             // Seen by PostgreSQL itself: many sessions inside a registration transaction at one instant
             // (the pool holds 20; the duplicates wait on the unique index, so they pile up).

@@ -1,6 +1,7 @@
 package id.gelombang.registration.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Instant;
 import java.util.Map;
@@ -15,6 +16,7 @@ import id.gelombang.testing.Api;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Photos;
 import id.gelombang.testing.TcpProxy;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -27,6 +29,7 @@ import io.restassured.response.Response;
  * COMMIT included): one for a new registration, a refusal or a replay, two when the instance's copy
  * of the waves is out of date. Measured on a connection that has run the statement before (its
  * prepared form is cached per connection; the first use on a connection adds one Parse round trip).
+ * The upload URL, the registrant's next call in a wave's first minute, is one round trip too.
  */
 @QuarkusTest
 @WithTestResource(value = LocalBackendsResource.class,
@@ -71,6 +74,19 @@ class RegistrationRoundTripsTest {
         Counted invalid = counted(() -> Api.register(UUID.randomUUID().toString(), Applicants.with(body, "nik", "123")));
         assertThat(invalid.response().statusCode()).isEqualTo(400);
         assertThat(invalid.roundTrips()).as("round trips of an invalid request").isEqualTo(1);
+    }
+
+    @Test
+    void anUploadUrlIsOneRoundTrip() {
+        byte[] photo = Photos.jpeg(4_000);
+        Api.Registered registrant = Api.registerNew();
+        for (int i = 0; i < 3; i++) { // a warm instance, as above
+            assertThat(Api.uploadUrl(Api.registerNew(), "image/jpeg", photo.length, Photos.sha256(photo)).statusCode()).isEqualTo(201);
+        }
+        Counted issued = counted(() -> Api.uploadUrl(registrant, "image/jpeg", photo.length, Photos.sha256(photo)));
+        assertThat(issued.response().statusCode()).isEqualTo(201);
+        assertThat(issued.roundTrips()).as("round trips of an upload URL").isEqualTo(1);
+        Api.get(registrant).then().statusCode(200).body("ktp.status", equalTo("PENDING_UPLOAD"));
     }
 
     private static Counted counted(Supplier<Response> call) {

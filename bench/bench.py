@@ -466,7 +466,7 @@ STARTUP_MARKS = [
     ("Quarkus static init (config, CDI container)", "io.quarkus.runtime.StartupContext"),
     ("Quarkus runtime init to the first Hibernate class", "org.hibernate.reactive.provider.ReactivePersistenceProvider"),
     ("Hibernate Reactive and the rest of Quarkus boot to the S3 client", "software.amazon.awssdk.services.s3.S3Client"),
-    ("S3 client, other beans and Quarkus started to the first event", "io.quarkus.amazon.lambda.http.LambdaHttpHandler"),
+    ("S3 client and other beans to Quarkus's Lambda HTTP handler class", "io.quarkus.amazon.lambda.http.LambdaHttpHandler"),
 ]
 
 
@@ -502,7 +502,8 @@ def startup_breakdown(variants):
                            "classes": len(in_phase), "from_aot_cache": sum(1 for x in in_phase if x[2])})
             previous = t
         rest = [x for x in loads if x[0] >= previous]
-        phases.append({"phase": "first event to the first registration + upload URL answered (JVM uptime)",
+        phases.append({"phase": "the rest: Quarkus started, the first events, the first registration + upload URL "
+                                "(to the last class loaded)",
                        "until_ms": round(max(x[0] for x in loads)), "ms": round(max(x[0] for x in loads) - previous),
                        "classes": len(rest), "from_aot_cache": sum(1 for x in rest if x[2])})
         if sum(1 for x in loads if x[2]) > len(loads) / 2:
@@ -926,7 +927,7 @@ def runtimes_only(runs, load_count):
         data["elapsed_s"] = round(time.time() - started)
         (RESULTS / "runtimes.json").write_text(json.dumps(data, indent=2) + "\n")
         (RESULTS / "runtimes.md").write_text("\n".join(
-            [f"# Runtime comparison ({data['date']}, `bench/run --runtimes-only`, {data['elapsed_s']} s)", ""]
+            [f"# Runtime comparison ({data['date']}, `bench/run --runtimes-only{' --quick' if runs <= 3 else ''}`, {data['elapsed_s']} s)", ""]
             + runtime_report_lines(data)) + "\n")
         log(f"done in {data['elapsed_s']} s: {RESULTS / 'runtimes.md'}")
     finally:
@@ -947,7 +948,7 @@ def runtime_report_lines(data):
               "| Variant | CPU per registration, ms (user+sys) | Registrations/s, back to back | "
               "POST /v1/registrations billed p50 / p99 ms | GET /v1/registrations/{id} p50 / p99 | "
               "POST .../ktp/upload-url p50 / p99 | Peak RSS, MB |", "|---|---|---|---|---|---|---|"]
-    for row in data["runtime_load"]:
+    for row in data.get("runtime_load", []):
         c = row["calls"]
         lines.append(f"| {row['variant']} | {row['cpu_ms_per_registration']} | "
                      f"{row['registrations_per_s_one_instance']} | "
@@ -955,13 +956,13 @@ def runtime_report_lines(data):
                                   ("POST /v1/registrations", "GET /v1/registrations/{id}",
                                    "POST /v1/registrations/{id}/ktp/upload-url"))
                      + f" | {row['peak_rss_mb']} |")
-    n = data["runtime_load"][0]["calls"]["POST /v1/registrations"]["n"]
+    n = data["runtime_load"][0]["calls"]["POST /v1/registrations"]["n"] if data.get("runtime_load") else 0
     lines += ["", f"CPU per registration: utime + stime of the function process (/proc/<pid>/stat) over {n} "
               "back-to-back registrations after warm-up, divided by their number. Peak RSS: VmHWM after all "
               "calls. The managed-runtime rows run with the JVM's defaults for this 24 GB machine (heap up to "
               "a quarter of it); the custom runtime's bootstrap fixes the heap as it is in Lambda.", "",
               "## Startup breakdown (one start with -Xlog:class+load, which itself slows it)", ""]
-    for row in data["startup_breakdown"]:
+    for row in data.get("startup_breakdown", []):
         lines += [f"**{row['variant']}**: ready {row['ready_ms']} ms, first registration + upload URL "
                   f"{row['first_registration_ms']} ms, Quarkus \"started in\" {row['quarkus_started_in_ms']} ms; "
                   f"{row['classes_loaded']} classes loaded, {row['classes_from_aot_cache']} from the AOT cache.", "",
@@ -971,7 +972,9 @@ def runtime_report_lines(data):
                   for p in row["phases"]] or ["| (AOT-linked classes load at VM start, so class loads mark no "
                                               "phase: see the totals above) | | | | |"]
         lines.append("")
-    pkg = data["api_function_package"]
+    pkg = data.get("api_function_package")
+    if not pkg:
+        return lines
     lines += ["## API function package (target/api-function.zip)", "",
               f"{pkg['zipped_mb']} MiB zipped, {pkg['unzipped_mb']} MiB unzipped (Lambda allows 250 MiB unzipped, layers included): "
               + ", ".join(f"{k} {v} MiB" for k, v in pkg["parts_mb"].items()) + "."]
@@ -1125,6 +1128,7 @@ def main():
         data["cold_start"] = cold_starts(variants, runs)
         data["runtime_load"] = runtime_load(variants, load_count)
         data["startup_breakdown"] = startup_breakdown(variants)
+        check_aot_cache_used(data["startup_breakdown"])
         data["api_function_package"] = package_size()
         data["draw"] = draw_bench()
         data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"])

@@ -47,6 +47,7 @@ RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
 MEMORY_MB = 1024  # what infra/template.yaml gives the API function
 WAVE = "BENCH"
 LAMBDA_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"]  # what the managed Java runtime sets
+CUSTOM = "custom"  # Function's java_home for the API function's own runtime (target/api-function.zip)
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -139,24 +140,33 @@ def api_event(method, path, headers=None, body=None):
 class Function:
     """One Lambda instance: the emulator plus the runtime process it starts on the first invoke."""
 
-    def __init__(self, name, java_home, flags, task_root, handler, config, log_file):
+    def __init__(self, name, java_home, flags, task_root, handler, config, log_file, timeout=60):
+        """java_home CUSTOM runs task_root's bootstrap (the provided.al2023 package: its jlinked JDK, its
+        flags, its AOT cache), with flags as extra JVM options; otherwise java_home's java runs AWS's
+        runtime interface client as the managed Java runtime does."""
         self.port = free_port()
         self.log_path = log_file
-        # Each emulator gets its own Runtime API port (default 9001), so instances can run side by side.
-        cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
-               "--runtime-api-address", f"127.0.0.1:{free_port()}",
-               f"{java_home}/bin/java", *flags, *[f"-D{k}={v}" for k, v in config.items()],
-               "-cp", f"{TARGET / 'lambda-runtime'}/*", RIC_MAIN, handler]
+        self.timeout = timeout
         env = dict(os.environ, AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(MEMORY_MB), AWS_REGION="ap-southeast-3",
                    AWS_LAMBDA_FUNCTION_NAME=name)
+        if java_home == CUSTOM:
+            runtime = [str(Path(task_root) / "bootstrap"), *flags, *[f"-D{k}={v}" for k, v in config.items()]]
+            env.update(_HANDLER=handler, LAMBDA_TASK_ROOT=str(task_root))
+        else:
+            runtime = [f"{java_home}/bin/java", *flags, *[f"-D{k}={v}" for k, v in config.items()],
+                       "-cp", f"{TARGET / 'lambda-runtime'}/*", RIC_MAIN, handler]
+        # Each emulator gets its own Runtime API port (default 9001), so instances can run side by side.
+        cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
+               "--runtime-api-address", f"127.0.0.1:{free_port()}", *runtime]
         self.log = open(log_file, "w")
         self.started = time.perf_counter()
         self.process = subprocess.Popen(cmd, cwd=task_root, stdout=self.log, stderr=subprocess.STDOUT, env=env,
                                         start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}/2015-03-31/functions/function/invocations"
 
-    def invoke(self, event, timeout=60):
+    def invoke(self, event, timeout=None):
         """Returns (statusCode, body, client milliseconds); retries until the emulator listens."""
+        timeout = timeout or self.timeout
         deadline = time.perf_counter() + timeout
         while True:
             t0 = time.perf_counter()
@@ -176,6 +186,11 @@ class Function:
     def runtime_pid(self):
         out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
         return int(out[0]) if out else None
+
+    def cpu_ms(self):
+        """User + system CPU of the runtime process so far (utime + stime of /proc/<pid>/stat), ms."""
+        fields = Path(f"/proc/{self.runtime_pid()}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self):
         pid = self.runtime_pid()
@@ -240,6 +255,22 @@ def prepare_function():
                     f"{TARGET / 'lambda-runtime'}/*", str(ROOT / "bench" / "baseline" / "BaselineHandler.java")],
                    check=True)
     return task, baseline
+
+
+def prepare_custom_runtime(baseline):
+    """target/api-function.zip unpacked as Lambda unpacks it into /var/task (unzip keeps the files'
+    times, which the AOT cache checks), and a plain-Java baseline under the same runtime: the same
+    bootstrap, jlinked JDK, flags and runtime client, with the baseline handler as the task's code."""
+    custom = WORK / "api-function"
+    shutil.rmtree(custom, ignore_errors=True)
+    subprocess.run(["unzip", "-q", str(TARGET / "api-function.zip"), "-d", str(custom)], check=True)
+    custom_baseline = WORK / "baseline-custom"
+    shutil.rmtree(custom_baseline, ignore_errors=True)
+    shutil.copytree(baseline, custom_baseline)
+    shutil.copy2(custom / "bootstrap", custom_baseline / "bootstrap")
+    for shared in ("jre", "runtime-client"):
+        (custom_baseline / shared).symlink_to(custom / shared)
+    return custom, custom_baseline
 
 
 def start_postgres(settings="-c shared_buffers=256MB"):
@@ -323,18 +354,26 @@ def get_registration(fn, rid, token):
 # ----------------------------------------------------------------------------- benchmarks
 
 
-def cold_starts(task, baseline, runs):
-    """Process start to ready (first trivial invoke answered) and to the first registration + upload URL."""
-    variants = [
-        ("JDK 17, default flags", JDK17, []),
-        ("JDK 17, TieredStopAtLevel=1 (Lambda's default)", JDK17, LAMBDA_FLAGS),
-        ("JDK 17, TieredStopAtLevel=1 + AppCDS", JDK17, LAMBDA_FLAGS + ["-XX:SharedArchiveFile={cds}"]),
-        ("JDK 25, TieredStopAtLevel=1", JDK25, LAMBDA_FLAGS),
-        ("JDK 25, TieredStopAtLevel=1 + AOT cache", JDK25, LAMBDA_FLAGS + ["-XX:AOTCache={aot}"]),
+def runtime_variants(task, baseline, custom, custom_baseline):
+    """The runtimes compared side by side: (name, java_home, flags, task root, baseline task root).
+    Flags with {aot} use the AOT cache the bench trains itself on the full JDK 25."""
+    return [
+        ("Managed java17 as before: JDK 17, TieredStopAtLevel=1", JDK17, LAMBDA_FLAGS, task, baseline),
+        ("Full JDK 25, TieredStopAtLevel=1 + AOT cache trained by the bench", JDK25,
+         LAMBDA_FLAGS + ["-XX:AOTCache={aot}"], task, baseline),
+        ("Custom runtime (provided.al2023): jlinked Temurin 25, bootstrap flags, build-trained AOT cache",
+         CUSTOM, [], custom, custom_baseline),
+        ("Custom runtime with its AOT cache off", CUSTOM, ["-XX:AOTMode=off"], custom, custom_baseline),
+        ("Custom runtime with C2 as well (TieredStopAtLevel=4)", CUSTOM, ["-XX:TieredStopAtLevel=4"], custom,
+         custom_baseline),
     ]
-    archives = train_archives(task)
+
+
+def cold_starts(variants, runs):
+    """Process start to ready (first trivial invoke answered) and to the first registration + upload URL."""
+    archives = train_archives(variants[0][3])
     results = []
-    for name, jdk, flags in variants:
+    for name, jdk, flags, task, baseline in variants:
         flags = [f.format(**archives) for f in flags]
         ready, init, first = [], [], []
         for i in range(runs):
@@ -350,8 +389,8 @@ def cold_starts(task, baseline, runs):
             fn.stop()
         base_ready = []
         for i in range(runs):
-            fn = Function("baseline", jdk, [f for f in flags if "Archive" not in f and "AOT" not in f], baseline,
-                          BASELINE_HANDLER, {}, WORK / "baseline.log")
+            fn = Function("baseline", jdk, [f for f in flags if "AOTCache" not in f and "Archive" not in f],
+                          baseline, BASELINE_HANDLER, {}, WORK / "baseline.log")
             fn.invoke(api_event("GET", "/"))
             base_ready.append(fn.since_start_ms())
             fn.stop()
@@ -365,25 +404,126 @@ def cold_starts(task, baseline, runs):
 
 
 def train_archives(task):
-    """AppCDS (JDK 17) and AOT cache (JDK 25) from one training run each: start, serve, exit."""
-    archives = {"cds": str(WORK / "app-17.jsa"), "aot": str(WORK / "app-25.aot")}
-    for jdk, flag in ((JDK17, f"-XX:ArchiveClassesAtExit={archives['cds']}"),
-                      (JDK25, f"-XX:AOTCacheOutput={archives['aot']}")):
-        fn = Function("train", jdk, LAMBDA_FLAGS + [flag], task, QUARKUS_HANDLER, app_config(), WORK / "train.log")
-        for _ in range(20):
-            rid, token, _ = register(fn)
-            upload_url(fn, rid, token)
-            get_registration(fn, rid, token)
-        fn.stop(signal.SIGTERM)
+    """The AOT cache (JDK 25, full JDK) from one training run: start, serve, exit."""
+    archives = {"aot": str(WORK / "app-25.aot")}
+    fn = Function("train", JDK25, LAMBDA_FLAGS + [f"-XX:AOTCacheOutput={archives['aot']}"], task, QUARKUS_HANDLER,
+                  app_config(), WORK / "train.log")
+    for _ in range(20):
+        rid, token, _ = register(fn)
+        upload_url(fn, rid, token)
+        get_registration(fn, rid, token)
+    fn.stop(signal.SIGTERM)
     for key, path in archives.items():
         if not Path(path).exists():
             raise RuntimeError(f"training did not produce {path}; see {WORK / 'train.log'}")
     return archives
 
 
+def runtime_load(variants, count):
+    """Per runtime, one instance after warm-up: billed p50/p99 of each call, the function's CPU per
+    registration over a steady stretch of back-to-back registrations (utime + stime of the runtime
+    process, /proc/<pid>/stat), and the process's peak RSS (VmHWM) after it all."""
+    archives = {"aot": str(WORK / "app-25.aot")}
+    results = []
+    for name, jdk, flags, task, _ in variants:
+        if any("AOTMode=off" in f for f in flags):
+            continue  # the same steady state as with the cache; only its start differs
+        flags = [f.format(**archives) for f in flags]
+        fn = Function("load", jdk, flags, task, QUARKUS_HANDLER, app_config(), WORK / "load.log")
+        rid, token, _ = register(fn)
+        for _ in range(max(200, count // 5)):
+            r2, t2, _ = register(fn)
+            upload_url(fn, r2, t2)
+            get_registration(fn, r2, t2)
+        cpu_before, started = fn.cpu_ms(), time.perf_counter()
+        before = len(fn.durations())
+        for _ in range(count):
+            register(fn)
+        cpu_per_registration = (fn.cpu_ms() - cpu_before) / count
+        registrations_per_s = count / (time.perf_counter() - started)
+        row = {"variant": name, "cpu_ms_per_registration": round(cpu_per_registration, 3),
+               "registrations_per_s_one_instance": round(registrations_per_s, 1),
+               "calls": {"POST /v1/registrations": summary(fn.durations()[before:before + count])}}
+        for call, run in (("GET /v1/registrations/{id}", lambda: get_registration(fn, rid, token)),
+                          ("POST /v1/registrations/{id}/ktp/upload-url", lambda: upload_url(fn, rid, token))):
+            before = len(fn.durations())
+            for _ in range(count):
+                run()
+            row["calls"][call] = summary(fn.durations()[before:before + count])
+        row["peak_rss_mb"] = round(fn.peak_rss_mb() or 0, 1)
+        fn.stop()
+        log(f"load, {name}: {row['cpu_ms_per_registration']} ms CPU per registration, peak RSS "
+            f"{row['peak_rss_mb']} MB, registration p50 {row['calls']['POST /v1/registrations']['median']} ms")
+        results.append(row)
+    return results
+
+
+# Classes whose first load marks a phase of the start (their uptime in -Xlog:class+load).
+STARTUP_MARKS = [
+    ("JVM start to the runtime client's main", "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"),
+    ("runtime client: native client, Runtime API, handler lookup",
+     "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler"),
+    ("Quarkus static init (config, CDI container)", "io.quarkus.runtime.StartupContext"),
+    ("Quarkus runtime init to the first Hibernate class", "org.hibernate.reactive.provider.ReactivePersistenceProvider"),
+    ("Hibernate Reactive and the rest of Quarkus boot to the S3 client", "software.amazon.awssdk.services.s3.S3Client"),
+    ("S3 client and other beans to Quarkus's Lambda HTTP handler class", "io.quarkus.amazon.lambda.http.LambdaHttpHandler"),
+]
+
+
+def startup_breakdown(variants):
+    """One instrumented start per runtime (-Xlog:class+load with uptime): when each phase's first
+    class loaded, how many classes loaded in each phase, and how many came from the AOT cache
+    ("shared objects file") rather than a jar; then the first registration + upload URL."""
+    archives = {"aot": str(WORK / "app-25.aot")}
+    results = []
+    for name, jdk, flags, task, _ in variants:
+        flags = [f.format(**archives) for f in flags]
+        xlog = WORK / "class-load.log"
+        xlog.unlink(missing_ok=True)
+        fn = Function("breakdown", jdk, flags + [f"-Xlog:class+load=info:file={xlog}:uptime"], task,
+                      QUARKUS_HANDLER, app_config(), WORK / "breakdown.log")
+        fn.invoke(api_event("GET", "/q/health/live"))
+        ready_ms = fn.since_start_ms()
+        rid, token, _ = register(fn)
+        upload_url(fn, rid, token)
+        first_ms = fn.since_start_ms()
+        fn.stop()
+        loads = [(float(m.group(1)) * 1000, m.group(2), "shared objects file" in m.group(3))
+                 for m in re.finditer(r"^\[([0-9.]+)s\] (\S+) source: (.*)$",
+                                      xlog.read_text(errors="replace"), re.M)]
+        first_load = {}
+        for t, cls, _ in loads:
+            first_load.setdefault(cls, t)
+        phases, previous = [], 0.0
+        for label, cls in sorted((m for m in STARTUP_MARKS if m[1] in first_load), key=lambda m: first_load[m[1]]):
+            t = first_load[cls]
+            in_phase = [x for x in loads if previous <= x[0] < t]
+            phases.append({"phase": label, "until_ms": round(t), "ms": round(t - previous),
+                           "classes": len(in_phase), "from_aot_cache": sum(1 for x in in_phase if x[2])})
+            previous = t
+        rest = [x for x in loads if x[0] >= previous]
+        phases.append({"phase": "the rest: Quarkus started, the first events, the first registration + upload URL "
+                                "(to the last class loaded)",
+                       "until_ms": round(max(x[0] for x in loads)), "ms": round(max(x[0] for x in loads) - previous),
+                       "classes": len(rest), "from_aot_cache": sum(1 for x in rest if x[2])})
+        if sum(1 for x in loads if x[2]) > len(loads) / 2:
+            # With an AOT cache the JVM loads its AOT-linked classes at start, before anything uses
+            # them: class loads no longer mark phases, only the totals and Quarkus's own figure count.
+            phases = []
+        quarkus = re.search(r"started in ([0-9.]+)s", Path(WORK / "breakdown.log").read_text(errors="replace"))
+        results.append({"variant": name, "ready_ms": round(ready_ms), "first_registration_ms": round(first_ms),
+                        "quarkus_started_in_ms": round(float(quarkus.group(1)) * 1000) if quarkus else None,
+                        "classes_loaded": len(loads), "classes_from_aot_cache": sum(1 for x in loads if x[2]),
+                        "phases": phases})
+        log(f"startup breakdown, {name}: {len(loads)} classes, {results[-1]['classes_from_aot_cache']} from the "
+            f"AOT cache; " + "; ".join(f"{p['phase']} {p['ms']} ms" for p in phases))
+    return results
+
+
 def warm_invocations(task, count):
-    """Billed duration of each endpoint after warm-up, and the instance's peak RSS."""
-    fn = Function("warm", JDK17, LAMBDA_FLAGS, task, QUARKUS_HANDLER, app_config(), WORK / "warm.log")
+    """Billed duration of each endpoint after warm-up on the API function's runtime (the custom one),
+    and the instance's peak RSS."""
+    fn = Function("warm", CUSTOM, [], task, QUARKUS_HANDLER, app_config(), WORK / "warm.log")
     rid, token, _ = register(fn)
     for _ in range(max(300, count // 4)):
         r2, t2, _ = register(fn)
@@ -495,11 +635,16 @@ def database_ceiling(clients, seconds):
 
 
 def fleet(task, sizes, seconds):
+    """N instances of the API function's runtime (the custom one), started and warmed one at a time
+    (8 JVMs starting at once on 2 cores took one invoke past 60 s), then driven back to back for
+    `seconds`. A call slower than 180 s counts as an error of the run instead of ending the bench."""
     results = {}
     for n in sizes:
-        functions = [Function(f"fleet-{i}", JDK17, LAMBDA_FLAGS, task, QUARKUS_HANDLER, app_config(),
-                              WORK / f"fleet-{i}.log") for i in range(n)]
-        for fn in functions:
+        functions = []
+        for i in range(n):
+            fn = Function(f"fleet-{i}", CUSTOM, [], task, QUARKUS_HANDLER, app_config(), WORK / f"fleet-{i}.log",
+                          timeout=180)
+            functions.append(fn)
             for _ in range(200):
                 register(fn)
         latencies = [[] for _ in functions]
@@ -520,11 +665,14 @@ def fleet(task, sizes, seconds):
             t.join()
         for fn in functions:
             fn.stop()
-        if errors:
-            raise RuntimeError(f"fleet of {n}: {errors[:3]}")
         total = sum(len(x) for x in latencies)
+        if errors and not total:
+            raise RuntimeError(f"fleet of {n}: {errors[:3]}")
         all_latencies = [v for x in latencies for v in x]
-        results[n] = {"registrations_per_s": round(total / seconds, 1), "latency_ms": summary(all_latencies)}
+        results[n] = {"registrations_per_s": round(total / seconds, 1), "latency_ms": summary(all_latencies),
+                      "errors": errors[:3], "instances_with_errors": len(errors)}
+        if errors:
+            log(f"fleet of {n}: {len(errors)} instance(s) stopped on an error: {errors[:1]}")
         log(f"fleet of {n}: {total / seconds:.0f} registrations/s, p99 {results[n]['latency_ms']['p99']} ms")
     return results
 
@@ -764,6 +912,102 @@ def cost_model(warm, ceiling, fleet_results):
 # ----------------------------------------------------------------------------- report
 
 
+def package_size():
+    """target/api-function.zip zipped and unzipped (Lambda's limit: 250 MB unzipped, layers included)."""
+    with zipfile.ZipFile(TARGET / "api-function.zip") as z:
+        parts = {}
+        for info in z.infolist():
+            top = info.filename.split("/")[0]
+            parts[top] = parts.get(top, 0) + info.file_size
+    return {"zipped_mb": round((TARGET / "api-function.zip").stat().st_size / 2**20, 1),
+            "unzipped_mb": round(sum(parts.values()) / 2**20, 1),
+            "parts_mb": {k: round(v / 2**20, 1) for k, v in sorted(parts.items(), key=lambda kv: -kv[1])}}
+
+
+def check_aot_cache_used(breakdown):
+    """The custom runtime's start must take most classes from its AOT cache; a rejected cache (a jar's
+    size or time changed, another JDK) only prints a warning and doubles the start."""
+    for row in breakdown:
+        if row["variant"].startswith("Custom runtime (") and row["classes_from_aot_cache"] < row["classes_loaded"] / 2:
+            raise RuntimeError(f"the AOT cache was not used: {row['classes_from_aot_cache']} of "
+                               f"{row['classes_loaded']} classes from it; see {WORK / 'breakdown.log'}")
+
+
+def runtimes_only(runs, load_count):
+    """bench/run --runtimes-only: the runtime comparison alone, written to bench/results/runtimes.md."""
+    started = time.time()
+    WORK.mkdir(parents=True, exist_ok=True)
+    task, baseline = prepare_function()
+    custom, custom_baseline = prepare_custom_runtime(baseline)
+    variants = runtime_variants(task, baseline, custom, custom_baseline)
+    postgres = start_postgres()
+    try:
+        setup = Function("setup", JDK17, LAMBDA_FLAGS, task, QUARKUS_HANDLER, app_config(migrate=True), WORK / "setup.log")
+        setup.invoke(api_event("GET", "/q/health/ready"))
+        setup.stop()
+        data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres,
+                "api_function_package": package_size()}
+        data["cold_start"] = cold_starts(variants, runs)
+        data["runtime_load"] = runtime_load(variants, load_count)
+        data["startup_breakdown"] = startup_breakdown(variants)
+        check_aot_cache_used(data["startup_breakdown"])
+        data["elapsed_s"] = round(time.time() - started)
+        (RESULTS / "runtimes.json").write_text(json.dumps(data, indent=2) + "\n")
+        (RESULTS / "runtimes.md").write_text("\n".join(
+            [f"# Runtime comparison ({data['date']}, `bench/run --runtimes-only{' --quick' if runs <= 3 else ''}`, {data['elapsed_s']} s)", ""]
+            + runtime_report_lines(data)) + "\n")
+        log(f"done in {data['elapsed_s']} s: {RESULTS / 'runtimes.md'}")
+    finally:
+        stop_postgres()
+
+
+def runtime_report_lines(data):
+    lines = ["## Cold start (emulator + AWS runtime interface client, process start to answer)", "",
+             "| Variant | Ready, median (p90) ms | First registration + upload URL, median (p90) ms | "
+             "Plain-Java baseline ready (same runtime), median ms | Ready / baseline |", "|---|---|---|---|---|"]
+    for row in data["cold_start"]:
+        lines.append(f"| {row['variant']} | {row['ready_ms']['median']} ({row['ready_ms']['p90']}) | "
+                     f"{row['first_registration_ms']['median']} ({row['first_registration_ms']['p90']}) | "
+                     f"{row['baseline_ready_ms']['median']} | {row['ratio_ready_to_baseline']}x |")
+    lines += ["", f"Runs per variant: {data['cold_start'][0]['ready_ms']['n']}. The custom runtime's baseline runs "
+              "the plain-Java handler through the same bootstrap, jlinked JDK, flags and runtime client.", "",
+              "## Under load: one instance per runtime, after warm-up", "",
+              "| Variant | CPU per registration, ms (user+sys) | Registrations/s, back to back | "
+              "POST /v1/registrations billed p50 / p99 ms | GET /v1/registrations/{id} p50 / p99 | "
+              "POST .../ktp/upload-url p50 / p99 | Peak RSS, MB |", "|---|---|---|---|---|---|---|"]
+    for row in data.get("runtime_load", []):
+        c = row["calls"]
+        lines.append(f"| {row['variant']} | {row['cpu_ms_per_registration']} | "
+                     f"{row['registrations_per_s_one_instance']} | "
+                     + " | ".join(f"{c[k]['median']} / {c[k]['p99']}" for k in
+                                  ("POST /v1/registrations", "GET /v1/registrations/{id}",
+                                   "POST /v1/registrations/{id}/ktp/upload-url"))
+                     + f" | {row['peak_rss_mb']} |")
+    n = data["runtime_load"][0]["calls"]["POST /v1/registrations"]["n"] if data.get("runtime_load") else 0
+    lines += ["", f"CPU per registration: utime + stime of the function process (/proc/<pid>/stat) over {n} "
+              "back-to-back registrations after warm-up, divided by their number. Peak RSS: VmHWM after all "
+              "calls. The managed-runtime rows run with the JVM's defaults for this 24 GB machine (heap up to "
+              "a quarter of it); the custom runtime's bootstrap fixes the heap as it is in Lambda.", "",
+              "## Startup breakdown (one start with -Xlog:class+load, which itself slows it)", ""]
+    for row in data.get("startup_breakdown", []):
+        lines += [f"**{row['variant']}**: ready {row['ready_ms']} ms, first registration + upload URL "
+                  f"{row['first_registration_ms']} ms, Quarkus \"started in\" {row['quarkus_started_in_ms']} ms; "
+                  f"{row['classes_loaded']} classes loaded, {row['classes_from_aot_cache']} from the AOT cache.", "",
+                  "| Phase (ends when the next phase's first class loads) | JVM uptime at end, ms | ms | Classes | "
+                  "From AOT cache |", "|---|---|---|---|---|"]
+        lines += [f"| {p['phase']} | {p['until_ms']} | {p['ms']} | {p['classes']} | {p['from_aot_cache']} |"
+                  for p in row["phases"]] or ["| (AOT-linked classes load at VM start, so class loads mark no "
+                                              "phase: see the totals above) | | | | |"]
+        lines.append("")
+    pkg = data.get("api_function_package")
+    if not pkg:
+        return lines
+    lines += ["## API function package (target/api-function.zip)", "",
+              f"{pkg['zipped_mb']} MiB zipped, {pkg['unzipped_mb']} MiB unzipped (Lambda allows 250 MiB unzipped, layers included): "
+              + ", ".join(f"{k} {v} MiB" for k, v in pkg["parts_mb"].items()) + "."]
+    return lines
+
+
 def machine():
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -783,15 +1027,10 @@ def write_report(data):
              f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GiB; {m['jdk17']}; {m['jdk25']}; "
              f"{data['postgres']}. Function memory setting {MEMORY_MB} MB. Produced by `bench/run` "
              f"in {data['elapsed_s']} s. Shared, noisy machine: compare ratios, not absolute times.", "",
-             "## Cold start (emulator + AWS runtime interface client, process start to answer)", "",
-             "| Variant | Ready, median (p90) ms | First registration + upload URL, median (p90) ms | "
-             "Plain-Java baseline ready, median ms | Ready / baseline |", "|---|---|---|---|---|"]
-    for row in data["cold_start"]:
-        lines.append(f"| {row['variant']} | {row['ready_ms']['median']} ({row['ready_ms']['p90']}) | "
-                     f"{row['first_registration_ms']['median']} ({row['first_registration_ms']['p90']}) | "
-                     f"{row['baseline_ready_ms']['median']} | {row['ratio_ready_to_baseline']}x |")
-    lines += ["", f"Runs per variant: {data['cold_start'][0]['ready_ms']['n']}.", "",
-              "## Warm invocations (JDK 17, TieredStopAtLevel=1, after warm-up)", "",
+             ]
+    lines += runtime_report_lines(data)
+    lines += ["",
+              "## Warm invocations (the API function's custom runtime, after warm-up)", "",
               "| Call | Function (billed) p50 / p90 / p99 ms | Client p50 / p99 ms | n |", "|---|---|---|---|"]
     for name, r in data["warm"].items():
         if isinstance(r, dict):
@@ -871,6 +1110,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer runs, for trying the harness")
     parser.add_argument("--report-only", action="store_true",
                         help="recompute the cost model and rewrite latest.md from latest.json, measuring nothing")
+    parser.add_argument("--runtimes-only", action="store_true",
+                        help="only the runtime comparison (cold start, load, startup breakdown); writes runtimes.md")
     parser.add_argument("--draw-only", action="store_true",
                         help="only the draw of a wave of 1,000,000 registrations; writes draw.md and draw.json")
     parser.add_argument("--only", metavar="PARTS",
@@ -898,9 +1139,15 @@ def main():
         log(f"report rewritten from latest.json: {RESULTS / 'latest.md'}")
         return
     runs, warm_count, seconds, sizes = (3, 300, 5, [1, 2]) if args.quick else (10, 2000, 15, [1, 2, 4, 8])
+    load_count = 300 if args.quick else 1000
+    if args.runtimes_only:
+        runtimes_only(runs, load_count)
+        return
     started = time.time()
     WORK.mkdir(parents=True, exist_ok=True)
     task, baseline = prepare_function()
+    custom, custom_baseline = prepare_custom_runtime(baseline)
+    variants = runtime_variants(task, baseline, custom, custom_baseline)
     postgres = start_postgres()
     try:
         log("migrating and defining the bench wave")
@@ -918,10 +1165,14 @@ def main():
             log(f"done in {round(time.time() - started)} s: {WORK / 'only.json'}")
             return
         data["presign"] = presign_cost(task)
-        data["warm"] = warm_invocations(task, warm_count)
+        data["warm"] = warm_invocations(custom, warm_count)
         data["database_ceiling"] = database_ceiling(sizes, seconds)
-        data["fleet"] = fleet(task, sizes, seconds)
-        data["cold_start"] = cold_starts(task, baseline, runs)
+        data["fleet"] = fleet(custom, sizes, seconds)
+        data["cold_start"] = cold_starts(variants, runs)
+        data["runtime_load"] = runtime_load(variants, load_count)
+        data["startup_breakdown"] = startup_breakdown(variants)
+        check_aot_cache_used(data["startup_breakdown"])
+        data["api_function_package"] = package_size()
         data["draw"] = draw_bench()
         data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"])
         data["elapsed_s"] = round(time.time() - started)

@@ -54,6 +54,25 @@ public final class PackagedFunction {
             return port;
         }
 
+        /**
+         * Ends the process with SIGTERM, as Lambda does at shutdown, and waits up to {@code timeout}
+         * for it to exit (a JVM writes its AOT cache then); returns its exit code.
+         */
+        public int terminate(Duration timeout) throws InterruptedException {
+            process.destroy();
+            boolean exited = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                events.close();
+            } catch (IOException e) {
+                // the event server is going anyway
+            }
+            if (!exited) {
+                kill();
+                throw new IllegalStateException("The function did not exit within " + timeout);
+            }
+            return process.exitValue();
+        }
+
         /** Kills the process at once (SIGKILL), as Lambda does at a timeout, and waits until it is gone. */
         public void kill() {
             process.destroyForcibly();
@@ -113,21 +132,40 @@ public final class PackagedFunction {
     }
 
     private static Instance launch(Path taskRoot, String name, Map<String, String> extraConfig, String log) throws IOException {
-        Map<String, String> config = overrides(extraConfig);
-
-        int eventPort = freePort();
-        MockHttpEventServer events = new MockHttpEventServer();
-        events.start(eventPort);
-
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // What Lambda's Java runtime sets by default.
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        overrides(extraConfig).forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-cp");
         command.add(TARGET.resolve("lambda-runtime").toAbsolutePath() + File.separator + "*");
         command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
         command.add(HANDLER);
+        return start(command, taskRoot, name, log);
+    }
+
+    /**
+     * Starts the API function's custom runtime (target/api-function.zip unpacked in {@code taskRoot})
+     * as the provided.al2023 runtime does: its {@code bootstrap}, with LAMBDA_TASK_ROOT and the
+     * Runtime API in the environment. {@code jvmOptions} are handed to the bootstrap, which passes
+     * them to the JVM; the local backends' settings are added as -D options.
+     */
+    public static Instance launchCustomRuntime(Path taskRoot, List<String> jvmOptions, String log) {
+        List<String> command = new ArrayList<>();
+        command.add(taskRoot.toAbsolutePath().resolve("bootstrap").toString());
+        command.addAll(jvmOptions);
+        overrides(Map.of()).forEach((key, value) -> command.add("-D" + key + "=" + value));
+        try {
+            return start(command, taskRoot, "api", log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Instance start(List<String> command, Path taskRoot, String name, String log) throws IOException {
+        int eventPort = freePort();
+        MockHttpEventServer events = new MockHttpEventServer();
+        events.start(eventPort);
 
         // The runtime client loads the handler from its working directory and lib/, as in /var/task.
         ProcessBuilder builder = new ProcessBuilder(command)

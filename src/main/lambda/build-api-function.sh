@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the API function's package for the provided.al2023 runtime, target/api-function.zip:
+#   bootstrap             the JVM flags and the command line (src/main/lambda/bootstrap)
+#   jre/                  a jlinked Temurin 25 (only the modules below; no debug symbols, man pages, headers)
+#   gelombang.jar, lib/   the application as Quarkus packaged it into function.zip (its manifest lists lib/)
+#   runtime-client/       AWS's runtime interface client, the main class
+#   gelombang.aot         the AOT cache, trained on these very files (added by "finish")
+# Run by Maven in the package phase:  stage <jdk-home>  ->  AotTraining (unpacks, trains)  ->  finish
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+TARGET=target
+STAGE=$TARGET/api-function
+ZIP=$TARGET/api-function.zip
+# The modules the application and the runtime client need: jdeps --print-module-deps over the
+# runner jar, lib/ and the runtime client, plus jdk.zipfs. jdk.compiler, which jdeps also lists,
+# is left out (nothing on the request path compiles Java).
+MODULES=java.base,java.desktop,java.instrument,java.management,java.naming,java.net.http,java.rmi,java.sql,jdk.httpserver,jdk.unsupported,jdk.zipfs
+# The modules file is compressed: with the AOT cache almost no class is read from it at start, and
+# uncompressed it would take the package past Lambda's 250 MB (README, "The API function's runtime").
+JLINK_OPTIONS="--strip-debug --no-man-pages --no-header-files --compress=zip-6"
+# Every file gets this modification time, so the zip carries the same times the AOT cache was
+# trained with (the cache checks each jar's size and time).
+FILE_TIME=202601010000.00
+
+case "${1:-}" in
+  stage)
+    JDK=${2:?JDK home}
+    JRE=$TARGET/lambda-jre
+    STAMP="$MODULES $JLINK_OPTIONS $JDK"
+    if [[ ! -x $JRE/bin/java || "$(cat "$JRE/.stamp" 2>/dev/null)" != "$STAMP" ]]; then
+      rm -rf "$JRE"
+      # shellcheck disable=SC2086
+      "$JDK/bin/jlink" --add-modules "$MODULES" $JLINK_OPTIONS --output "$JRE"
+      # The JVM's symbol table is not needed to run; 5 MB less.
+      strip --strip-unneeded "$JRE/lib/server/libjvm.so"
+      echo "$STAMP" > "$JRE/.stamp"
+    fi
+    rm -rf "$STAGE" "$ZIP"
+    mkdir -p "$STAGE/runtime-client"
+    cp -r "$JRE" "$STAGE/jre"
+    rm -f "$STAGE/jre/.stamp"
+    (cd "$STAGE" && unzip -q ../function.zip 'lib/*')
+    cp "$TARGET"/gelombang-*-runner.jar "$STAGE/gelombang.jar"
+    for jar in "$TARGET"/lambda-runtime/*.jar; do
+      name=$(basename "$jar" .jar)
+      cp "$jar" "$STAGE/runtime-client/${name%-[0-9]*}.jar"
+    done
+    cp src/main/lambda/bootstrap "$STAGE/bootstrap"
+    chmod 755 "$STAGE/bootstrap"
+    find "$STAGE" -exec touch -h -t "$FILE_TIME" {} +
+    (cd "$STAGE" && zip -q -r -X -y ../api-function.zip .)
+    ;;
+  finish)
+    CACHE=$TARGET/aot-training/gelombang.aot
+    [[ -s $CACHE ]] || { echo "no AOT cache at $CACHE" >&2; exit 1; }
+    cp "$CACHE" "$STAGE/gelombang.aot"
+    touch -t "$FILE_TIME" "$STAGE/gelombang.aot"
+    (cd "$STAGE" && zip -q -X ../api-function.zip gelombang.aot)
+    echo "api-function.zip: $(du -b "$ZIP" | cut -f1) bytes zipped, $(du -sb "$STAGE" | cut -f1) bytes unzipped"
+    ;;
+  *) echo "usage: $0 stage <jdk-home> | finish" >&2; exit 2 ;;
+esac

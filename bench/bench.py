@@ -263,7 +263,8 @@ def prepare_custom_runtime(baseline):
     bootstrap, jlinked JDK, flags and runtime client, with the baseline handler as the task's code."""
     custom = WORK / "api-function"
     shutil.rmtree(custom, ignore_errors=True)
-    subprocess.run(["unzip", "-q", str(TARGET / "api-function.zip"), "-d", str(custom)], check=True)
+    subprocess.run(["unzip", "-q", str(TARGET / "api-function.zip"), "-d", str(custom)], check=True,
+                   env=dict(os.environ, TZ="UTC"))  # zip times have no zone; Lambda unpacks in UTC
     custom_baseline = WORK / "baseline-custom"
     shutil.rmtree(custom_baseline, ignore_errors=True)
     shutil.copytree(baseline, custom_baseline)
@@ -1158,7 +1159,7 @@ def main():
         if args.only:
             parts = set(args.only.split(","))
             if "warm" in parts:
-                data["warm"] = warm_invocations(task, warm_count)
+                data["warm"] = warm_invocations(custom, warm_count)
             if "pgbench" in parts:
                 data["database_ceiling"] = database_ceiling(sizes, seconds)
             (WORK / "only.json").write_text(json.dumps(data, indent=2) + "\n")

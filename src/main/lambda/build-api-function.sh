@@ -21,6 +21,11 @@ JLINK_OPTIONS="--strip-debug --no-man-pages --no-header-files --compress=zip-6"
 # Every file gets this modification time, so the zip carries the same times the AOT cache was
 # trained with (the cache checks each jar's size and time).
 FILE_TIME=202601010000.00
+# Zip entries carry local times without a zone and Lambda unpacks in UTC: stamp and zip in UTC too
+# (AotTraining and bench/run unpack in UTC as well).
+export TZ=UTC
+# Lambda's limit for the unpacked package, layers included (this function has none).
+MAX_UNZIPPED_BYTES=262144000
 
 case "${1:-}" in
   stage)
@@ -56,7 +61,12 @@ case "${1:-}" in
     cp "$CACHE" "$STAGE/gelombang.aot"
     touch -t "$FILE_TIME" "$STAGE/gelombang.aot"
     (cd "$STAGE" && zip -q -X ../api-function.zip gelombang.aot)
-    echo "api-function.zip: $(du -b "$ZIP" | cut -f1) bytes zipped, $(du -sb "$STAGE" | cut -f1) bytes unzipped"
+    UNZIPPED=$(du -sb "$STAGE" | cut -f1)
+    echo "api-function.zip: $(du -b "$ZIP" | cut -f1) bytes zipped, $UNZIPPED bytes unzipped"
+    if (( UNZIPPED > MAX_UNZIPPED_BYTES )); then
+      echo "api-function.zip unpacks to $UNZIPPED bytes, more than Lambda's $MAX_UNZIPPED_BYTES" >&2
+      exit 1
+    fi
     ;;
   *) echo "usage: $0 stage <jdk-home> | finish" >&2; exit 2 ;;
 esac

@@ -75,7 +75,9 @@ public final class AotTraining {
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put("TZ", "UTC"); // zip times have no zone; Lambda unpacks in UTC
+        Process process = builder.start();
         if (process.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue());
         }

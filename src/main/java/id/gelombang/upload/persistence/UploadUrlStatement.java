@@ -3,7 +3,6 @@ package id.gelombang.upload.persistence;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.StringJoiner;
 import java.util.UUID;
 
@@ -13,8 +12,11 @@ import id.gelombang.registration.domain.KtpStatus;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Records an issued upload URL in one statement, so the call costs one round trip and no
@@ -22,7 +24,9 @@ import io.smallrye.mutiny.Uni;
  * and the pending key only if that registration is the one addressed and not withdrawn, and
  * takes it out of the funnel stage its previous KTP status counted towards. The row lock is
  * held to the end of the statement, so the change never interleaves with a confirm, a storage
- * event, an email verification, a NIK verdict or a withdrawal of the same row. Needs a session.
+ * event, an email verification, a NIK verdict or a withdrawal of the same row. Sent through the
+ * pool as a prepared statement, outside any Hibernate session: Hibernate would add only its own
+ * work. Must not run inside a transaction of the caller.
  */
 @ApplicationScoped
 public class UploadUrlStatement {
@@ -33,41 +37,43 @@ public class UploadUrlStatement {
 
     private static final String SQL = """
             WITH holder AS (
-                SELECT id, status, wave_id, ktp_status FROM registration WHERE token_digest = :tokenDigest FOR UPDATE),
+                SELECT id, status, wave_id, ktp_status FROM registration WHERE token_digest = $1 FOR UPDATE),
             issued AS (
-                UPDATE registration SET ktp_status = 'PENDING_UPLOAD', ktp_reason = NULL, ktp_pending_key = :pendingKey,
-                    ktp_content_type = :contentType, ktp_content_length = :contentLength, ktp_checksum = :checksum,
-                    updated_at = :now
+                UPDATE registration SET ktp_status = 'PENDING_UPLOAD', ktp_reason = NULL, ktp_pending_key = $3,
+                    ktp_content_type = $4, ktp_content_length = $5, ktp_checksum = $6, updated_at = $7
                 FROM holder
-                WHERE registration.id = holder.id AND holder.id = :id AND holder.status <> 'WITHDRAWN'
+                WHERE registration.id = holder.id AND holder.id = $2 AND holder.status <> 'WITHDRAWN'
                 RETURNING holder.wave_id, holder.ktp_status AS previous),
             left_stage AS (
                 INSERT INTO wave_funnel (wave_id, stage, shard, count)
-                SELECT issued.wave_id, counted.stage, :shard, -1
+                SELECT issued.wave_id, counted.stage, $8, -1
                 FROM issued JOIN (VALUES %s) AS counted (ktp_status, stage) ON counted.ktp_status = issued.previous
                 ON CONFLICT (wave_id, stage, shard) DO UPDATE SET count = wave_funnel.count - 1)
             SELECT holder.id, holder.status FROM holder""".formatted(countedStages());
 
-    public Uni<Holder> issue(UUID id, byte[] tokenDigest, String pendingKey, KtpPhoto photo, Instant now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(SQL, Object[].class)
-                .setParameter("tokenDigest", tokenDigest)
-                .setParameter("id", id)
-                .setParameter("pendingKey", pendingKey)
-                .setParameter("contentType", photo.type().mediaType())
-                .setParameter("contentLength", photo.contentLength())
-                .setParameter("checksum", photo.checksumSha256())
-                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .setParameter("shard", FunnelCounters.shardOf(id))
-                .getResultList())
-                .map(UploadUrlStatement::holder);
+    private final Pool pool;
+
+    public UploadUrlStatement(Pool pool) {
+        this.pool = pool;
     }
 
-    private static Holder holder(List<Object[]> rows) {
-        if (rows.isEmpty()) {
-            return null;
-        }
-        Object[] row = rows.get(0);
-        return new Holder((UUID) row[0], (String) row[1]);
+    public Uni<Holder> issue(UUID id, byte[] tokenDigest, String pendingKey, KtpPhoto photo, Instant now) {
+        Tuple parameters = Tuple.tuple()
+                .addValue(Buffer.buffer(tokenDigest))
+                .addValue(id)
+                .addValue(pendingKey)
+                .addValue(photo.type().mediaType())
+                .addValue(photo.contentLength())
+                .addValue(photo.checksumSha256())
+                .addValue(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .addValue(FunnelCounters.shardOf(id));
+        return pool.preparedQuery(SQL).execute(parameters).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            return new Holder(row.getUUID("id"), row.getString("status"));
+        });
     }
 
     /** The KTP statuses that count towards a funnel stage, as SQL rows: FunnelStage.of stays the one rule. */

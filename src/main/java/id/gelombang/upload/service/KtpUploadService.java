@@ -24,7 +24,7 @@ import id.gelombang.upload.domain.KtpPhoto.ImageType;
 import id.gelombang.upload.persistence.UploadUrlStatement;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -78,13 +78,12 @@ public class KtpUploadService {
      * no database, and the statement records it only for the registration the token addresses.
      * A request with invalid fields is still authenticated first, so a stranger learns nothing.
      */
-    @WithSession
     public Uni<IssuedUpload> issueUploadUrl(String registrationId, String authorization, String contentType,
             Long contentLength, String checksumSha256) {
         FieldErrors errors = new FieldErrors();
         KtpPhoto photo = KtpPhoto.declare(contentType, contentLength, checksumSha256, errors);
         if (photo == null) {
-            return deadline.bound(access.authorize(registrationId, authorization)).map(registration -> {
+            return deadline.bound(Panache.withSession(() -> access.authorize(registrationId, authorization))).map(registration -> {
                 throw new ProblemException(ProblemType.VALIDATION.problem("The upload request has invalid fields.", errors.list()));
             });
         }

@@ -21,6 +21,8 @@ import id.gelombang.testing.TcpProxy;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 /**
@@ -29,12 +31,21 @@ import io.restassured.response.Response;
  * COMMIT included): one for a new registration, a refusal or a replay, two when the instance's copy
  * of the waves is out of date. Measured on a connection that has run the statement before (its
  * prepared form is cached per connection; the first use on a connection adds one Parse round trip).
+ * The application has one connection, as each Lambda instance has, so the warm-up prepares it.
  * The upload URL, the registrant's next call in a wave's first minute, is one round trip too.
  */
 @QuarkusTest
+@TestProfile(RegistrationRoundTripsTest.OneConnection.class)
 @WithTestResource(value = LocalBackendsResource.class,
         initArgs = @ResourceArg(name = LocalBackendsResource.DATABASE_ARG, value = "proxied"))
 class RegistrationRoundTripsTest {
+
+    public static class OneConnection implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.datasource.reactive.max-size", "1");
+        }
+    }
 
     @Inject
     Database db;

@@ -131,6 +131,10 @@ class WaveAdminApiTest {
                 .then().statusCode(409).body("type", endsWith("/wave-already-open"));
         operator().body(Map.of("closesAt", "2020-06-01T00:00:00Z")).patch("/v1/admin/waves/" + code)
                 .then().statusCode(400).body("errors.field", containsInAnyOrder("closesAt"));
+        // An empty string is no date: not "leave it as it is" (found by the OpenAPI fuzz test).
+        operator().body(Map.of("opensAt", "", "quota", 4)).patch("/v1/admin/waves/" + code)
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("opensAt"));
+        operator().get("/v1/admin/waves/" + code).then().statusCode(200).body("quota", equalTo(5));
         operator().body(Map.of("quota", 3, "closesAt", "2098-01-01T00:00:00Z")).patch("/v1/admin/waves/" + code)
                 .then().statusCode(200).body("quota", equalTo(3)).body("remaining", equalTo(0))
                 .body("closesAt", equalTo("2098-01-01T00:00:00Z"));

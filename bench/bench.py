@@ -735,6 +735,9 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
     then the application's draw statement in one transaction, as WaveDraw runs it."""
     pg(f"DROP DATABASE IF EXISTS {DRAW_DB}", db="postgres")
     pg(f"CREATE DATABASE {DRAW_DB}", db="postgres")
+    # SchemaMigrator's own bookkeeping table, which the scripts do not create but V8 names.
+    pg("CREATE TABLE schema_history (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+       db=DRAW_DB)
     for name in (MIGRATIONS / "index.txt").read_text().splitlines():
         if name.strip() and not name.startswith("#"):
             subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
@@ -1200,6 +1203,7 @@ def main():
         data["api_function_package"] = package_size()
         # On a fresh cluster, as --draw-only: the migrations create the application's role, and roles
         # belong to the cluster, not to one database.
+        (WORK / "partial.json").write_text(json.dumps(data, indent=2) + "\n")  # kept if the draw fails
         stop_postgres()
         start_postgres()
         data["draw"] = draw_bench()

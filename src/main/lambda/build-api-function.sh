@@ -21,8 +21,9 @@ JLINK_OPTIONS="--strip-debug --no-man-pages --no-header-files --compress=zip-6"
 # Every file gets this modification time, so the zip carries the same times the AOT cache was
 # trained with (the cache checks each jar's size and time).
 FILE_TIME=202601010000.00
-# Zip entries carry local times without a zone and Lambda unpacks in UTC: stamp and zip in UTC too
-# (AotTraining and bench/run unpack in UTC as well).
+# A zip entry's basic time is local and has no zone (the extended UTC time beside it is not read by
+# every unzipper), and Lambda unpacks in UTC: stamp and zip in UTC too (AotTraining and bench/run
+# unpack in UTC as well).
 export TZ=UTC
 # Lambda's limit for the unpacked package, layers included (this function has none).
 MAX_UNZIPPED_BYTES=262144000
@@ -52,15 +53,19 @@ case "${1:-}" in
     done
     cp src/main/lambda/bootstrap "$STAGE/bootstrap"
     chmod 755 "$STAGE/bootstrap"
+    # Lambda runs the function as a user other than the file owner: everything readable, whatever the umask.
+    chmod -R a+rX "$STAGE"
     find "$STAGE" -exec touch -h -t "$FILE_TIME" {} +
-    (cd "$STAGE" && zip -q -r -X -y ../api-function.zip .)
+    # Without -X: the entries keep their UTC times (extended timestamp), not only the zone-less DOS time.
+    (cd "$STAGE" && zip -q -r -y ../api-function.zip .)
     ;;
   finish)
     CACHE=$TARGET/aot-training/gelombang.aot
     [[ -s $CACHE ]] || { echo "no AOT cache at $CACHE" >&2; exit 1; }
     cp "$CACHE" "$STAGE/gelombang.aot"
+    chmod a+r "$STAGE/gelombang.aot"
     touch -t "$FILE_TIME" "$STAGE/gelombang.aot"
-    (cd "$STAGE" && zip -q -X ../api-function.zip gelombang.aot)
+    (cd "$STAGE" && zip -q ../api-function.zip gelombang.aot)
     UNZIPPED=$(du -sb "$STAGE" | cut -f1)
     echo "api-function.zip: $(du -b "$ZIP" | cut -f1) bytes zipped, $UNZIPPED bytes unzipped"
     if (( UNZIPPED > MAX_UNZIPPED_BYTES )); then

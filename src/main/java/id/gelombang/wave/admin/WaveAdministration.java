@@ -123,13 +123,7 @@ public class WaveAdministration {
                 FieldErrors retention = new FieldErrors();
                 WaveRules.checkRetention(retentionDays, retentionScope, retention);
                 failIfInvalid(retention);
-                Map<String, Object> changed = new LinkedHashMap<>();
-                putIfChanged(changed, "retentionDays", wave.retentionDays, retentionDays);
-                putIfChanged(changed, "retentionScope", wave.retentionScope.name(), retentionScope);
-                wave.retentionDays = retentionDays;
-                wave.retentionScope = RetentionScope.valueOf(retentionScope);
-                return audit.record(actor, OperatorAction.CHANGE_WAVE, wave.code, changed, now)
-                        .map(recorded -> OperatorWaveView.of(wave, now));
+                return changeRetentionAndRecord(wave, retentionDays, retentionScope, new LinkedHashMap<>(), actor, now);
             }
             if (change.opensAt() != null && status == WaveStatus.OPEN && !change.opensAt().equals(wave.opensAt)) {
                 throw ProblemType.WAVE_ALREADY_OPEN.exception("The wave is open; only its closing time, quota and household limit can change.");
@@ -156,13 +150,19 @@ public class WaveAdministration {
             wave.closesAt = closesAt;
             wave.quota = quota;
             wave.householdLimit = householdLimit;
-            putIfChanged(changed, "retentionDays", wave.retentionDays, retentionDays);
-            putIfChanged(changed, "retentionScope", wave.retentionScope.name(), retentionScope);
-            wave.retentionDays = retentionDays;
-            wave.retentionScope = RetentionScope.valueOf(retentionScope);
-            return audit.record(actor, OperatorAction.CHANGE_WAVE, wave.code, changed, now)
-                    .map(recorded -> OperatorWaveView.of(wave, now));
+            return changeRetentionAndRecord(wave, retentionDays, retentionScope, changed, actor, now);
         }).call(() -> schedule.republish(now));
+    }
+
+    /** Sets the retention settings and audits every change made to the wave, those already in {@code changed} too. */
+    private Uni<OperatorWaveView> changeRetentionAndRecord(Wave wave, int retentionDays, String retentionScope,
+            Map<String, Object> changed, String actor, Instant now) {
+        putIfChanged(changed, "retentionDays", wave.retentionDays, retentionDays);
+        putIfChanged(changed, "retentionScope", wave.retentionScope.name(), retentionScope);
+        wave.retentionDays = retentionDays;
+        wave.retentionScope = RetentionScope.valueOf(retentionScope);
+        return audit.record(actor, OperatorAction.CHANGE_WAVE, wave.code, changed, now)
+                .map(recorded -> OperatorWaveView.of(wave, now));
     }
 
     /** Closes a wave now; an upcoming wave is closed before it ever opens. */

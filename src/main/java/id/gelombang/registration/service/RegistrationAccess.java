@@ -106,7 +106,8 @@ public class RegistrationAccess {
         return authorization.substring(BEARER.length()).strip();
     }
 
-    private static UUID parseId(String id) {
+    /** The registration id in a path; null when it is not a UUID, which no registration has. */
+    public static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {

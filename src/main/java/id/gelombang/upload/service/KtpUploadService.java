@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -88,7 +89,8 @@ public class KtpUploadService {
             });
         }
         byte[] tokenDigest = access.tokenDigest(authorization);
-        UUID id = addressed(registrationId);
+        // Not a UUID: an id no registration has (all zeros), so the statement answers as for another's id (404).
+        UUID id = Objects.requireNonNullElse(RegistrationAccess.parseId(registrationId), new UUID(0, 0));
         Instant now = clock.instant();
         String key = config.pendingPrefix() + UUID.randomUUID();
         KtpStorage.UploadUrl url = storage.presignPut(key, photo, config.urlTtl());
@@ -96,15 +98,6 @@ public class KtpUploadService {
             access.admit(registrationId, holder == null ? null : holder.id(), holder == null ? null : holder.status());
             return new IssuedUpload(url.url(), "PUT", url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS));
         });
-    }
-
-    /** The id in the path; one no registration has (all zeros) when it is not a UUID, so the answer is the same 404. */
-    private static UUID addressed(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return new UUID(0, 0);
-        }
     }
 
     /**

@@ -956,18 +956,29 @@ def check_aot_cache_used(breakdown):
                                f"{row['classes_loaded']} classes from it; see {WORK / 'breakdown.log'}")
 
 
-def runtimes_only(runs, load_count):
-    """bench/run --runtimes-only: the runtime comparison alone, written to bench/results/runtimes.md."""
-    started = time.time()
+def prepare_packages():
+    """Both packages unpacked, their baselines, and the runtime variants compared side by side."""
     WORK.mkdir(parents=True, exist_ok=True)
     task, baseline = prepare_function()
     custom, custom_baseline = prepare_custom_runtime(baseline)
-    variants = runtime_variants(task, baseline, custom, custom_baseline)
+    return task, custom, runtime_variants(task, baseline, custom, custom_baseline)
+
+
+def migrate_and_define_wave(task):
+    """The schema and the bench wave, by the packaged function's own migration at start."""
+    log("migrating and defining the bench wave")
+    setup = Function("setup", JDK17, LAMBDA_FLAGS, task, QUARKUS_HANDLER, app_config(migrate=True), WORK / "setup.log")
+    setup.invoke(api_event("GET", "/q/health/ready"))
+    setup.stop()
+
+
+def runtimes_only(runs, load_count):
+    """bench/run --runtimes-only: the runtime comparison alone, written to bench/results/runtimes.md."""
+    started = time.time()
+    task, custom, variants = prepare_packages()
     postgres = start_postgres()
     try:
-        setup = Function("setup", JDK17, LAMBDA_FLAGS, task, QUARKUS_HANDLER, app_config(migrate=True), WORK / "setup.log")
-        setup.invoke(api_event("GET", "/q/health/ready"))
-        setup.stop()
+        migrate_and_define_wave(task)
         data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres,
                 "api_function_package": package_size()}
         data["cold_start"] = cold_starts(variants, runs)
@@ -1172,16 +1183,10 @@ def main():
         runtimes_only(runs, load_count)
         return
     started = time.time()
-    WORK.mkdir(parents=True, exist_ok=True)
-    task, baseline = prepare_function()
-    custom, custom_baseline = prepare_custom_runtime(baseline)
-    variants = runtime_variants(task, baseline, custom, custom_baseline)
+    task, custom, variants = prepare_packages()
     postgres = start_postgres()
     try:
-        log("migrating and defining the bench wave")
-        setup = Function("setup", JDK17, LAMBDA_FLAGS, task, QUARKUS_HANDLER, app_config(migrate=True), WORK / "setup.log")
-        setup.invoke(api_event("GET", "/q/health/ready"))
-        setup.stop()
+        migrate_and_define_wave(task)
         data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres}
         if args.only:
             parts = set(args.only.split(","))

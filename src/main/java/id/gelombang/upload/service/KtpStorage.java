@@ -2,11 +2,8 @@ package id.gelombang.upload.service;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,56 +16,24 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
-/** The KTP photo bucket. Photo bytes go from the registrant to S3 directly and never through here, except to be checked. */
+/**
+ * The KTP photo bucket. Photo bytes go from the registrant to S3 directly (see {@link UploadUrlSigner})
+ * and never through here, except to be checked.
+ */
 @ApplicationScoped
 public class KtpStorage {
-
-    public record UploadUrl(String url, Map<String, String> headers) {
-    }
 
     /** Most keys S3 deletes in one DeleteObjects call. */
     static final int DELETE_BATCH = 1000;
 
-    private final S3Presigner presigner;
     private final S3Client s3;
     private final String bucket;
 
-    public KtpStorage(S3Presigner presigner, S3Client s3, UploadConfig config) {
-        this.presigner = presigner;
+    public KtpStorage(S3Client s3, UploadConfig config) {
         this.s3 = s3;
         this.bucket = config.bucket().orElseThrow(() -> new IllegalStateException("gelombang.upload.bucket is not configured for this function"));
-    }
-
-    /**
-     * A SigV4 presigned PUT that signs Content-Type, Content-Length and x-amz-checksum-sha256, so
-     * S3 itself refuses any other type, size or content. Pure computation: no call to S3.
-     */
-    public UploadUrl presignPut(String key, KtpPhoto photo, Duration ttl) {
-        PutObjectRequest put = PutObjectRequest.builder()
-                .bucket(bucket)
-                .key(key)
-                .contentType(photo.type().mediaType())
-                .contentLength((long) photo.contentLength())
-                .checksumSHA256(photo.checksumSha256())
-                .build();
-        PresignedPutObjectRequest presigned = presigner.presignPutObject(r -> r.signatureDuration(ttl).putObjectRequest(put));
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", photo.type().mediaType());
-        headers.put("Content-Length", Integer.toString(photo.contentLength()));
-        headers.put("x-amz-checksum-sha256", photo.checksumSha256());
-        // Any further header the SDK chose to sign must be sent as well, or S3 refuses the upload.
-        for (Map.Entry<String, List<String>> signed : presigned.signedHeaders().entrySet()) {
-            String name = signed.getKey();
-            if (!name.equalsIgnoreCase("host") && headers.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
-                headers.put(name, String.join(",", signed.getValue()));
-            }
-        }
-        return new UploadUrl(presigned.url().toString(), headers);
     }
 
     /** Reads the object and checks it against the declaration; empty when there is no such object. Blocking. */

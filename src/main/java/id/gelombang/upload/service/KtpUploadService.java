@@ -53,13 +53,14 @@ public class KtpUploadService {
     private final RegistrationAccess access;
     private final UploadUrlStatement uploadUrls;
     private final KtpStorage storage;
+    private final UploadUrlSigner signer;
     private final UploadConfig config;
     private final FunnelCounters funnel;
     private final Deadline deadline;
     private final Vertx vertx;
     private final Clock clock;
 
-    public KtpUploadService(RegistrationAccess access, UploadUrlStatement uploadUrls, KtpStorage storage, UploadConfig config, FunnelCounters funnel,
+    public KtpUploadService(RegistrationAccess access, UploadUrlStatement uploadUrls, KtpStorage storage, UploadUrlSigner signer, UploadConfig config, FunnelCounters funnel,
             Deadline deadline, Vertx vertx, Clock clock) {
         if (config.urlTtl().isNegative() || config.urlTtl().isZero() || config.urlTtl().compareTo(MAX_URL_TTL) > 0) {
             throw new IllegalStateException("gelombang.upload.url-ttl must be between 1 second and " + MAX_URL_TTL);
@@ -67,6 +68,7 @@ public class KtpUploadService {
         this.access = access;
         this.uploadUrls = uploadUrls;
         this.storage = storage;
+        this.signer = signer;
         this.config = config;
         this.funnel = funnel;
         this.deadline = deadline;
@@ -93,7 +95,7 @@ public class KtpUploadService {
         UUID id = Objects.requireNonNullElse(RegistrationAccess.parseId(registrationId), new UUID(0, 0));
         Instant now = clock.instant();
         String key = config.pendingPrefix() + UUID.randomUUID();
-        KtpStorage.UploadUrl url = storage.presignPut(key, photo, config.urlTtl());
+        UploadUrlSigner.UploadUrl url = signer.presignPut(key, photo, config.urlTtl());
         return deadline.bound(uploadUrls.issue(id, tokenDigest, key, photo, now)).map(holder -> {
             access.admit(registrationId, holder == null ? null : holder.id(), holder == null ? null : holder.status());
             return new IssuedUpload(url.url(), "PUT", url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS));

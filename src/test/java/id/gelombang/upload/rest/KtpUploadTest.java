@@ -26,12 +26,13 @@ import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
-import id.gelombang.upload.service.KtpStorage;
+import id.gelombang.upload.service.UploadUrlSigner;
 import id.gelombang.upload.service.UploadConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
@@ -44,7 +45,11 @@ class KtpUploadTest {
     UploadConfig config;
 
     @Inject
-    KtpStorage storage;
+    UploadUrlSigner signer;
+
+    /** The S3 extension's presigner, built from the same quarkus.s3.* settings as its client. */
+    @Inject
+    S3Presigner presigner;
 
     @Inject
     Database db;
@@ -137,10 +142,30 @@ class KtpUploadTest {
     }
 
     @Test
+    void signsWithTheRegionEndpointAndCredentialsTheS3ExtensionUses() {
+        String key = config.pendingPrefix() + "settings-test";
+        KtpPhoto photo = new KtpPhoto(ImageType.JPEG, 10_000, Photos.sha256(Photos.jpeg(10_000)));
+        String ours = null;
+        String theirs = null;
+        // Both sign with the clock's current second; a pair that straddles a second is signed again.
+        for (int attempt = 0; attempt < 5 && (ours == null || !dateOf(ours).equals(dateOf(theirs))); attempt++) {
+            ours = signer.presignPut(key, photo, Duration.ofMinutes(5)).url();
+            theirs = presigner.presignPutObject(r -> r.signatureDuration(Duration.ofMinutes(5)).putObjectRequest(p -> p
+                    .bucket(config.bucket().orElseThrow()).key(key).contentType("image/jpeg").contentLength(10_000L)
+                    .checksumSHA256(photo.checksumSha256()))).url().toString();
+        }
+        assertThat(ours).isEqualTo(theirs);
+    }
+
+    private static String dateOf(String url) {
+        return url.replaceAll(".*X-Amz-Date=([0-9TZ]+).*", "$1");
+    }
+
+    @Test
     void s3RefusesAnExpiredUrl() throws InterruptedException {
         byte[] photo = Photos.jpeg(10_000);
         String key = config.pendingPrefix() + "expiry-test";
-        KtpStorage.UploadUrl url = storage.presignPut(key,
+        UploadUrlSigner.UploadUrl url = signer.presignPut(key,
                 new KtpPhoto(ImageType.JPEG, photo.length, Photos.sha256(photo)), Duration.ofSeconds(1));
         Thread.sleep(2_500);
         assertThat(S3Upload.put(url.url(), url.headers(), photo)).isEqualTo(403);

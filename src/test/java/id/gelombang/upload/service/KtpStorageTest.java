@@ -57,7 +57,7 @@ class KtpStorageTest {
                 (proxy, method, args) -> {
                     throw failure;
                 });
-        return new KtpStorage(null, s3, new UploadConfig() {
+        return new KtpStorage(s3, new UploadConfig() {
             @Override
             public java.util.Optional<String> bucket() {
                 return java.util.Optional.of("ktp-bucket");

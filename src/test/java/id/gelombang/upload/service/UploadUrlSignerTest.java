@@ -1,0 +1,90 @@
+package id.gelombang.upload.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import id.gelombang.upload.domain.KtpPhoto;
+import id.gelombang.upload.domain.KtpPhoto.ImageType;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/**
+ * The upload URL is exactly the one S3Presigner signs for the same PUT: the same host and path,
+ * the same signed headers and, within the same second, the same signature. Session credentials,
+ * as Lambda's role gives them, so the token must be in the query and signed.
+ */
+class UploadUrlSignerTest {
+
+    private static final Region REGION = Region.AP_SOUTHEAST_3;
+    private static final AwsSessionCredentials CREDENTIALS = AwsSessionCredentials.create(
+            "ASIATESTACCESSKEY", "test-secret-key-not-a-real-credential", "test-session-token/with+slash=");
+    private static final KtpPhoto PHOTO = new KtpPhoto(ImageType.JPEG, 150_000, "FZyB5ehcw9DdhzxyrBAWPTZE/V1c/UWfTgHVBMLjj9E=");
+    private static final Duration TTL = Duration.ofMinutes(5);
+    private static final String KEY = "pending/0b0f3c9e-1d2a-4c55-9a57-6f1d0e4e2a10";
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "aws-virtual-hosted", "aws-path-style", "endpoint-override-virtual-hosted",
+            "endpoint-override-path-style" })
+    void signsTheUrlS3PresignerSigns(String endpoint) {
+        boolean pathStyle = endpoint.endsWith("path-style");
+        Optional<URI> override = endpoint.startsWith("endpoint-override") ? Optional.of(URI.create("http://localhost:9000"))
+                : Optional.empty();
+        S3Presigner.Builder presignerBuilder = S3Presigner.builder().region(REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+        override.ifPresent(presignerBuilder::endpointOverride);
+
+        try (S3Presigner presigner = presignerBuilder.build()) {
+            UploadUrlSigner signer = new UploadUrlSigner(REGION, override,
+                    S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build(), StaticCredentialsProvider.create(CREDENTIALS),
+                    "gelombang-ktp-test");
+            UploadUrlSigner.UploadUrl ours = null;
+            PresignedPutObjectRequest theirs = null;
+            // Both sign with the clock's current second; a pair that straddles a second is signed again.
+            for (int attempt = 0; attempt < 5; attempt++) {
+                ours = signer.presignPut(KEY, PHOTO, TTL);
+                theirs = presigner.presignPutObject(r -> r.signatureDuration(TTL).putObjectRequest(PutObjectRequest.builder()
+                        .bucket("gelombang-ktp-test").key(KEY).contentType("image/jpeg").contentLength(150_000L)
+                        .checksumSHA256(PHOTO.checksumSha256()).build()));
+                if (query(URI.create(ours.url())).get("X-Amz-Date").equals(query(URI.create(theirs.url().toString())).get("X-Amz-Date"))) {
+                    break;
+                }
+            }
+            URI url = URI.create(ours.url());
+            URI expected = URI.create(theirs.url().toString());
+            assertThat(url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath())
+                    .isEqualTo(expected.getScheme() + "://" + expected.getRawAuthority() + expected.getRawPath())
+                    .isEqualTo(Map.of(
+                            "aws-virtual-hosted", "https://gelombang-ktp-test.s3.ap-southeast-3.amazonaws.com/",
+                            "aws-path-style", "https://s3.ap-southeast-3.amazonaws.com/gelombang-ktp-test/",
+                            "endpoint-override-virtual-hosted", "http://gelombang-ktp-test.localhost:9000/",
+                            "endpoint-override-path-style", "http://localhost:9000/gelombang-ktp-test/").get(endpoint) + KEY);
+            assertThat(query(url)).isEqualTo(query(expected))
+                    .containsEntry("X-Amz-Security-Token", "test-session-token%2Fwith%2Bslash%3D")
+                    .containsEntry("X-Amz-SignedHeaders", "content-length%3Bcontent-type%3Bhost%3Bx-amz-checksum-sha256")
+                    .containsEntry("X-Amz-Expires", "300");
+            assertThat(theirs.signedHeaders().keySet()).containsExactlyInAnyOrder("host", "content-type", "content-length",
+                    "x-amz-checksum-sha256");
+        }
+    }
+
+    private static Map<String, String> query(URI url) {
+        return Arrays.stream(url.getRawQuery().split("&")).map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(p -> p[0], p -> p[1], (a, b) -> a, TreeMap::new));
+    }
+}

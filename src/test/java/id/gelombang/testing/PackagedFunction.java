@@ -151,10 +151,15 @@ public final class PackagedFunction {
      * them to the JVM; the local backends' settings are added as -D options.
      */
     public static Instance launchCustomRuntime(Path taskRoot, List<String> jvmOptions, String log) {
+        return launchCustomRuntime(taskRoot, jvmOptions, Map.of(), log);
+    }
+
+    /** As {@link #launchCustomRuntime(Path, List, String)}, with extra configuration over the tests'. */
+    public static Instance launchCustomRuntime(Path taskRoot, List<String> jvmOptions, Map<String, String> extraConfig, String log) {
         List<String> command = new ArrayList<>();
         command.add(taskRoot.toAbsolutePath().resolve("bootstrap").toString());
         command.addAll(jvmOptions);
-        overrides(Map.of()).forEach((key, value) -> command.add("-D" + key + "=" + value));
+        overrides(extraConfig).forEach((key, value) -> command.add("-D" + key + "=" + value));
         try {
             return start(command, taskRoot, "api", log);
         } catch (IOException e) {

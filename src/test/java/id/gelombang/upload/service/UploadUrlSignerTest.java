@@ -10,12 +10,15 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import id.gelombang.upload.domain.KtpPhoto;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -81,6 +84,62 @@ class UploadUrlSignerTest {
             assertThat(theirs.signedHeaders().keySet()).containsExactlyInAnyOrder("host", "content-type", "content-length",
                     "x-amz-checksum-sha256");
         }
+    }
+
+    /**
+     * As in AWS, where the template sets no quarkus.s3.* setting: region and credentials from the
+     * SDK's default chains, which in Lambda read the role's session credentials and the region from
+     * the environment (here from the system properties the same chains read first).
+     */
+    @Test
+    void signsWithTheDefaultChainsWhenTheS3SettingsNameNone() {
+        Map<String, String> properties = Map.of("aws.accessKeyId", CREDENTIALS.accessKeyId(),
+                "aws.secretAccessKey", CREDENTIALS.secretAccessKey(), "aws.sessionToken", CREDENTIALS.sessionToken(),
+                "aws.region", REGION.id());
+        properties.forEach(System::setProperty);
+        // A provider of its own, not the SDK's shared one, which would keep these properties' provider.
+        try (S3Presigner presigner = S3Presigner.builder().credentialsProvider(DefaultCredentialsProvider.builder().build()).build()) {
+            UploadUrlSigner signer = new UploadUrlSigner(uploadsTo("gelombang-ktp-test"), new SmallRyeConfigBuilder().build(), null);
+            String ours = null;
+            String theirs = null;
+            for (int attempt = 0; attempt < 5 && (ours == null || !query(URI.create(ours)).get("X-Amz-Date")
+                    .equals(query(URI.create(theirs)).get("X-Amz-Date"))); attempt++) {
+                ours = signer.presignPut(KEY, PHOTO, TTL).url();
+                theirs = presigner.presignPutObject(r -> r.signatureDuration(TTL).putObjectRequest(p -> p
+                        .bucket("gelombang-ktp-test").key(KEY).contentType("image/jpeg").contentLength(150_000L)
+                        .checksumSHA256(PHOTO.checksumSha256()))).url().toString();
+            }
+            assertThat(ours).isEqualTo(theirs)
+                    .startsWith("https://gelombang-ktp-test.s3.ap-southeast-3.amazonaws.com/" + KEY + "?")
+                    .contains("X-Amz-Security-Token=test-session-token%2Fwith%2Bslash%3D")
+                    .contains("X-Amz-Credential=ASIATESTACCESSKEY%2F");
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+    }
+
+    private static UploadConfig uploadsTo(String bucket) {
+        return new UploadConfig() {
+            @Override
+            public Optional<String> bucket() {
+                return Optional.of(bucket);
+            }
+
+            @Override
+            public Duration urlTtl() {
+                return TTL;
+            }
+
+            @Override
+            public String pendingPrefix() {
+                return "pending/";
+            }
+
+            @Override
+            public String acceptedPrefix() {
+                return "ktp/";
+            }
+        };
     }
 
     private static Map<String, String> query(URI url) {

@@ -21,9 +21,9 @@ import io.restassured.RestAssured;
  * unpacks it into /var/task, starts its bootstrap with {@code -XX:AOTCacheOutput} against the
  * local PostgreSQL and S3 API (migrated and seeded by an earlier start, as in AWS), makes the
  * calls of a wave's first minute (registration, replay, duplicate, invalid body, status, upload
- * URL, upload, confirm, the current wave), then ends it
- * with SIGTERM so that the JVM writes target/aot-training/gelombang.aot. Any unexpected answer
- * fails the build: the calls double as a smoke test of the jlinked runtime.
+ * URL, upload, confirm, the current wave), then ends it with SIGTERM so that the JVM writes
+ * target/aot-training/gelombang.aot. Any unexpected answer fails the build: the calls double as
+ * a smoke test of the jlinked runtime.
  */
 public final class AotTraining {
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Proxy;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,26 +56,6 @@ class KtpStorageTest {
                 (proxy, method, args) -> {
                     throw failure;
                 });
-        return new KtpStorage(s3, new UploadConfig() {
-            @Override
-            public java.util.Optional<String> bucket() {
-                return java.util.Optional.of("ktp-bucket");
-            }
-
-            @Override
-            public Duration urlTtl() {
-                return Duration.ofMinutes(5);
-            }
-
-            @Override
-            public String pendingPrefix() {
-                return "pending/";
-            }
-
-            @Override
-            public String acceptedPrefix() {
-                return "ktp/";
-            }
-        });
+        return new KtpStorage(s3, FixedUploadConfig.forBucket("ktp-bucket"));
     }
 }

@@ -14,15 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import id.gelombang.testing.SameSecond;
 import id.gelombang.upload.domain.KtpPhoto;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
@@ -56,20 +56,9 @@ class UploadUrlSignerTest {
             UploadUrlSigner signer = new UploadUrlSigner(REGION, override,
                     S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build(), StaticCredentialsProvider.create(CREDENTIALS),
                     "gelombang-ktp-test");
-            UploadUrlSigner.UploadUrl ours = null;
-            PresignedPutObjectRequest theirs = null;
-            // Both sign with the clock's current second; a pair that straddles a second is signed again.
-            for (int attempt = 0; attempt < 5; attempt++) {
-                ours = signer.presignPut(KEY, PHOTO, TTL);
-                theirs = presigner.presignPutObject(r -> r.signatureDuration(TTL).putObjectRequest(PutObjectRequest.builder()
-                        .bucket("gelombang-ktp-test").key(KEY).contentType("image/jpeg").contentLength(150_000L)
-                        .checksumSHA256(PHOTO.checksumSha256()).build()));
-                if (query(URI.create(ours.url())).get("X-Amz-Date").equals(query(URI.create(theirs.url().toString())).get("X-Amz-Date"))) {
-                    break;
-                }
-            }
-            URI url = URI.create(ours.url());
-            URI expected = URI.create(theirs.url().toString());
+            SameSecond.Urls urls = SameSecond.sign(() -> signer.presignPut(KEY, PHOTO, TTL).url(), () -> theirs(presigner).url().toString());
+            URI url = URI.create(urls.ours());
+            URI expected = URI.create(urls.theirs());
             assertThat(url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath())
                     .isEqualTo(expected.getScheme() + "://" + expected.getRawAuthority() + expected.getRawPath())
                     .isEqualTo(Map.of(
@@ -81,7 +70,7 @@ class UploadUrlSignerTest {
                     .containsEntry("X-Amz-Security-Token", "test-session-token%2Fwith%2Bslash%3D")
                     .containsEntry("X-Amz-SignedHeaders", "content-length%3Bcontent-type%3Bhost%3Bx-amz-checksum-sha256")
                     .containsEntry("X-Amz-Expires", "300");
-            assertThat(theirs.signedHeaders().keySet()).containsExactlyInAnyOrder("host", "content-type", "content-length",
+            assertThat(theirs(presigner).signedHeaders().keySet()).containsExactlyInAnyOrder("host", "content-type", "content-length",
                     "x-amz-checksum-sha256");
         }
     }
@@ -99,17 +88,9 @@ class UploadUrlSignerTest {
         properties.forEach(System::setProperty);
         // A provider of its own, not the SDK's shared one, which would keep these properties' provider.
         try (S3Presigner presigner = S3Presigner.builder().credentialsProvider(DefaultCredentialsProvider.builder().build()).build()) {
-            UploadUrlSigner signer = new UploadUrlSigner(uploadsTo("gelombang-ktp-test"), new SmallRyeConfigBuilder().build(), null);
-            String ours = null;
-            String theirs = null;
-            for (int attempt = 0; attempt < 5 && (ours == null || !query(URI.create(ours)).get("X-Amz-Date")
-                    .equals(query(URI.create(theirs)).get("X-Amz-Date"))); attempt++) {
-                ours = signer.presignPut(KEY, PHOTO, TTL).url();
-                theirs = presigner.presignPutObject(r -> r.signatureDuration(TTL).putObjectRequest(p -> p
-                        .bucket("gelombang-ktp-test").key(KEY).contentType("image/jpeg").contentLength(150_000L)
-                        .checksumSHA256(PHOTO.checksumSha256()))).url().toString();
-            }
-            assertThat(ours).isEqualTo(theirs)
+            UploadUrlSigner signer = new UploadUrlSigner(FixedUploadConfig.forBucket("gelombang-ktp-test"), new SmallRyeConfigBuilder().build(), null);
+            SameSecond.Urls urls = SameSecond.sign(() -> signer.presignPut(KEY, PHOTO, TTL).url(), () -> theirs(presigner).url().toString());
+            assertThat(urls.ours()).isEqualTo(urls.theirs())
                     .startsWith("https://gelombang-ktp-test.s3.ap-southeast-3.amazonaws.com/" + KEY + "?")
                     .contains("X-Amz-Security-Token=test-session-token%2Fwith%2Bslash%3D")
                     .contains("X-Amz-Credential=ASIATESTACCESSKEY%2F");
@@ -118,28 +99,11 @@ class UploadUrlSignerTest {
         }
     }
 
-    private static UploadConfig uploadsTo(String bucket) {
-        return new UploadConfig() {
-            @Override
-            public Optional<String> bucket() {
-                return Optional.of(bucket);
-            }
-
-            @Override
-            public Duration urlTtl() {
-                return TTL;
-            }
-
-            @Override
-            public String pendingPrefix() {
-                return "pending/";
-            }
-
-            @Override
-            public String acceptedPrefix() {
-                return "ktp/";
-            }
-        };
+    /** S3Presigner's URL for the PUT the tests sign. */
+    private static PresignedPutObjectRequest theirs(S3Presigner presigner) {
+        return presigner.presignPutObject(r -> r.signatureDuration(TTL).putObjectRequest(p -> p
+                .bucket("gelombang-ktp-test").key(KEY).contentType("image/jpeg").contentLength(150_000L)
+                .checksumSHA256(PHOTO.checksumSha256())));
     }
 
     private static Map<String, String> query(URI url) {

@@ -7,15 +7,20 @@ import java.util.HexFormat;
 
 public final class Digests {
 
+    /** One per thread (a digest is not thread-safe): getInstance's provider lookup is on every request's path. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    });
+
     private Digests() {
     }
 
     public static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return SHA_256.get().digest(data); // digest() also resets it for the next caller
     }
 
     public static byte[] sha256(String text) {

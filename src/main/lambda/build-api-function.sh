@@ -3,7 +3,7 @@
 #   bootstrap             the JVM flags and the command line (src/main/lambda/bootstrap)
 #   jre/                  a jlinked Temurin 25 (only the modules below; no debug symbols, man pages, headers)
 #   gelombang.jar, lib/   the application as Quarkus packaged it into function.zip (its manifest lists lib/)
-#   runtime-client/       AWS's runtime interface client, the main class
+#   runtime-client/       AWS's runtime interface client, the main class, and its native library
 #   gelombang.aot         the AOT cache, trained on these very files (added by "finish")
 # Run by Maven in the package phase:  stage <jdk-home>  ->  AotTraining (unpacks, trains)  ->  finish
 set -euo pipefail
@@ -51,6 +51,10 @@ case "${1:-}" in
       name=$(basename "$jar" .jar)
       cp "$jar" "$STAGE/runtime-client/${name%-[0-9]*}.jar"
     done
+    # The runtime client's native HTTP client for this architecture, unpacked here once: the
+    # bootstrap names it, so no start copies it out of the jar into /tmp first.
+    unzip -q -j "$STAGE/runtime-client/aws-lambda-java-runtime-interface-client.jar" \
+      jni/libaws-lambda-jni.linux-x86_64.so -d "$STAGE/runtime-client"
     cp src/main/lambda/bootstrap "$STAGE/bootstrap"
     chmod 755 "$STAGE/bootstrap"
     # Lambda runs the function as a user other than the file owner: everything readable, whatever the umask.

@@ -41,6 +41,10 @@ class TemplateRuntimeTest {
         assertThat(Files.readString(Path.of("src", "main", "lambda", "bootstrap"))).contains("\"${_HANDLER:-" + handler + "}\"");
         String handlerClass = handler.substring(0, handler.indexOf("::"));
         assertThat(classExists(handlerClass)).as(handlerClass + " on the class path").isTrue();
+        // The package carries the runtime client's native library for x86_64 only, and the bootstrap names it.
+        JsonNode architectures = api.has("Architectures") ? api.get("Architectures") : template.at("/Globals/Function/Architectures");
+        assertThat(architectures.toString()).isEqualTo("[\"x86_64\"]");
+        assertThat(Files.readString(Path.of("src", "main", "lambda", "bootstrap"))).contains("libaws-lambda-jni.linux-x86_64.so");
     }
 
     @Test

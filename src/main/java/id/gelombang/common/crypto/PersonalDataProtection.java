@@ -52,10 +52,13 @@ public class PersonalDataProtection {
 
     /** Keyed digest of a value within a purpose ("nik", "kk", ...), so equal values in different roles differ. */
     public byte[] lookupDigest(String purpose, String value) {
+        // Both encoded before the MAC is fed: a failure half-way would leave this thread's MAC dirty.
+        byte[] purposeBytes = purpose.getBytes(StandardCharsets.UTF_8);
+        byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
         Mac mac = lookupMacs.get();
-        mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+        mac.update(purposeBytes);
         mac.update((byte) 0);
-        return mac.doFinal(value.getBytes(StandardCharsets.UTF_8)); // and resets it, keeping its key
+        return mac.doFinal(valueBytes); // and resets it, keeping its key
     }
 
     /** Encrypts {@code plaintext}, binding it to {@code context} (for example the row id) so it cannot be moved. */
@@ -70,7 +73,7 @@ public class PersonalDataProtection {
             return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
                     .put(FORMAT_VERSION).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM unavailable", e);
+            throw new IllegalStateException("AES-GCM encryption failed", e);
         }
     }
 
@@ -96,7 +99,7 @@ public class PersonalDataProtection {
         try {
             return factory.create();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM or HMAC-SHA256 unavailable", e);
+            throw new IllegalStateException("AES-GCM or HMAC-SHA256 cannot be set up with the configured key", e);
         }
     }
 

@@ -33,6 +33,9 @@ class PersonalDataProtectionTest {
         assertThat(protection.lookupDigest("kk", "3201010101900001")).isNotEqualTo(first);
         assertThat(protection.lookupDigest("nik", "3201010101900001")).isEqualTo(first);
         assertThat(CompletableFuture.supplyAsync(() -> protection.lookupDigest("nik", "3201010101900001")).get()).isEqualTo(first);
+
+        assertThatThrownBy(() -> protection.lookupDigest("nik", null)).isInstanceOf(NullPointerException.class);
+        assertThat(protection.lookupDigest("nik", "3201010101900001")).isEqualTo(first);
     }
 
     @Test

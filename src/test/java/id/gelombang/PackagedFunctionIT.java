@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 import java.util.Map;
 import java.util.Set;
@@ -116,8 +117,13 @@ class PackagedFunctionIT {
     void servesWavesHealthAndOpenApi() {
         given().get("/v1/waves/current").then().statusCode(200).body("code", equalTo(TestWaves.OPEN));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().accept("application/json").get("/q/openapi").then().statusCode(200)
-                .body("paths.keySet()", hasItem("/v1/registrations"));
+        String document = given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.keySet()", hasItem("/v1/registrations"))
+                // ProblemResponsesDocumentation runs per request of the document: its answers are there, once.
+                .body("paths.'/v1/registrations'.post.responses.keySet()", hasItems("201", "400", "406", "415", "503"))
+                .body("paths.'/v1/registrations/{id}'.get.responses.keySet()", hasItems("200", "401", "404", "410", "503"))
+                .extract().asString();
+        assertThat(given().accept("application/json").get("/q/openapi").asString()).isEqualTo(document);
     }
 
     @Test

@@ -119,7 +119,7 @@ class PackagedFunctionIT {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         String document = given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/v1/registrations"))
-                // ProblemResponsesDocumentation runs per request of the document: its answers are there, once.
+                // ProblemResponsesDocumentation runs per request of the document: its answers are there.
                 .body("paths.'/v1/registrations'.post.responses.keySet()", hasItems("201", "400", "406", "415", "503"))
                 .body("paths.'/v1/registrations/{id}'.get.responses.keySet()", hasItems("200", "401", "404", "410", "503"))
                 .extract().asString();

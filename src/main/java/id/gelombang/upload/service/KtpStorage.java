@@ -33,7 +33,7 @@ public class KtpStorage {
 
     public KtpStorage(S3Client s3, UploadConfig config) {
         this.s3 = s3;
-        this.bucket = config.bucket().orElseThrow(() -> new IllegalStateException("gelombang.upload.bucket is not configured for this function"));
+        this.bucket = config.requiredBucket();
     }
 
     /** Reads the object and checks it against the declaration; empty when there is no such object. Blocking. */

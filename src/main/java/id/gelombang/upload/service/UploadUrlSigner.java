@@ -56,10 +56,11 @@ public class UploadUrlSigner {
 
     /**
      * Region, endpoint, addressing (path style, dual-stack, transfer acceleration) and credentials
-     * from the S3 extension's own settings (quarkus.s3.*), as its client and presigner are built from them. Building that client only to read them back would cost a cold
-     * instance's first upload URL ~65 ms (its TLS context and the SDK's metadata of every AWS
-     * service), which confirm pays later anyway; so the client is asked only for credential types
-     * other than "default" (Lambda's role, from the environment) and "static" (local backends).
+     * from the S3 extension's own settings (quarkus.s3.*), as its client and presigner are built
+     * from them. Building that client only to read them back would cost a cold instance's first
+     * upload URL ~65 ms (its TLS context and the SDK's metadata of every AWS service), which
+     * confirm pays later anyway; so the client is asked only for credential types other than
+     * "default" (Lambda's role, from the environment) and "static" (local backends).
      */
     @Inject
     public UploadUrlSigner(UploadConfig uploads, Config config, Instance<S3Client> s3) {
@@ -71,8 +72,7 @@ public class UploadUrlSigner {
                         .dualstackEnabled(config.getOptionalValue("quarkus.s3.dualstack", Boolean.class).orElse(false))
                         .accelerateModeEnabled(config.getOptionalValue("quarkus.s3.accelerate-mode", Boolean.class).orElse(false))
                         .build(),
-                credentials(config, s3), uploads.bucket().orElseThrow(
-                        () -> new IllegalStateException("gelombang.upload.bucket is not configured for this function")));
+                credentials(config, s3), uploads.requiredBucket());
     }
 
     /** For a given region, endpoint, S3 settings and credentials (the bench, tests). */

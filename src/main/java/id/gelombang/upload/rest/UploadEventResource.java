@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import id.gelombang.common.observability.Metrics;
 import id.gelombang.upload.service.KtpUploadService;
 import io.smallrye.mutiny.Uni;
 
@@ -28,9 +29,11 @@ public class UploadEventResource {
     }
 
     private final KtpUploadService uploads;
+    private final Metrics metrics;
 
-    public UploadEventResource(KtpUploadService uploads) {
+    public UploadEventResource(KtpUploadService uploads, Metrics metrics) {
         this.uploads = uploads;
+        this.metrics = metrics;
     }
 
     @POST
@@ -38,6 +41,7 @@ public class UploadEventResource {
     @Operation(hidden = true)
     public Uni<Handled> objectCreated(ObjectCreated event) {
         return uploads.objectArrived(event == null ? null : event.key())
-                .map(result -> new Handled(result.map(c -> c.status().name()).orElse("IGNORED")));
+                .map(result -> new Handled(result.map(c -> c.status().name()).orElse("IGNORED")))
+                .onFailure().invoke(metrics::uploadEventFailed);
     }
 }

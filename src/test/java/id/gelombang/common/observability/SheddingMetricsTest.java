@@ -3,9 +3,6 @@ package id.gelombang.common.observability;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +25,7 @@ import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
+import id.gelombang.testing.Stdout;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -88,21 +86,20 @@ class SheddingMetricsTest {
         };
         Logger logger = Logger.getLogger(ProblemMappers.class.getName());
         logger.addHandler(capture);
-        List<String> lines;
-        JsonNode answer;
+        Stdout.Captured<String> invoked;
         try {
             holder.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(r.id())))
                     .await().atMost(WAIT);
-            lines = stdout(() -> given().body(event).post("/_lambda_").then().statusCode(200).extract().asString());
-            answer = json.readTree(lines.remove(lines.size() - 1));
+            invoked = Stdout.during(() -> given().body(event).post("/_lambda_").then().statusCode(200).extract().asString());
         } finally {
             logger.removeHandler(capture);
             held.rollback().chain(holder::close).await().atMost(WAIT);
         }
 
+        JsonNode answer = json.readTree(invoked.result());
         assertThat(answer.get("statusCode").asInt()).isEqualTo(503);
         assertThat(answer.at("/headers/Retry-After").asText(answer.at("/multiValueHeaders/Retry-After/0").asText())).isEqualTo("5");
-        List<JsonNode> metrics = emf(lines);
+        List<JsonNode> metrics = invoked.metrics();
         assertThat(metrics).anySatisfy(m -> {
             assertThat(m.path("Shed").asInt()).isEqualTo(1);
             assertThat(m.path("Reason").asText()).isEqualTo("lock-timeout");
@@ -119,41 +116,12 @@ class SheddingMetricsTest {
     @Test
     void aResendTooSoonIsAnswered429AndCountedByItsProblemType() throws Exception {
         Registered r = Api.registerNew();
-        List<String> lines = stdout(() -> {
-            given().header("Authorization", "Bearer " + r.token()).post("/v1/registrations/" + r.id() + "/email/resend")
-                    .then().statusCode(429);
-            return "";
-        });
-        assertThat(emf(lines)).anySatisfy(m -> {
+        Stdout.Captured<Integer> resent = Stdout.during(() -> given().header("Authorization", "Bearer " + r.token())
+                .post("/v1/registrations/" + r.id() + "/email/resend").statusCode());
+        assertThat(resent.result()).isEqualTo(429);
+        assertThat(resent.metrics()).anySatisfy(m -> {
             assertThat(m.path("Shed").asInt()).isEqualTo(1);
             assertThat(m.path("Reason").asText()).isEqualTo("too-many-requests");
         });
-    }
-
-    /** What the application writes to standard output while {@code call} runs, and the call's result as the last line. */
-    private static List<String> stdout(java.util.concurrent.Callable<String> call) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        String result;
-        try {
-            result = call.call();
-        } finally {
-            System.setOut(original);
-        }
-        List<String> lines = new ArrayList<>(List.of(captured.toString(StandardCharsets.UTF_8).split("\n")));
-        original.print(captured.toString(StandardCharsets.UTF_8));
-        lines.add(result);
-        return lines;
-    }
-
-    private List<JsonNode> emf(List<String> lines) throws Exception {
-        List<JsonNode> documents = new ArrayList<>();
-        for (String line : lines) {
-            if (line.startsWith("{\"_aws\"")) {
-                documents.add(json.readTree(line));
-            }
-        }
-        return documents;
     }
 }

@@ -868,6 +868,17 @@ PRICE_LIST = {
     "ses_per_1000_emails": (0.10, "1,000 outbound emails", "2026-11-30", "aws.amazon.com/ses/pricing"),
     "nat_gateway_per_hour": (0.045, "NAT gateway-hour (data processed extra)", "2026-11-30",
                              "aws.amazon.com/vpc/pricing"),
+    "cloudwatch_alarm_metric_month": (0.10, "standard-resolution alarm metric-month (a metric-math alarm pays for "
+                                      "each metric it reads)", "2026-12-06", "aws.amazon.com/cloudwatch/pricing"),
+    "cloudwatch_dashboard_month": (3.00, "dashboard-month", "2026-12-06", "aws.amazon.com/cloudwatch/pricing; the "
+                                   "account's first 3 dashboards (up to 50 metrics each) are in the free tier"),
+    "cloudwatch_custom_metric_month": (0.30, "custom metric-month, first 10,000, prorated by the hour and billed only "
+                                       "in hours the metric is published", "2026-12-06", "aws.amazon.com/cloudwatch/pricing"),
+    "lambda_provisioned_concurrency_per_gb_second": (0.0000041667, "GB-second of provisioned concurrency kept, x86_64 "
+                                                     "(its invocations' duration is billed at a lower rate, not "
+                                                     "counted here)", "2026-12-06", "aws.amazon.com/lambda/pricing"),
+    "sns_topic_month": (0.0, "topic (email notifications: first 1,000 a month free)", "2026-12-06",
+                        "aws.amazon.com/sns/pricing"),
 }
 PRICES = {"region": "us-east-1 (list prices; ap-southeast-3 is higher)",
           **{name: line[0] for name, line in PRICE_LIST.items()}}
@@ -877,6 +888,29 @@ PRICES = {"region": "us-east-1 (list prices; ap-southeast-3 is higher)",
 COLD_STARTS_PER_MILLION = 1000
 WORKER_MEMORY_MB = 512
 SECRETS = 6
+# The rush window's example (docs/wave-runbook.md, "The opening minute"): instances kept initialised
+# and Aurora's floor, per hour of the window.
+RUSH_PROVISIONED_INSTANCES = 100
+RUSH_AURORA_FLOOR_ACU = 8
+# Metrics the application publishes while it runs (common.observability.Metrics): Shed by function
+# and by each of its nine reasons, LockTimeouts, UploadEventFailures, AotCacheRejected, and three
+# verification metrics for each of the two workers.
+APPLICATION_METRICS_WHILE_RUNNING = 1 + 9 + 3 + 2 * 3
+
+
+def template_alarm_metrics(template=Path(__file__).resolve().parent.parent / "infra" / "template.yaml"):
+    """The alarms in infra/template.yaml and the metrics they read (a metric-math alarm reads several):
+    read from the template, so the idle cost follows it. Conditional dashboards are priced apart."""
+    alarms, metrics, block = 0, 0, None
+    for line in template.read_text().splitlines() + ["  End:"]:
+        if re.match(r"^  [A-Za-z0-9]+:\s*$", line):
+            if block and "Type: AWS::CloudWatch::Alarm" in block:
+                alarms += 1
+                metrics += max(1, block.count("MetricStat:"))
+            block = ""
+        elif block is not None:
+            block += line + "\n"
+    return alarms, metrics
 
 
 def cost_model(warm, ceiling, fleet_results, cold_start=None):
@@ -916,14 +950,26 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None):
     hours = 1e6 / best_rate / 3600
     per_million["aurora_acu_hours"] = hours * 8 * PRICES["aurora_serverless_v2_per_acu_hour"]
     total = sum(per_million.values())
+    alarms, alarm_metrics = template_alarm_metrics()
     idle = {"aurora_storage_10gb": 10 * PRICES["aurora_storage_per_gb_month"],
             f"secrets_manager_{SECRETS}": SECRETS * PRICES["secrets_manager_per_secret_month"],
+            f"cloudwatch_alarms_{alarms}_reading_{alarm_metrics}_metrics": alarm_metrics * PRICES["cloudwatch_alarm_metric_month"],
+            "sns_alarm_topic": PRICES["sns_topic_month"],
+            # EMF metrics are billed only in hours they are published: none between waves.
+            "application_metrics_between_waves": 0.0,
             "lambda_api_vpc_s3_endpoint": 0.0}
     # While the email and NIK workers run (the verification window), whatever the number of
     # registrants: each drains for 50 s of every minute, and the NAT gateway exists.
     window = {"email_and_nik_workers": 2 * 86400 * 50 / 60 * WORKER_MEMORY_MB / 1024 * PRICES["lambda_per_gb_second"]
               + 2 * 1440 * PRICES["lambda_per_million_requests"] / 1e6,
-              "nat_gateway_hours": 24 * PRICES["nat_gateway_per_hour"]}
+              "nat_gateway_hours": 24 * PRICES["nat_gateway_per_hour"],
+              f"application_metrics_{APPLICATION_METRICS_WHILE_RUNNING}": APPLICATION_METRICS_WHILE_RUNNING
+              * PRICES["cloudwatch_custom_metric_month"] * 24 / 730}
+    # Optional, for a wave only: the dashboard while it exists, and the opening rush per hour.
+    optional = {"dashboard_per_month_while_enabled": PRICES["cloudwatch_dashboard_month"]}
+    rush = {f"provisioned_concurrency_{RUSH_PROVISIONED_INSTANCES}_x_{MEMORY_MB}mb": RUSH_PROVISIONED_INSTANCES * 3600
+            * gb * PRICES["lambda_provisioned_concurrency_per_gb_second"],
+            f"aurora_floor_{RUSH_AURORA_FLOOR_ACU}_acu": RUSH_AURORA_FLOOR_ACU * PRICES["aurora_serverless_v2_per_acu_hour"]}
     return {"prices": PRICES, "invocation_ms": invocations, "billed_ms_per_registrant": billed_ms,
             "per_million_registrants_usd": {k: round(v, 2) for k, v in per_million.items()},
             "total_per_million_registrants_usd": round(total, 2),
@@ -931,7 +977,10 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None):
             "idle_total_per_month_usd": round(sum(idle.values()), 2),
             "invocations_per_registrant": invocation_count,
             "verification_window_per_day_usd": {k: round(v, 2) for k, v in window.items()},
-            "verification_window_total_per_day_usd": round(sum(window.values()), 2)}
+            "verification_window_total_per_day_usd": round(sum(window.values()), 2),
+            "optional_per_month_usd": {k: round(v, 2) for k, v in optional.items()},
+            "rush_window_per_hour_usd": {k: round(v, 2) for k, v in rush.items()},
+            "rush_window_total_per_hour_usd": round(sum(rush.values()), 2)}
 
 
 # ----------------------------------------------------------------------------- report
@@ -1117,6 +1166,15 @@ def write_report(data):
     for k, v in cost["verification_window_per_day_usd"].items():
         lines.append(f"| {k} | {v} |")
     lines += [f"| **total** | **{cost['verification_window_total_per_day_usd']}** |", "",
+              "| Per hour of the opening rush, when scheduled (`ApiProvisionedConcurrency`, `DatabaseWaveMinCapacity`) | USD |",
+              "|---|---|"]
+    for k, v in cost.get("rush_window_per_hour_usd", {}).items():
+        lines.append(f"| {k} | {v} |")
+    lines += [f"| **total** | **{cost.get('rush_window_total_per_hour_usd')}** |", "",
+              "| Optional (`OperationsDashboard=Enabled`, for a wave) | USD |", "|---|---|"]
+    for k, v in cost.get("optional_per_month_usd", {}).items():
+        lines.append(f"| {k} | {v} |")
+    lines += ["",
               "Prices used:", "", "| Price | USD | Per | Recorded | Source |", "|---|---|---|---|---|",
               *[f"| {name} | {usd:g} | {unit} | {day} | {source} |" for name, (usd, unit, day, source)
                 in PRICE_LIST.items()], "",
@@ -1144,7 +1202,10 @@ def write_report(data):
               "registration), one SES email, S3 requests of one upload and its confirmation, and Aurora at 8 "
               "ACU for as long as the measured 8-instance fleet needs for a million registrations. The email "
               "and NIK workers cost per day of their window, not per registrant: they drain 50 s of every "
-              "minute at 512 MB whatever the queue holds. `bench/run --report-only` recomputes the cost and "
+              "minute at 512 MB whatever the queue holds. The idle stack's alarms are counted from "
+              "infra/template.yaml (each metric an alarm reads is billed); the application's own metrics are "
+              "written to the log in Embedded Metric Format and billed only in the hours they are published, so "
+              "between waves they cost nothing. `bench/run --report-only` recomputes the cost and "
               "the report from latest.json."]
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
 

@@ -74,8 +74,9 @@ grep -q '"statusCode":200' "$ANSWER" || { echo "liveness did not answer 200: $(c
 
 # CloudWatch Logs takes a few seconds to show new lines: wait for the REPORT of a start.
 for _ in $(seq 1 30); do
+  # One message a row (a REPORT line's fields are separated by tabs, so no other splitting).
   LINES=$(aws logs filter-log-events --log-group-name "$LOG_GROUP" --start-time "$SINCE_MS" \
-    --query 'events[].message' --output text | tr '\t' '\n')
+    --query 'events[].[message]' --output text)
   if grep -q 'Init Duration' <<< "$LINES"; then
     break
   fi

@@ -1,19 +1,27 @@
 package id.gelombang.registration.rest;
 
-final class IdempotencyKeys {
+import java.util.regex.Pattern;
+
+/** The Idempotency-Key header's rule: 1-255 printable ASCII characters, not only spaces. */
+public final class IdempotencyKeys {
+
+    public static final int MAX_LENGTH = 255;
+    /** Printable ASCII, not only spaces; the OpenAPI document declares the same pattern and length. */
+    public static final String PATTERN = "^[ -~]*[!-~][ -~]*$";
+    private static final Pattern SHAPE = Pattern.compile(PATTERN);
 
     private IdempotencyKeys() {
     }
 
     /** Why a key is unacceptable, or null: 1-255 printable ASCII characters. */
-    static String problemWith(String key) {
+    public static String problemWith(String key) {
         if (key == null || key.isBlank()) {
             return "is required";
         }
-        if (key.length() > 255) {
-            return "must be at most 255 characters";
+        if (key.length() > MAX_LENGTH) {
+            return "must be at most " + MAX_LENGTH + " characters";
         }
-        if (!key.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
+        if (!SHAPE.matcher(key).matches()) {
             return "must be printable ASCII";
         }
         return null;

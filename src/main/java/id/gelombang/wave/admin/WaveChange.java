@@ -6,12 +6,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Body of PATCH /v1/admin/waves/{code}: only the fields present change. The retention settings
- * can change after the close too; the rest only while the wave has not closed.
+ * can change after the close too; the rest only while the wave has not closed, and the schedule
+ * they make must hold as on creation. Limits: WaveDocumentation, from WaveRules.
  */
 public record WaveChange(Instant opensAt, Instant closesAt, Integer quota, Integer householdLimit,
-        @Schema(description = "Days after the close until personal data is erased (1-730)") Integer retentionDays,
-        @Schema(description = "Whose personal data retention erases", enumeration = { "NOT_SELECTED", "ALL" })
-        String retentionScope) {
+        @Schema(description = "Days after the close until personal data is erased") Integer retentionDays,
+        @Schema(description = "Whose personal data retention erases") String retentionScope) {
 
     boolean changesSchedule() {
         return opensAt != null || closesAt != null || quota != null || householdLimit != null;

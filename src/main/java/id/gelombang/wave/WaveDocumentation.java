@@ -1,0 +1,52 @@
+package id.gelombang.wave;
+
+import static id.gelombang.common.openapi.DocumentModel.bounds;
+import static id.gelombang.common.openapi.DocumentModel.length;
+import static id.gelombang.common.openapi.DocumentModel.oneOf;
+import static id.gelombang.common.openapi.DocumentModel.pattern;
+import static id.gelombang.common.openapi.DocumentModel.string;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+
+import id.gelombang.common.openapi.DocumentModel;
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+
+/**
+ * Writes into the served document what {@link WaveRules} enforces on wave definitions and changes,
+ * from its own constants. What JSON Schema cannot say stays in the descriptions: closesAt after
+ * opensAt and in the future, a first-come quota not below the registrations already accepted.
+ */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)
+public class WaveDocumentation implements OASFilter {
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        DocumentModel model = DocumentModel.of(openAPI);
+        model.pathParameter("code", code());
+
+        model.required("WaveDefinition", "code", "opensAt", "closesAt", "quota");
+        length(pattern(model.property("WaveDefinition", "code"), WaveRules.CODE_PATTERN), 1, WaveRules.MAX_CODE_LENGTH);
+        oneOf(model.property("WaveDefinition", "selection"), WaveSelection.values());
+        // drawRequiresVerifiedNik: true only with selection DRAW (WaveRules#selection).
+        model.schema("WaveDefinition")
+                .ifSchema(OASFactory.createSchema().addRequired("drawRequiresVerifiedNik")
+                        .addProperty("drawRequiresVerifiedNik", OASFactory.createSchema().constValue(Boolean.TRUE)))
+                .thenSchema(OASFactory.createSchema().required(List.of("selection"))
+                        .addProperty("selection", OASFactory.createSchema().constValue(WaveSelection.DRAW.name())));
+        for (String schema : List.of("WaveDefinition", "WaveChange")) {
+            bounds(model.property(schema, "quota"), WaveRules.MIN_QUOTA, WaveRules.MAX_QUOTA);
+            bounds(model.property(schema, "householdLimit"), WaveRules.MIN_HOUSEHOLD_LIMIT, WaveRules.MAX_HOUSEHOLD_LIMIT);
+            bounds(model.property(schema, "retentionDays"), WaveRules.MIN_RETENTION_DAYS, WaveRules.MAX_RETENTION_DAYS);
+            oneOf(model.property(schema, "retentionScope"), RetentionScope.values());
+        }
+    }
+
+    private static Schema code() {
+        return length(pattern(string(), WaveRules.CODE_PATTERN), 1, WaveRules.MAX_CODE_LENGTH);
+    }
+}

@@ -169,7 +169,7 @@ public final class PackagedFunction {
 
     private static Instance start(List<String> command, Path taskRoot, String name, String log) throws IOException {
         int eventPort = freePort();
-        MockHttpEventServer events = new MockHttpEventServer();
+        MockHttpEventServer events = new GatewayEventServer();
         events.start(eventPort);
 
         // The runtime client loads the handler from its working directory and lib/, as in /var/task.

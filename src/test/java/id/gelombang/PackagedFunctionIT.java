@@ -128,9 +128,7 @@ class PackagedFunctionIT {
 
     @Test
     void workerRoutesDoNotExistInTheApiFunction() {
-        given().contentType("application/json").body(Map.of("key", "pending/" + UUID.randomUUID()))
-                .post("/internal/uploads/object-created").then().statusCode(404).contentType("application/problem+json");
-        given().post("/internal/workers/NIK_CHECK/drain").then().statusCode(404);
+        given().post("/internal/workers/NIK_CHECK/drain").then().statusCode(404).contentType("application/problem+json");
         given().post("/internal/retention/run").then().statusCode(404);
     }
 }

@@ -44,8 +44,12 @@ class SqsWorkersIT {
     @BeforeAll
     static void startFunctions() {
         PackagedFunction.start();
-        uploadWorker = PackagedFunction.launchHandler("upload-worker", "id.gelombang.upload.service.UploadEventsFunction::handleRequest", Map.of());
-        feedbackWorker = PackagedFunction.launchHandler("feedback-worker", "id.gelombang.verification.service.EmailFeedbackFunction::handleRequest", Map.of());
+        // With the keys their template environment gives them: none for the upload worker, the
+        // lookup key alone for the feedback worker (an empty setting is no setting).
+        uploadWorker = PackagedFunction.launchHandler("upload-worker", "id.gelombang.upload.service.UploadEventsFunction::handleRequest",
+                Map.of("gelombang.crypto.data-key", "", "gelombang.crypto.lookup-key", ""));
+        feedbackWorker = PackagedFunction.launchHandler("feedback-worker", "id.gelombang.verification.service.EmailFeedbackFunction::handleRequest",
+                Map.of("gelombang.crypto.data-key", ""));
     }
 
     @AfterAll

@@ -108,7 +108,9 @@ class PackagedFunctionIT {
             // Against LocalStack, its SES as well.
             expected.addAll(Set.of("gelombang.verification.email.ses-region", "gelombang.verification.email.ses-endpoint",
                     "gelombang.verification.email.ses-access-key-id", "gelombang.verification.email.ses-secret-access-key",
-                    "gelombang.verification.email.transport", "gelombang.verification.email.from"));
+                    "gelombang.verification.email.transport", "gelombang.verification.email.from",
+                    // the template's EmailConfigurationSet
+                    "gelombang.verification.email.configuration-set"));
         }
         assertThat(new TreeSet<>(PackagedFunction.overrides(Map.of()).keySet())).isEqualTo(expected);
     }

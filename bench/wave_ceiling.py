@@ -240,7 +240,8 @@ def report_lines(points, small, command):
               f"({best['connections']} connections, commit +{best['commit_latency_ms']} ms).", "",
               f"A wave of {small['quota']:,} places and {small['connections']} clients that keep coming for "
               f"{small['seconds']} s (commit +{small['commit_latency_ms']} ms): {small['accepted']:,} accepted (its count "
-              f"{small['count']:,}), filled in {small['filled_in_s']} s; then {small['wave_full_409']:,} answers "
+              f"{small['count']:,}), filled in {small['filled_in_s']} s ({small['accepted_per_s_while_filling']:,} a "
+              f"second, its last places included); then {small['wave_full_409']:,} answers "
               f"409 `/wave-full` at {small['wave_full_409_per_s']:,} a second, {small['other_answers']} other answers.", "",
               f"Produced by `{command}`. pgbench runs `SELECT * FROM register_in_one_statement(...)` prepared, as "
               "`RegistrationStore` sends it, with fresh NIKs and family cards (every call in an open wave is "

@@ -61,6 +61,8 @@ class TemplateConfigurationTest {
                 Set.of("quarkus.datasource.reactive.postgresql.ssl-mode", "quarkus.datasource.reactive.trust-all")),
         /** Sealing and reading personal data, digests of NIK and family card. */
         PERSONAL_DATA(Set.of("gelombang.crypto.data-key", "gelombang.crypto.lookup-key"), Set.of()),
+        /** Finding registrations by the keyed digest of an address SES reported, without reading personal data. */
+        EMAIL_FEEDBACK(Set.of("gelombang.crypto.lookup-key"), Set.of()),
         /** KTP photos and the published wave schedule. */
         BUCKET(Set.of("gelombang.upload.bucket"), Set.of()),
         OPERATOR_API(Set.of("gelombang.admin.operator-key"), Set.of()),
@@ -68,7 +70,7 @@ class TemplateConfigurationTest {
         INTERNAL_ROUTES(Set.of("gelombang.internal-routes.enabled"), Set.of()),
         /** Sender and SES's rate and quota for the account: the code's defaults are the sandbox's. */
         EMAIL_CODES(Set.of("gelombang.verification.email.from", "gelombang.verification.email.rate-per-second",
-                "gelombang.verification.email.daily-quota"), Set.of()),
+                "gelombang.verification.email.daily-quota", "gelombang.verification.email.configuration-set"), Set.of()),
         /**
          * The registry's agreed rate and daily quota; its URL (without it checks wait) and the
          * credential, fixed or read from its secret at run time.
@@ -90,14 +92,15 @@ class TemplateConfigurationTest {
         }
     }
 
-    /** What each function's code does (the routes its events reach). */
+    /** What each function's code does (the routes or queue handlers its events reach). */
     private static final Map<String, Set<Feature>> FUNCTIONS = Map.of(
+            "EmailFeedbackFunction", EnumSet.of(Feature.DATABASE, Feature.EMAIL_FEEDBACK),
             "ApiFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.BUCKET, Feature.OPERATOR_API),
             "SchemaMigrationFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.SCHEMA_MIGRATION),
             "DrawFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.OPERATOR_API, Feature.LONG_DRAW),
             "EmailWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.EMAIL_CODES),
             "NikWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.NIK_CHECKS),
-            "UploadWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.INTERNAL_ROUTES),
+            "UploadWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET),
             "RetentionFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.INTERNAL_ROUTES));
 
     /**

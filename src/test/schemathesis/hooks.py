@@ -3,7 +3,7 @@
 - Every call about one registration carries the token of its own registration: a fresh one made
   for the case (or, when the stateful phase followed the links of a 201, the one that 201 created),
   with what the call needs first: an uploaded photo for confirm, the mailed code for verify, a code
-  older than a minute for resend.
+  older than a minute for resend and for a change of address.
 - Calls on a wave address one that exists: the drawn wave the test made, or a fresh upcoming wave
   for changes and closing.
 - Positive cases (schema-valid data) also follow the rules the contract states but JSON Schema
@@ -170,8 +170,18 @@ class Pool:
 # case needs one. A new code can be asked for a minute after the last: the first few resend cases
 # wait for the registrations made when the run started; the others get 429, as documented.
 mailed = Pool(size=8, age=0, refill=True)
-aged = Pool(size=4, age=RESEND_INTERVAL, refill=False)
-resends = itertools.count()
+aged = Pool(size=8, age=RESEND_INTERVAL, refill=False)
+# Half the resend and address-change cases take such a registration (each one once); the others are
+# answered 429, as documented.
+aged_cases = {"/email/resend": itertools.count(), "/email": itertools.count()}
+
+
+def aged_for(path, method):
+    """A registration past its first minute, for every other resend or address change, while there are some."""
+    for suffix, cases in aged_cases.items():
+        if path.endswith(suffix) and (suffix != "/email" or method == "PUT"):
+            return aged.take() if aged.waiting and next(cases) % 2 == 0 else None
+    return None
 
 
 @schemathesis.auth(refresh_interval=None, retry_on=[]).apply_to(path_regex=r"^/v1/registrations/\{id\}")
@@ -184,8 +194,9 @@ class OwnRegistration:
             if current in tokens:
                 return Registration(current, tokens[current], emails.get(current))
         path = case.operation.path
-        if path.endswith("/email/resend") and aged.waiting and next(resends) % 2 == 0:
-            return aged.take()
+        registration = aged_for(path, case.method.upper())
+        if registration is not None:
+            return registration
         if path.endswith("/email/verify"):
             return mailed.take()
         return register()

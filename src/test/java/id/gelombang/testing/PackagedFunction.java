@@ -199,7 +199,7 @@ public final class PackagedFunction {
 
     private static Instance start(List<String> command, Path taskRoot, String name, String log, boolean rawEvents) throws IOException {
         int eventPort = freePort();
-        MockHttpEventServer events = new GatewayEventServer();
+        MockHttpEventServer events = new MockHttpEventServer();
         events.start(eventPort);
 
         // The runtime client loads the handler from its working directory and lib/, as in /var/task.

@@ -16,7 +16,8 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 
 /**
  * Writes into the served document the audit trail's query rules and actions, from {@link OperatorAudit},
- * {@link WaveRules} and {@link OperatorAction}.
+ * {@link WaveRules} and {@link OperatorAction}. An empty value ({@code ?waveCode=}) reaches the
+ * resource as no value at all (Quarkus REST), so both parameters declare {@code allowEmptyValue}.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)
 public class OperatorAuditDocumentation implements OASFilter {
@@ -26,10 +27,12 @@ public class OperatorAuditDocumentation implements OASFilter {
         DocumentModel model = DocumentModel.of(openAPI);
         model.parameter("/v1/admin/audit", PathItem.HttpMethod.GET, Parameter.In.QUERY, "limit")
                 .schema(bounds(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER), OperatorAudit.MIN_LIMIT,
-                        OperatorAudit.MAX_LIMIT).defaultValue(OperatorAudit.DEFAULT_LIMIT));
+                        OperatorAudit.MAX_LIMIT).defaultValue(OperatorAudit.DEFAULT_LIMIT))
+                .allowEmptyValue(true);
         model.parameter("/v1/admin/audit", PathItem.HttpMethod.GET, Parameter.In.QUERY, "waveCode")
                 .schema(DocumentModel.length(DocumentModel.pattern(DocumentModel.string(), WaveRules.CODE_PATTERN), 1,
-                        WaveRules.MAX_CODE_LENGTH));
+                        WaveRules.MAX_CODE_LENGTH))
+                .allowEmptyValue(true);
         oneOf(model.property("AuditEntry", "action"), OperatorAction.values());
     }
 }

@@ -6,10 +6,14 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 
 import id.gelombang.common.openapi.DocumentModel;
+import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.verification.domain.EmailCodeRules;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
-/** Writes into the served document the shape of an email code, as {@link EmailCodeRules} checks it. */
+/**
+ * Writes into the served document the shape of an email code, as {@link EmailCodeRules} checks it,
+ * and of a corrected address, as {@link EmailAddress} checks it.
+ */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)
 public class EmailVerificationDocumentation implements OASFilter {
 
@@ -18,5 +22,7 @@ public class EmailVerificationDocumentation implements OASFilter {
         DocumentModel model = DocumentModel.of(openAPI);
         model.required("CodeRequest", "code");
         pattern(model.property("CodeRequest", "code"), EmailCodeRules.CODE_PATTERN);
+        model.required("AddressChange", "address");
+        pattern(model.property("AddressChange", "address"), EmailAddress.PATTERN).maxLength(EmailAddress.MAX_LENGTH);
     }
 }

@@ -39,6 +39,11 @@ public class WaveDocumentation implements OASFilter {
                 .thenSchema(OASFactory.createSchema().required(List.of("selection"))
                         .addProperty("selection", OASFactory.createSchema().constValue(WaveSelection.DRAW.name())));
         for (String schema : List.of("WaveDefinition", "WaveChange")) {
+            for (String instant : List.of("opensAt", "closesAt")) {
+                // In place of the shared reference to Instant, so that the pattern is this field's own.
+                model.schema(schema).addProperty(instant, pattern(string().format("date-time"), DocumentModel.INSTANT_PATTERN)
+                        .description(model.property(schema, instant).getDescription()));
+            }
             bounds(model.property(schema, "quota"), WaveRules.MIN_QUOTA, WaveRules.MAX_QUOTA);
             bounds(model.property(schema, "householdLimit"), WaveRules.MIN_HOUSEHOLD_LIMIT, WaveRules.MAX_HOUSEHOLD_LIMIT);
             bounds(model.property(schema, "retentionDays"), WaveRules.MIN_RETENTION_DAYS, WaveRules.MAX_RETENTION_DAYS);

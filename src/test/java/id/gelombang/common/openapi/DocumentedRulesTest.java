@@ -35,6 +35,7 @@ import id.gelombang.testing.Operator;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.verification.domain.EmailCodeRules;
 import id.gelombang.wave.WaveRules;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -98,6 +99,9 @@ class DocumentedRulesTest {
             rules.put(schema + ".retentionDays", wave("retentionDays", v -> WaveRules.checkRetention(integer(v), "ALL", v.errors)));
             rules.put(schema + ".retentionScope", wave("retentionScope", v -> WaveRules.checkRetention(90, str(v), v.errors)));
         }
+        for (String field : List.of("WaveDefinition.opensAt", "WaveDefinition.closesAt", "WaveChange.opensAt", "WaveChange.closesAt")) {
+            rules.put(field, new Rule(DocumentedRulesTest::readsAsInstant));
+        }
         rules.put("WaveDefinition.code", waveCode());
         rules.put("WaveDefinition.selection", wave("selection", v -> WaveRules.selection(str(v), false, v.errors)));
         rules.put("path code", waveCode());
@@ -109,8 +113,7 @@ class DocumentedRulesTest {
     }
 
     /** Fields with no rule beyond their type: a date-time, a boolean. */
-    private static final Set<String> TYPED_ONLY = Set.of("WaveDefinition.opensAt", "WaveDefinition.closesAt",
-            "WaveDefinition.drawRequiresVerifiedNik", "WaveChange.opensAt", "WaveChange.closesAt");
+    private static final Set<String> TYPED_ONLY = Set.of("WaveDefinition.drawRequiresVerifiedNik");
 
     @Test
     void everyRequestRuleIsDeclaredAndTheDocumentAndTheServerJudgeEveryProbeAlike() {
@@ -241,7 +244,8 @@ class DocumentedRulesTest {
         for (String candidate : List.of(VALID.nik(), VALID.kkNumber(), "Siti Rahayu", "Ni Luh Putu Ayu", "R.A. Kartini",
                 "1990-01-05", "2000-02-29", VALID.email(), "a.b+c@sub.example.co.id", "+62 812-3456-7890", "6281234567890",
                 "0812345678", "2026-1", "LOCAL-1", "a", "request-7f3c", "042137",
-                "Rm+nOSzxVpKisj6/g8hMpzkucphk0TS+94nudpgUwE7=", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")) {
+                "Rm+nOSzxVpKisj6/g8hMpzkucphk0TS+94nudpgUwE7=",
+                "2026-12-08T00:49:20Z", "2024-02-29T23:59:59.123456789+07:00", "2100-02-28t12:00:00.5-18:00", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")) {
             if (!pattern.isEmpty() && JsonSchemaSubset.matches(pattern, candidate)) {
                 valid.add(candidate);
             }
@@ -291,6 +295,16 @@ class DocumentedRulesTest {
                     "checksumSha256".equals(field) ? str(v) : "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", errors);
             return !errors.has(field);
         });
+    }
+
+    /** Whether the application's own ObjectMapper reads the value as an Instant, as it reads a request body. */
+    private static boolean readsAsInstant(Object value) {
+        ObjectMapper json = Arc.container().instance(ObjectMapper.class).get();
+        try {
+            return json.readValue(json.writeValueAsString(str(value)), Instant.class) != null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static Rule waveCode() {

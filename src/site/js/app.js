@@ -536,6 +536,11 @@ async function start() {
   $('#access-code-form').addEventListener('submit', openWithCode);
   $('#access-again-button').addEventListener('click', askAgain);
   $('#access-change-button').addEventListener('click', changeClaim);
+  $('#access-back-button').addEventListener('click', () => {
+    clearAccessErrors();
+    landing();
+    if (wave?.status !== 'OPEN') $('#access-entry').focus();
+  });
   await loadWave();
   await resume().catch((error) => announce(explain(error)));
 }

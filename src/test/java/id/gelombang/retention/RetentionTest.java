@@ -122,6 +122,9 @@ class RetentionTest {
                 .as("the erased registrant's access code").isZero();
         assertThat(Jobs.of(db, g.id(), "OUTCOME_NOTICE").getString("state")).as("the erased registrant's notice")
                 .isEqualTo("CANCELLED");
+        Access.requestCode(gBody).then().statusCode(202);
+        assertThat(db.count("SELECT count(*) FROM verification_job WHERE registration_id = $1 AND kind = 'ACCESS_CODE' "
+                + "AND state = 'PENDING'", UUID.fromString(g.id()))).as("an erased registration gets no code").isZero();
         assertThat(db.count("SELECT count(*) FROM access_code WHERE registration_id = $1", UUID.fromString(f.id()))).isOne();
         assertThat(Jobs.of(db, f.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
         for (Registered kept : List.of(a, f, i)) {

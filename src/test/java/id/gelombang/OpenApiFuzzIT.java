@@ -91,6 +91,15 @@ class OpenApiFuzzIT {
 
         assertThat(finished).as("Schemathesis finished").isTrue();
         assertThat(schemathesis.exitValue()).as("Schemathesis found no failure; see " + output + "\n" + tail(report)).isZero();
+        // The way back and support's recovery were among the operations fuzzed.
+        String junit;
+        try (var reports = Files.list(REPORT)) {
+            Path latest = reports.filter(p -> p.getFileName().toString().endsWith(".xml"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+            junit = Files.readString(latest, StandardCharsets.UTF_8);
+        }
+        assertThat(junit).contains("name=\"POST /v1/registrations/access-codes\"", "name=\"POST /v1/registrations/access\"",
+                "name=\"POST /v1/admin/access-recoveries\"");
         Matcher generated = GENERATED.matcher(report);
         assertThat(generated.find()).as("a count of generated requests in " + output).isTrue();
         assertThat(Integer.parseInt(generated.group(1))).as("generated requests").isGreaterThanOrEqualTo(1000);

@@ -93,15 +93,17 @@ public class AccessCodeStore {
     }
 
     /**
-     * The code the email job of this registration is to mail, if it is still unsent and unused and
-     * the registration still has its personal data. Needs a session.
+     * The code the email job of this registration is to mail, if it is still unsent and unused, the
+     * registration still has its personal data and its address has not bounced or complained (SES
+     * would count a bounce again; support's recovery gives such a registrant a new address). Needs a
+     * session.
      */
     public Uni<Pending> pending(UUID registrationId) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 SELECT a.nonce, a.birth_digest, r.personal_data, r.wave_code
                 FROM access_code a JOIN registration r ON r.id = a.registration_id
                 WHERE a.registration_id = :id AND a.sent_at IS NULL AND a.used_at IS NULL
-                  AND r.personal_data IS NOT NULL AND r.status <> 'WITHDRAWN'""", Object[].class)
+                  AND r.personal_data IS NOT NULL AND r.status <> 'WITHDRAWN' AND r.email_undeliverable IS NULL""", Object[].class)
                 .setParameter("id", registrationId)
                 .getResultList())
                 .map((List<Object[]> rows) -> rows.isEmpty() ? null : new Pending(((Number) rows.get(0)[0]).longValue(),

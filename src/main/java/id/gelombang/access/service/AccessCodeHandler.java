@@ -14,6 +14,7 @@ import id.gelombang.registration.service.PersonalRecord;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.mail.EmailSender;
 import id.gelombang.verification.mail.EmailTexts;
+import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.verification.service.Blocking;
 import id.gelombang.verification.service.EmailGate;
@@ -39,16 +40,18 @@ public class AccessCodeHandler implements JobHandler<Long> {
     private final PersonalDataCodec personalData;
     private final EmailSender sender;
     private final EmailGate gate;
+    private final EmailDeliverability deliverability;
     private final VerificationConfig.Email config;
     private final Clock clock;
 
     public AccessCodeHandler(AccessCodeStore store, AccessSecrets secrets, PersonalDataCodec personalData, EmailSender sender,
-            EmailGate gate, VerificationConfig config, Clock clock) {
+            EmailGate gate, EmailDeliverability deliverability, VerificationConfig config, Clock clock) {
         this.store = store;
         this.secrets = secrets;
         this.personalData = personalData;
         this.sender = sender;
         this.gate = gate;
+        this.deliverability = deliverability;
         this.config = config.email();
         this.clock = clock;
     }
@@ -62,13 +65,16 @@ public class AccessCodeHandler implements JobHandler<Long> {
     public JobResult<Long> perform(ClaimedJob job) {
         Pending pending = Blocking.await(() -> Panache.withSession(() -> store.pending(job.registrationId())));
         if (pending == null) {
-            return new JobResult.Completed<>(null); // used, mailed, replaced by a newer request, withdrawn or erased
+            return new JobResult.Completed<>(null); // used, mailed, replaced, withdrawn, erased, or the address bounced
         }
         PersonalRecord person = personalData.open(job.registrationId(), pending.personalData());
         if (!MessageDigest.isEqual(secrets.birthDigest(person.nik(), person.birthDate()), pending.birthDigest())) {
             return new JobResult.Completed<>(null); // not this registrant's birth date: nothing is mailed
         }
-        if (!gate.awaitForCode()) {
+        // The address's digest is recorded before the mail goes, so that its bounce finds the registration.
+        Blocking.await(() -> Panache.withTransaction(() -> deliverability.remember(job.registrationId(),
+                deliverability.digest(person.email()))));
+        if (!gate.awaitForAccessCode()) {
             return new JobResult.Deferred<>(gate.quotaResetsAt(), "email-daily-quota");
         }
         String code = secrets.code(person.nik(), pending.nonce());

@@ -30,6 +30,7 @@ import id.gelombang.registration.service.PersonalRecord;
 import id.gelombang.verification.domain.EmailCodeRules;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.EmailCode;
+import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
@@ -61,17 +62,19 @@ public class AccessRecovery {
     private final OneTimeCodes emailCodes;
     private final JobQueue jobs;
     private final FunnelCounters funnel;
+    private final EmailDeliverability deliverability;
     private final OperatorAudit audit;
     private final Clock clock;
 
     public AccessRecovery(AccessCodeStore store, AccessSecrets secrets, PersonalDataCodec personalData, OneTimeCodes emailCodes,
-            JobQueue jobs, FunnelCounters funnel, OperatorAudit audit, Clock clock) {
+            JobQueue jobs, FunnelCounters funnel, EmailDeliverability deliverability, OperatorAudit audit, Clock clock) {
         this.store = store;
         this.secrets = secrets;
         this.personalData = personalData;
         this.emailCodes = emailCodes;
         this.jobs = jobs;
         this.funnel = funnel;
+        this.deliverability = deliverability;
         this.audit = audit;
         this.clock = clock;
     }
@@ -92,8 +95,13 @@ public class AccessRecovery {
                 throw ProblemType.NOT_FOUND.exception("No registration that is not withdrawn has this NIK and birth date.");
             }
             boolean wasVerified = registration.emailVerified;
+            boolean wasUndeliverable = registration.emailUndeliverable != null;
             registration.personalData = personalData.seal(registration.id, new PersonalRecord(person.nik(), person.kkNumber(),
                     person.fullName(), person.birthDate(), person.sex(), address, person.phone()));
+            // A new address starts deliverable, and its bounces must find this registration.
+            registration.emailDigest = deliverability.digest(address);
+            registration.emailUndeliverable = null;
+            registration.emailUndeliverableAt = null;
             registration.emailVerified = false;
             registration.updatedAt = now;
             long nonce = RANDOM.nextLong();
@@ -104,6 +112,9 @@ public class AccessRecovery {
             details.put("ticket", ticket);
             return (wasVerified ? funnel.move(registration.id, registration.waveId, FunnelStage.EMAIL_VERIFIED, null)
                     : Uni.createFrom().voidItem())
+                    .chain(() -> wasUndeliverable
+                            ? funnel.move(registration.id, registration.waveId, FunnelStage.EMAIL_UNDELIVERABLE, null)
+                            : Uni.createFrom().voidItem())
                     .chain(() -> newEmailCode(registration.id, now))
                     .chain(() -> store.requestUnlimited(code))
                     .chain(() -> audit.record(actor, OperatorAction.RECOVER_ACCESS, registration.waveCode, details, now))

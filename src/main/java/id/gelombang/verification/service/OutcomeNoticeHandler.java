@@ -13,6 +13,7 @@ import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.mail.EmailSender;
 import id.gelombang.verification.mail.EmailTexts;
 import id.gelombang.verification.mail.EmailTexts.Outcome;
+import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.verification.persistence.OutboundGate.Reservation;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -37,14 +38,16 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     private final EmailSender sender;
     private final EmailGate gate;
     private final PersonalDataCodec personalData;
+    private final EmailDeliverability deliverability;
     private final VerificationConfig.Email config;
     private final Clock clock;
 
-    public OutcomeNoticeHandler(EmailSender sender, EmailGate gate, PersonalDataCodec personalData, VerificationConfig config,
-            Clock clock) {
+    public OutcomeNoticeHandler(EmailSender sender, EmailGate gate, PersonalDataCodec personalData,
+            EmailDeliverability deliverability, VerificationConfig config, Clock clock) {
         this.sender = sender;
         this.gate = gate;
         this.personalData = personalData;
+        this.deliverability = deliverability;
         this.config = config.email();
         this.clock = clock;
     }
@@ -56,14 +59,18 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
 
     @Override
     public JobResult<Void> perform(ClaimedJob job) {
-        Notice notice = Blocking.await(() -> Panache.withSession(() -> Registration.<Registration>findById(job.registrationId())
+        // Nothing goes to an address that bounced or complained (SES counts every bounce against the
+        // account); the digest of the one mailed is recorded first, so that its bounce finds it.
+        Notice notice = Blocking.await(() -> Panache.withTransaction(() -> Registration.<Registration>findById(job.registrationId())
                 .map(r -> {
                     Outcome outcome = r == null ? null : outcomeOf(r.status);
-                    return outcome == null || r.personalData == null ? null
+                    return outcome == null || r.personalData == null || r.emailUndeliverable != null ? null
                             : new Notice(outcome, personalData.open(r.id, r.personalData), r.waveCode);
-                })));
+                })
+                .call(found -> found == null ? Uni.createFrom().voidItem()
+                        : deliverability.remember(job.registrationId(), deliverability.digest(found.person().email())))));
         if (notice == null) {
-            return new JobResult.Completed<>(null); // withdrawn, erased, or nothing decided to tell
+            return new JobResult.Completed<>(null); // withdrawn, erased, undeliverable, or nothing decided to tell
         }
         Reservation slot = gate.forNotice();
         if (slot instanceof Reservation.QuotaUsedUp) {

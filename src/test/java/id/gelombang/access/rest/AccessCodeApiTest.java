@@ -293,6 +293,32 @@ class AccessCodeApiTest {
     }
 
     /** Moves the NIK's last request a minute and a second into the past. */
+    @Test
+    void accessCodesStopAtTheirOwnShareOfTheDaysMailWhileEmailCodesStillGo() {
+        Map<String, Object> person = person();
+        Registered r = Api.registerNew(person);
+        Jobs.parkAllOpen(db);
+        Access.requestCode(person).then().statusCode(202);
+        Map<String, Object> other = person();
+        Api.registerNew(other);
+        // Access codes have used their 20 % of the day's 100,000 mails (bots with a leaked list, say).
+        long used = db.count("SELECT coalesce(max(used_today), 0) FROM outbound_gate WHERE name = 'email-access-codes'");
+        db.execute("""
+                INSERT INTO outbound_gate (name, next_slot, quota_day, used_today)
+                VALUES ('email-access-codes', now(), (now() AT TIME ZONE 'Asia/Jakarta')::date, 20000)
+                ON CONFLICT (name) DO UPDATE SET used_today = 20000, quota_day = excluded.quota_day""");
+        try {
+            drainEmail();
+            worker.drain(JobKind.EMAIL_CODE, Duration.ofSeconds(60), true);
+        } finally {
+            db.execute("UPDATE outbound_gate SET used_today = $1 WHERE name = 'email-access-codes'", (int) used);
+        }
+        assertThat(accessMails(person)).as("the access code waits for tomorrow's share").isEmpty();
+        assertThat(Jobs.of(db, r.id(), "ACCESS_CODE").getString("state")).isEqualTo("PENDING");
+        assertThat(Jobs.of(db, r.id(), "ACCESS_CODE").getString("last_error")).isEqualTo("email-daily-quota");
+        assertThat(Mailbox.to(email(other))).as("a new registrant's email code goes all the same").hasSize(1);
+    }
+
     private void minutePasses(byte[] nikDigest) {
         db.execute("UPDATE access_code SET requested_at = requested_at - interval '61 seconds', "
                 + "requests = ARRAY(SELECT t - interval '61 seconds' FROM unnest(requests) t) WHERE nik_digest = $1",

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,8 +29,12 @@ import id.gelombang.testing.Funnel;
 import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Mailbox;
+import id.gelombang.testing.SqsEvents;
+import id.gelombang.testing.SqsEvents.Message;
 import id.gelombang.testing.TestWaves;
+import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.service.EmailFeedback;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,6 +59,9 @@ class AccessRecoveryTest {
 
     @Inject
     JobWorker worker;
+
+    @Inject
+    PersonalDataProtection protection;
 
     @BeforeEach
     void onlyThisTestsJobsAreDue() {
@@ -126,6 +134,37 @@ class AccessRecoveryTest {
         operator().body(recovery(person, uniqueEmail(), "SUP-4")).post(RECOVERIES).then().statusCode(404);
 
         assertThat(db.count("SELECT count(*) FROM operator_audit WHERE action = 'RECOVER_ACCESS'")).isEqualTo(audited);
+    }
+
+    @Test
+    void anAddressThatBouncedGetsNoAccessCodeUntilSupportGivesANewOneWhoseBouncesAreFoundAgain() {
+        String dead = uniqueEmail();
+        Map<String, Object> person = Applicants.with(Applicants.valid(), "email", dead);
+        Registered r = Api.registerNew(person);
+        drainEmail();
+        SqsEvents.invoke(EmailFeedback.class, List.of(new Message(SqsEvents.sesBounce(dead, "Permanent"))));
+        Api.get(r).then().body("email.deliverable", equalTo(false));
+        long undeliverable = Funnel.count(TestWaves.OPEN, "emailUndeliverable");
+        int mailsToTheDeadAddress = Mailbox.to(dead).size();
+
+        // SES would count every further bounce against the account: no access code goes there.
+        Access.requestCode(person).then().statusCode(202);
+        worker.drain(JobKind.ACCESS_CODE, Duration.ofSeconds(60), true);
+        assertThat(Mailbox.to(dead)).as("nothing more to the address that bounced").hasSize(mailsToTheDeadAddress);
+
+        String fresh = uniqueEmail();
+        operator().body(recovery(person, fresh, "SUP-2026-0077")).post(RECOVERIES).then().statusCode(202);
+        Api.get(r).then().body("email.deliverable", equalTo(true)).body("email.verified", equalTo(false));
+        assertThat(Funnel.count(TestWaves.OPEN, "emailUndeliverable")).isEqualTo(undeliverable - 1);
+        assertThat(db.registration(r.id()).getBuffer("email_digest").getBytes()).as("the new address's keyed digest")
+                .isEqualTo(protection.lookupDigest("email", fresh));
+        drainEmail();
+        assertThat(Mailbox.to(fresh)).as("the email code and the access code").extracting(Mailbox.Mail::subject)
+                .anySatisfy(subject -> assertThat(subject).startsWith("Kode verifikasi"))
+                .anySatisfy(subject -> assertThat(subject).startsWith("Kode masuk"));
+        // The new address bouncing is found by its digest like the first.
+        SqsEvents.invoke(EmailFeedback.class, List.of(new Message(SqsEvents.sesBounce(fresh, "Permanent"))));
+        Api.get(r).then().body("email.deliverable", equalTo(false));
     }
 
     private static Map<String, Object> recovery(Map<String, Object> person, String email, String ticket) {

@@ -36,8 +36,11 @@ import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Mailbox;
 import id.gelombang.testing.Mailbox.Mail;
+import id.gelombang.testing.SqsEvents;
+import id.gelombang.testing.SqsEvents.Message;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.dukcapil.DukcapilClient;
+import id.gelombang.verification.service.EmailFeedback;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -213,6 +216,22 @@ class OutcomeNoticeTest {
         assertThat(notices(person)).as("the notice waits for tomorrow's quota").isEmpty();
         assertThat(Jobs.of(db, rejected.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
         assertThat(Jobs.of(db, rejected.id(), "OUTCOME_NOTICE").getString("last_error")).isEqualTo("email-notice-share-used");
+    }
+
+    @Test
+    void noNoticeGoesToAnAddressThatBounced() {
+        String dead = uniqueEmail();
+        Map<String, Object> person = Applicants.with(Applicants.with(Applicants.valid(), "fullName", SQUATTER_NAME), "email", dead);
+        Registered r = Api.registerNew(person);
+        drainEmail();
+        SqsEvents.invoke(EmailFeedback.class, List.of(new Message(SqsEvents.sesBounce(dead, "Permanent"))));
+        int mailsToTheDeadAddress = Mailbox.to(dead).size();
+        worker.drain(JobKind.NIK_CHECK, Duration.ofSeconds(30), true);
+        Api.get(r).then().body("status", equalTo("REJECTED"));
+
+        drainEmail();
+        assertThat(Mailbox.to(dead)).as("SES would count another bounce").hasSize(mailsToTheDeadAddress);
+        assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("DONE");
     }
 
     private void awaitMails(List<Map<String, Object>> people, int count) throws InterruptedException {

@@ -2,7 +2,7 @@ package id.gelombang.registration.rest;
 
 import java.util.regex.Pattern;
 
-/** The Idempotency-Key header's rule: 1-255 printable ASCII characters, not only spaces. */
+/** The Idempotency-Key header as the contract allows it, wherever a route takes one: 1-255 printable ASCII characters, not only spaces. */
 public final class IdempotencyKeys {
 
     public static final int MAX_LENGTH = 255;

@@ -6,8 +6,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Body of POST /v1/admin/waves; householdLimit defaults to 2 (from 2021, two per family card),
- * selection to FIRST_COME, drawRequiresVerifiedNik to false, retentionDays to 90 and retentionScope
- * to NOT_SELECTED. Limits: WaveDocumentation, from WaveRules.
+ * selection to FIRST_COME, drawRequiresVerifiedNik and notifyNotSelected to false, retentionDays to 90
+ * and retentionScope to NOT_SELECTED. Limits: WaveDocumentation, from WaveRules.
  */
 public record WaveDefinition(String code, Instant opensAt,
         @Schema(description = "After opensAt, and in the future") Instant closesAt,
@@ -19,6 +19,9 @@ public record WaveDefinition(String code, Instant opensAt,
         String selection,
         @Schema(defaultValue = "false", description = "DRAW only: only registrations whose NIK check is VERIFIED take part in the draw")
         Boolean drawRequiresVerifiedNik,
+        @Schema(defaultValue = "false", description = "DRAW only: NOT_SELECTED registrants are emailed a notice of the draw too "
+                + "(SELECTED ones always are)")
+        Boolean notifyNotSelected,
         @Schema(description = "Days after the close until personal data is erased", defaultValue = "90")
         Integer retentionDays,
         @Schema(description = "Whose personal data retention erases", defaultValue = "NOT_SELECTED")

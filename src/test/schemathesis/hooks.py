@@ -4,6 +4,8 @@
   for the case (or, when the stateful phase followed the links of a 201, the one that 201 created),
   with what the call needs first: an uploaded photo for confirm, the mailed code for verify, a code
   older than a minute for resend and for a change of address.
+- The way back (access codes) and support's recovery name an existing registration in every other
+  positive case, with the access code mailed for it.
 - Calls on a wave address one that exists: the drawn wave the test made, or a fresh upcoming wave
   for changes and closing.
 - Positive cases (schema-valid data) also follow the rules the contract states but JSON Schema
@@ -44,6 +46,8 @@ REFUSALS = os.path.join(os.path.dirname(CALLS), "positive-refusals.txt")
 
 # The email code can be asked for again once a minute (EmailCodeRules.RESEND_INTERVAL).
 RESEND_INTERVAL = 61
+# Every helper registration's date of birth, which its NIK encodes.
+BIRTH_DATE = "1990-01-05"
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 CODE = re.compile(r"^[0-9]{6}$")
 # A 2,048-byte file that starts as a JPEG does (FF D8 FF): what confirm checks.
@@ -63,10 +67,11 @@ refusals = open(REFUSALS, "w", encoding="utf-8")
 
 
 class Registration:
-    def __init__(self, id, token, email):
+    def __init__(self, id, token, email, nik=None):
         self.id = id
         self.token = token
         self.email = email
+        self.nik = nik
         self.created = time.monotonic()
 
     def authorization(self):
@@ -82,7 +87,7 @@ def register():
             "nik": f"3171{district:02d}050190{serial:04d}",
             "kkNumber": f"3171{district:02d}010190{serial:04d}",
             "fullName": "Fuzz Registrant",
-            "birthDate": "1990-01-05",
+            "birthDate": BIRTH_DATE,
             "sex": "M",
             "email": f"fuzz-{n}@example.com",
             "phone": "081234567890",
@@ -94,7 +99,7 @@ def register():
             with lock:
                 tokens[created["id"]] = created["registrationToken"]
                 emails[created["id"]] = body["email"]
-            return Registration(created["id"], created["registrationToken"], body["email"])
+            return Registration(created["id"], created["registrationToken"], body["email"], body["nik"])
         if response.status_code != 409:
             raise RuntimeError(f"A helper registration was answered {response.status_code}: {response.text}")
     raise RuntimeError("Ten helper registrations in a row were duplicates")
@@ -113,20 +118,24 @@ class Mailbox:
     """The codes in the local mail transport's directory, by address (one file a message)."""
 
     SUBJECT_CODE = re.compile(r"\b([0-9]{6})\b")
+    # The subject of an access code's mail (EmailTexts.accessCode); an email code's differs.
+    ACCESS_SUBJECT = "Kode masuk"
 
     def __init__(self):
         self.read = set()
         self.codes = {}
+        self.access_codes = {}
 
-    def code_for(self, address, timeout=20):
-        """The latest code mailed to the address (stored with its domain in lower case), or None."""
+    def code_for(self, address, timeout=20, access=False):
+        """The latest email code (or access code) mailed to the address (stored with its domain in lower case), or None."""
         local, _, domain = address.rpartition("@")
         address = local + "@" + domain.lower()
+        codes = self.access_codes if access else self.codes
         deadline = time.monotonic() + timeout
         while True:
             self._scan()
-            if address in self.codes:
-                return self.codes[address]
+            if address in codes:
+                return codes[address]
             if time.monotonic() > deadline:
                 return None
             time.sleep(0.1)
@@ -140,7 +149,7 @@ class Mailbox:
                 subject = mail.readline()
             code = self.SUBJECT_CODE.search(subject)
             if code:
-                self.codes[to] = code.group(1)
+                (self.access_codes if self.ACCESS_SUBJECT in subject else self.codes)[to] = code.group(1)
             self.read.add(name)
 
 
@@ -293,6 +302,38 @@ UNSETTLED_MARKS = re.compile(r"[\u1DC0-\u1DFF\u20D0-\u20FF]")
 SETTLED_MARK = "\u0301"
 
 
+def agree_nik_with_birth_date(body):
+    """The way back: the NIK's DDMMYY is the birth date (a woman's NIK keeps its day + 40), which is past."""
+    try:
+        born = datetime.date.fromisoformat(body["birthDate"])
+    except (KeyError, TypeError, ValueError):
+        return
+    if born > datetime.date.today():
+        born = born.replace(year=1980 + born.year % 4)
+        body["birthDate"] = born.isoformat()
+    nik = body.get("nik")
+    if isinstance(nik, str) and len(nik) == 16:
+        day = born.day + (40 if int(nik[6:8]) > 40 else 0)
+        body["nik"] = f"{nik[:6]}{day:02d}{born.month:02d}{born.year % 100:02d}{nik[12:]}"
+
+
+# Every other positive case of the way back and of support's recovery names a registration that
+# exists (and, for the way back, the access code mailed for it); the others name whoever the
+# generated NIK is, and are answered 422 or 404 as documented.
+existing_cases = {"/v1/registrations/access": itertools.count(), "/v1/admin/access-recoveries": itertools.count()}
+
+
+def name_existing_registration(path, body):
+    registration = register()
+    body["nik"], body["birthDate"] = registration.nik, BIRTH_DATE
+    if path == "/v1/registrations/access":
+        session.post(API + "/v1/registrations/access-codes",
+                     json={"nik": registration.nik, "birthDate": BIRTH_DATE}).raise_for_status()
+        code = mailbox.code_for(registration.email, access=True)
+        if code is not None:
+            body["code"] = code
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     path, method = case.operation.path, case.method.upper()
@@ -300,6 +341,11 @@ def before_call(context, case, kwargs):
         return
     if method == "POST" and path == "/v1/registrations" and isinstance(case.body, dict):
         agree_with_nik(case.body)
+    elif method == "POST" and path in existing_cases and isinstance(case.body, dict) and next(existing_cases[path]) % 2 == 0:
+        name_existing_registration(path, case.body)
+    elif method == "POST" and (path.startswith("/v1/registrations/access") or path == "/v1/admin/access-recoveries") \
+            and isinstance(case.body, dict):
+        agree_nik_with_birth_date(case.body)
     elif method == "POST" and path == "/v1/admin/waves" and isinstance(case.body, dict):
         keep_schedule_possible(case.body)
     elif method == "PATCH" and path == "/v1/admin/waves/{code}":

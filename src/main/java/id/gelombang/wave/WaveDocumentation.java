@@ -32,12 +32,14 @@ public class WaveDocumentation implements OASFilter {
         model.required("WaveDefinition", "code", "opensAt", "closesAt", "quota");
         length(pattern(model.property("WaveDefinition", "code"), WaveRules.CODE_PATTERN), 1, WaveRules.MAX_CODE_LENGTH);
         oneOf(model.property("WaveDefinition", "selection"), WaveSelection.values());
-        // drawRequiresVerifiedNik: true only with selection DRAW (WaveRules#selection).
-        model.schema("WaveDefinition")
-                .ifSchema(OASFactory.createSchema().addRequired("drawRequiresVerifiedNik")
-                        .addProperty("drawRequiresVerifiedNik", OASFactory.createSchema().constValue(Boolean.TRUE)))
-                .thenSchema(OASFactory.createSchema().required(List.of("selection"))
-                        .addProperty("selection", OASFactory.createSchema().constValue(WaveSelection.DRAW.name())));
+        // Settings only a draw has: true only with selection DRAW (WaveRules#selection, #checkDrawOnly).
+        for (String drawOnly : List.of("drawRequiresVerifiedNik", "notifyNotSelected")) {
+            model.schema("WaveDefinition").addAllOf(OASFactory.createSchema()
+                    .ifSchema(OASFactory.createSchema().addRequired(drawOnly)
+                            .addProperty(drawOnly, OASFactory.createSchema().constValue(Boolean.TRUE)))
+                    .thenSchema(OASFactory.createSchema().required(List.of("selection"))
+                            .addProperty("selection", OASFactory.createSchema().constValue(WaveSelection.DRAW.name()))));
+        }
         for (String schema : List.of("WaveDefinition", "WaveChange")) {
             for (String instant : List.of("opensAt", "closesAt")) {
                 // In place of the shared reference to Instant, so that the pattern is this field's own.

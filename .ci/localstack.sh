@@ -11,7 +11,7 @@ case "${1:-}" in
   start)
     mkdir -p "$STATE_DIR"
     # No outbound calls: no DNS server, no certificate download, no analytics.
-    SERVICES=s3,sqs,ses,sts,iam \
+    SERVICES=s3,sqs,sns,ses,sts,iam \
     GATEWAY_LISTEN=127.0.0.1:4566 \
     S3_SKIP_SIGNATURE_VALIDATION=0 \
     SKIP_SSL_CERT_DOWNLOAD=1 \

@@ -5,7 +5,8 @@ Runs the packaged function (target/function.zip) the way Lambda runs it: AWS's J
 interface client behind the Lambda Runtime Interface Emulator, one process per instance, one
 PostgreSQL connection each. Measures cold start (with a plain-Java baseline under the same
 emulator and flags), warm invocation duration, the database's ceiling for the registration SQL
-against a fleet of 1-8 instances, presign cost, the draw of a wave of 1,000,000 registrations,
+against a fleet of 1-8 instances, one wave's ceiling at up to 200 connections with Aurora's commit
+latency (bench/wave_ceiling.py), presign cost, the draw of a wave of 1,000,000 registrations,
 and derives a cost model. Writes bench/results/latest.md and bench/results/latest.json;
 --draw-only runs the draw alone and writes bench/results/draw.md and draw.json.
 
@@ -30,6 +31,8 @@ import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
+
+import wave_ceiling
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "target"
@@ -467,7 +470,7 @@ def start_postgres(settings="-c shared_buffers=256MB"):
     shutil.chown(PG_DIR, "postgres", "postgres")
     subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/initdb", "-D", str(PG_DIR), "-A", "trust",
                     "-U", "postgres", "--no-sync"], check=True, capture_output=True)
-    options = (f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 "
+    options = (f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=250 "
                f"-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on "
                f"{settings}")
     subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/pg_ctl", "-D", str(PG_DIR), "-w", "-l",
@@ -883,46 +886,7 @@ def warm_invocations(task, count):
     return results
 
 
-# The registration as it was before V9: seven statements, seven round trips (BEGIN and COMMIT included).
-PGBENCH_SEVEN_STATEMENTS = """
-\\set n random(1, 9000000000000000000)
-BEGIN;
-SELECT pg_try_advisory_xact_lock(:n);
-SELECT key_digest, request_digest, response_status, response_body, location, created_at
-  FROM idempotency_key WHERE key_digest = md5(:n || 'key');
-SELECT id, code, opens_at, closes_at, quota, registered_count, household_limit FROM wave WHERE code = 'BENCH';
-WITH inserted AS (
-    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest, status,
-                              created_at, updated_at)
-    VALUES (gen_random_uuid(), (SELECT id FROM wave WHERE code = 'BENCH'), 'BENCH', decode(md5(:n || 'nik'), 'hex'),
-            decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'), decode(md5(:n || 'token'), 'hex'),
-            'REGISTERED', now(), now())
-    ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING RETURNING id, wave_id),
-household_place AS (
-    INSERT INTO household (wave_id, kk_digest, registered)
-    SELECT wave_id, decode(md5(:n || 'kk'), 'hex'), 1 FROM inserted
-    ON CONFLICT (wave_id, kk_digest) DO UPDATE SET registered = household.registered + 1
-    WHERE household.registered < 20 RETURNING registered),
-claimed AS (
-    UPDATE wave SET registered_count = registered_count + 1
-    WHERE code = 'BENCH' AND EXISTS (SELECT 1 FROM household_place) AND (selection = 'DRAW' OR registered_count < quota)
-      AND opens_at <= now() AND closes_at > now() RETURNING id),
-jobs AS (
-    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
-    SELECT inserted.id, kind, now(), now() FROM inserted, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind
-    WHERE EXISTS (SELECT 1 FROM claimed)),
-first_code AS (
-    INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
-    SELECT inserted.id, 1, decode(md5(:n || 'code'), 'hex'), now() FROM inserted WHERE EXISTS (SELECT 1 FROM claimed))
-SELECT EXISTS (SELECT 1 FROM claimed);
-INSERT INTO idempotency_key (key_digest, request_digest, response_status, response_body, location, created_at)
-VALUES (md5(:n || 'key'), decode(md5(:n || 'request'), 'hex'), 201, decode(repeat('cd', 240), 'hex'),
-        '/v1/registrations/bench', now());
-COMMIT;
-"""
-
-
-# The registration as the application sends it since V9: one statement in an implicit transaction.
+# The registration as the application sends it: one statement in an implicit transaction.
 # The wave's facts are those the application would have validated against (filled in from the table).
 PGBENCH_ONE_STATEMENT = """
 \\set n random(1, 9000000000000000000)
@@ -946,9 +910,7 @@ def pgbench(script, clients, seconds):
 
 
 def database_ceiling(clients, seconds):
-    """The registration SQL alone: the application's one statement (V9) and, beside it, the seven it replaced."""
-    seven = WORK / "registration-seven-statements.sql"
-    seven.write_text(PGBENCH_SEVEN_STATEMENTS)
+    """The registration SQL alone: the application's one statement against the bench wave."""
     wave = pg(f"SELECT id || '|' || opens_at || '|' || closes_at || '|' || household_limit FROM wave WHERE code = '{WAVE}'")
     wave_id, opens_at, closes_at, household_limit = wave.split("|")
     one = WORK / "registration-one-statement.sql"
@@ -957,10 +919,17 @@ def database_ceiling(clients, seconds):
     results = {}
     for c in clients:
         results[c] = pgbench(one, c, seconds)
-        results[c]["seven_statements"] = pgbench(seven, c, seconds)
-        log(f"database ceiling, {c} connection(s): {results[c]['registrations_per_s']:.0f} registrations/s in one "
-            f"statement, {results[c]['seven_statements']['registrations_per_s']:.0f} in seven")
+        log(f"database ceiling, {c} connection(s): {results[c]['registrations_per_s']:.0f} registrations/s")
     return results
+
+
+def one_wave_ceiling(quick):
+    """One wave's ceiling (bench/wave_ceiling.py): pgbench of the registration statement into one wave at
+    1 to 200 connections, commit latency 0 and 2 ms, beside a control without the place accounting and
+    the schema as it was before; then a small wave and clients that keep coming after it is full."""
+    ceiling = wave_ceiling.WaveCeiling(PG_PORT, WORK, log)
+    points, full_wave = ceiling.run(seconds=4 if quick else 10, small_seconds=10 if quick else 20)
+    return {"wave_ceiling": points, "wave_ceiling_full_wave": full_wave}
 
 
 def fleet(task, sizes, seconds):
@@ -1070,8 +1039,8 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
         if name.strip() and not name.startswith("#"):
             subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
                             "-v", "ON_ERROR_STOP=1", "-f", str(MIGRATIONS / name.strip())], check=True, capture_output=True)
-    wave_id = pg("INSERT INTO wave (code, opens_at, closes_at, quota, selection, registered_count) "
-                 f"VALUES ('DRAW-BENCH', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW', {rows}) "
+    wave_id = pg("INSERT INTO wave (code, opens_at, closes_at, quota, selection) "
+                 f"VALUES ('DRAW-BENCH', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW') "
                  "RETURNING id", db=DRAW_DB).splitlines()[0]
     # Every 33rd NIK was rejected by the registry (released), 5 in 9 verified, the rest pending; 4 in 5
     # uploaded their KTP photo; personal_data is as long as the application's ciphertext (~190 bytes).
@@ -1194,6 +1163,17 @@ PRICE_LIST = {
     "ses_per_1000_emails": (0.10, "1,000 outbound emails", "2026-11-30", "aws.amazon.com/ses/pricing"),
     "nat_gateway_per_hour": (0.045, "NAT gateway-hour (data processed extra)", "2026-11-30",
                              "aws.amazon.com/vpc/pricing"),
+    "cloudwatch_alarm_metric_month": (0.10, "standard-resolution alarm metric-month (a metric-math alarm pays for "
+                                      "each metric it reads)", "2026-12-06", "aws.amazon.com/cloudwatch/pricing"),
+    "cloudwatch_dashboard_month": (3.00, "dashboard-month", "2026-12-06", "aws.amazon.com/cloudwatch/pricing; the "
+                                   "account's first 3 dashboards (up to 50 metrics each) are in the free tier"),
+    "cloudwatch_custom_metric_month": (0.30, "custom metric-month, first 10,000, prorated by the hour and billed only "
+                                       "in hours the metric is published", "2026-12-06", "aws.amazon.com/cloudwatch/pricing"),
+    "lambda_provisioned_concurrency_per_gb_second": (0.0000041667, "GB-second of provisioned concurrency kept, x86_64 "
+                                                     "(its invocations' duration is billed at a lower rate, not "
+                                                     "counted here)", "2026-12-06", "aws.amazon.com/lambda/pricing"),
+    "sns_topic_month": (0.0, "topic (email notifications: first 1,000 a month free)", "2026-12-06",
+                        "aws.amazon.com/sns/pricing"),
 }
 PRICES = {"region": "us-east-1 (list prices; ap-southeast-3 is higher)",
           **{name: line[0] for name, line in PRICE_LIST.items()}}
@@ -1203,6 +1183,29 @@ PRICES = {"region": "us-east-1 (list prices; ap-southeast-3 is higher)",
 COLD_STARTS_PER_MILLION = 1000
 WORKER_MEMORY_MB = 512
 SECRETS = 6
+# The rush window's example (docs/wave-runbook.md, "The opening minute"): instances kept initialised
+# and Aurora's floor, per hour of the window.
+RUSH_PROVISIONED_INSTANCES = 100
+RUSH_AURORA_FLOOR_ACU = 8
+# Metrics the application publishes while it runs (common.observability.Metrics): Shed by function
+# and by each of its nine reasons, LockTimeouts, UploadEventFailures, AotCacheRejected, and three
+# verification metrics for each of the two workers.
+APPLICATION_METRICS_WHILE_RUNNING = 1 + 9 + 3 + 2 * 3
+
+
+def template_alarm_metrics(template=Path(__file__).resolve().parent.parent / "infra" / "template.yaml"):
+    """The alarms in infra/template.yaml and the metrics they read (a metric-math alarm reads several):
+    read from the template, so the idle cost follows it. Conditional dashboards are priced apart."""
+    alarms, metrics, block = 0, 0, None
+    for line in template.read_text().splitlines() + ["  End:"]:
+        if re.match(r"^  [A-Za-z0-9]+:\s*$", line):
+            if block and "Type: AWS::CloudWatch::Alarm" in block:
+                alarms += 1
+                metrics += max(1, block.count("MetricStat:"))
+            block = ""
+        elif block is not None:
+            block += line + "\n"
+    return alarms, metrics
 
 
 # A wave like Kartu Prakerja's first (April 2020): 1.4 million registrants in a weekend.
@@ -1292,14 +1295,26 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None, cpu_share_data=Non
     hours = 1e6 / best_rate / 3600
     per_million["aurora_acu_hours"] = hours * 8 * PRICES["aurora_serverless_v2_per_acu_hour"]
     total = sum(per_million.values())
+    alarms, alarm_metrics = template_alarm_metrics()
     idle = {"aurora_storage_10gb": 10 * PRICES["aurora_storage_per_gb_month"],
             f"secrets_manager_{SECRETS}": SECRETS * PRICES["secrets_manager_per_secret_month"],
+            f"cloudwatch_alarms_{alarms}_reading_{alarm_metrics}_metrics": alarm_metrics * PRICES["cloudwatch_alarm_metric_month"],
+            "sns_alarm_topic": PRICES["sns_topic_month"],
+            # EMF metrics are billed only in hours they are published: none between waves.
+            "application_metrics_between_waves": 0.0,
             "lambda_api_vpc_s3_endpoint": 0.0}
     # While the email and NIK workers run (the verification window), whatever the number of
     # registrants: each drains for 50 s of every minute, and the NAT gateway exists.
     window = {"email_and_nik_workers": 2 * 86400 * 50 / 60 * WORKER_MEMORY_MB / 1024 * PRICES["lambda_per_gb_second"]
               + 2 * 1440 * PRICES["lambda_per_million_requests"] / 1e6,
-              "nat_gateway_hours": 24 * PRICES["nat_gateway_per_hour"]}
+              "nat_gateway_hours": 24 * PRICES["nat_gateway_per_hour"],
+              f"application_metrics_{APPLICATION_METRICS_WHILE_RUNNING}": APPLICATION_METRICS_WHILE_RUNNING
+              * PRICES["cloudwatch_custom_metric_month"] * 24 / 730}
+    # Optional, for a wave only: the dashboard while it exists, and the opening rush per hour.
+    optional = {"dashboard_per_month_while_enabled": PRICES["cloudwatch_dashboard_month"]}
+    rush = {f"provisioned_concurrency_{RUSH_PROVISIONED_INSTANCES}_x_{MEMORY_MB}mb": RUSH_PROVISIONED_INSTANCES * 3600
+            * gb * PRICES["lambda_provisioned_concurrency_per_gb_second"],
+            f"aurora_floor_{RUSH_AURORA_FLOOR_ACU}_acu": RUSH_AURORA_FLOOR_ACU * PRICES["aurora_serverless_v2_per_acu_hour"]}
     return {"prices": PRICES, "invocation_ms": invocations, "billed_ms_per_registrant": billed_ms,
             "init_ms": init_ms, "init_measured_at": f"{MEMORY_MB} MB, throttled" if throttled else "2 unthrottled cores",
             **({"api_memory": memory_costs(cpu_share_data)} if cpu_share_data else {}),
@@ -1309,7 +1324,10 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None, cpu_share_data=Non
             "idle_total_per_month_usd": round(sum(idle.values()), 2),
             "invocations_per_registrant": invocation_count,
             "verification_window_per_day_usd": {k: round(v, 2) for k, v in window.items()},
-            "verification_window_total_per_day_usd": round(sum(window.values()), 2)}
+            "verification_window_total_per_day_usd": round(sum(window.values()), 2),
+            "optional_per_month_usd": {k: round(v, 2) for k, v in optional.items()},
+            "rush_window_per_hour_usd": {k: round(v, 2) for k, v in rush.items()},
+            "rush_window_total_per_hour_usd": round(sum(rush.values()), 2)}
 
 
 # ----------------------------------------------------------------------------- report
@@ -1542,15 +1560,16 @@ def write_report(data):
               f"separate Parse; `RegistrationRoundTripsTest` counts them on the wire).", "", "```",
               reg["statements"], "```", "",
               "## Database ceiling vs fleet (registrations/s)", "",
-              "| Connections = instances | pgbench, registration SQL (one statement, V9) | pgbench, the seven "
-              "statements before V9 | Fleet of functions | Fleet / ceiling | Fleet p50 / p99 ms |",
-              "|---|---|---|---|---|---|"]
+              "| Connections = instances | pgbench, the registration statement | Fleet of functions | "
+              "Fleet / ceiling | Fleet p50 / p99 ms |",
+              "|---|---|---|---|---|"]
     for n, f in data["fleet"].items():
         c = data["database_ceiling"][n]
-        seven = c.get("seven_statements", {}).get("registrations_per_s", "-")
-        lines.append(f"| {n} | {c['registrations_per_s']} | {seven} | {f['registrations_per_s']} | "
+        lines.append(f"| {n} | {c['registrations_per_s']} | {f['registrations_per_s']} | "
                      f"{f['registrations_per_s'] / c['registrations_per_s']:.0%} | "
                      f"{f['latency_ms']['median']} / {f['latency_ms']['p99']} |")
+    if "wave_ceiling" in data:
+        lines += [""] + wave_ceiling.report_lines(data["wave_ceiling"], data["wave_ceiling_full_wave"], "bench/run")
     p = data["presign"]["TieredStopAtLevel=1"]
     d = data["presign"]["default flags"]
     cost = data["cost"]
@@ -1580,6 +1599,15 @@ def write_report(data):
     for k, v in cost["verification_window_per_day_usd"].items():
         lines.append(f"| {k} | {v} |")
     lines += [f"| **total** | **{cost['verification_window_total_per_day_usd']}** |", "",
+              "| Per hour of the opening rush, when scheduled (`ApiProvisionedConcurrency`, `DatabaseWaveMinCapacity`) | USD |",
+              "|---|---|"]
+    for k, v in cost.get("rush_window_per_hour_usd", {}).items():
+        lines.append(f"| {k} | {v} |")
+    lines += [f"| **total** | **{cost.get('rush_window_total_per_hour_usd')}** |", "",
+              "| Optional (`OperationsDashboard=Enabled`, for a wave) | USD |", "|---|---|"]
+    for k, v in cost.get("optional_per_month_usd", {}).items():
+        lines.append(f"| {k} | {v} |")
+    lines += ["",
               "Prices used:", "", "| Price | USD | Per | Recorded | Source |", "|---|---|---|---|---|",
               *[f"| {name} | {usd:g} | {unit} | {day} | {source} |" for name, (usd, unit, day, source)
                 in PRICE_LIST.items()], "",
@@ -1597,8 +1625,7 @@ def write_report(data):
               "- Warm: durations the emulator reports per invocation (`INVOKE RTDONE`), i.e. what Lambda "
               "bills, after warm-up; client times add the emulator's HTTP hop.",
               "- Ceiling vs fleet: pgbench runs exactly the statement one registration executes (see the "
-              "list above; beside it the seven statements of the registration before V9, on the same table "
-              "and wave) with one connection per client; the fleet is N emulator + function processes, one "
+              "list above) with one connection per client; the fleet is N emulator + function processes, one "
               "connection each, driven back to back. On 2 shared cores the fleet's JVMs, emulators, load "
               "generator and PostgreSQL compete for the same CPUs, so the fleet is CPU-bound long before the "
               "database is: the ratio shows how far the function's own work dominates here, not an AWS limit.",
@@ -1608,9 +1635,26 @@ def write_report(data):
               "registration), one SES email, S3 requests of one upload and its confirmation, and Aurora at 8 "
               "ACU for as long as the measured 8-instance fleet needs for a million registrations. The email "
               "and NIK workers cost per day of their window, not per registrant: they drain 50 s of every "
-              "minute at 512 MB whatever the queue holds. `bench/run --report-only` recomputes the cost and "
+              "minute at 512 MB whatever the queue holds. The idle stack's alarms are counted from "
+              "infra/template.yaml (each metric an alarm reads is billed); the application's own metrics are "
+              "written to the log in Embedded Metric Format and billed only in the hours they are published, so "
+              "between waves they cost nothing. `bench/run --report-only` recomputes the cost and "
               "the report from latest.json."]
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
+
+
+def write_only(data, started, lines=()):
+    """bench/run --only: the parts measured, in target/bench/only.json, and in only.md the wave ceiling's
+    table and the given report lines."""
+    (WORK / "only.json").write_text(json.dumps(data, indent=2) + "\n")
+    command = "bench/run " + " ".join(sys.argv[1:])
+    md = [f"# {command} ({data['date']})", ""]
+    if "wave_ceiling" in data:
+        md += wave_ceiling.report_lines(data["wave_ceiling"], data["wave_ceiling_full_wave"], command) + [""]
+    md += list(lines)
+    if len(md) > 2:
+        (WORK / "only.md").write_text("\n".join(md) + "\n")
+    log(f"done in {round(time.time() - started)} s: {WORK / 'only.json'}")
 
 
 def main():
@@ -1623,8 +1667,9 @@ def main():
     parser.add_argument("--draw-only", action="store_true",
                         help="only the draw of a wave of 1,000,000 registrations; writes draw.md and draw.json")
     parser.add_argument("--only", metavar="PARTS",
-                        help="comma-separated parts among warm,pgbench,share (the cold start and warm calls at "
-                             "Lambda's CPU share); writes target/bench/only.json and only.md, not latest.*")
+                        help="comma-separated parts among warm,pgbench,wave_ceiling,share (share: the API "
+                             "function's cold start and warm calls at Lambda's CPU share); writes "
+                             "target/bench/only.json (and only.md), not latest.*")
     args = parser.parse_args()
     if args.draw_only:
         started = time.time()
@@ -1654,30 +1699,45 @@ def main():
         runtimes_only(runs, load_count)
         return
     started = time.time()
+    parts = set(args.only.split(",")) if args.only else None
+    known = {"warm", "pgbench", "wave_ceiling", "share"}
+    if parts and not parts <= known:
+        parser.error(f"unknown parts in --only: {sorted(parts - known)}")
+    if parts == {"wave_ceiling"}:
+        # PostgreSQL alone: its own databases, migrated from the scripts; no package, no emulator.
+        WORK.mkdir(parents=True, exist_ok=True)
+        postgres = start_postgres()
+        try:
+            data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres,
+                    **one_wave_ceiling(args.quick)}
+            write_only(data, started)
+        finally:
+            stop_postgres()
+        return
     task, custom, variants = prepare_packages()
     postgres = start_postgres()
     try:
         migrate_and_define_wave(task)
         data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres}
-        if args.only:
-            parts = set(args.only.split(","))
+        if parts:
             if "warm" in parts:
                 data["warm"] = warm_invocations(custom, warm_count)
             if "pgbench" in parts:
                 data["database_ceiling"] = database_ceiling(sizes, seconds)
-            lines = [f"# bench/run --only {args.only}{' --quick' if args.quick else ''} ({data['date']})", ""]
+            if "wave_ceiling" in parts:
+                data.update(one_wave_ceiling(args.quick))
+            lines = []
             if "share" in parts:
                 data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), runs, load_count)
                 data["api_function_package"] = package_size()
                 api_memory = memory_costs(data["cpu_share"]) if data["cpu_share"] else None
                 lines += cpu_share_report_lines(data["cpu_share"], api_memory) + [""] + package_report_lines(data)
-            (WORK / "only.json").write_text(json.dumps(data, indent=2) + "\n")
-            (WORK / "only.md").write_text("\n".join(lines) + "\n")
-            log(f"done in {round(time.time() - started)} s: {WORK / 'only.json'}")
+            write_only(data, started, lines)
             return
         data["presign"] = presign_cost(task)
         data["warm"] = warm_invocations(custom, warm_count)
         data["database_ceiling"] = database_ceiling(sizes, seconds)
+        data.update(one_wave_ceiling(args.quick))
         data["fleet"] = fleet(custom, sizes, seconds)
         data["cold_start"] = cold_starts(variants, runs)
         data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), runs, load_count)

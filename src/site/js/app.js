@@ -228,12 +228,58 @@ async function uploadPhoto(event) {
 async function enterEmailStep() {
   const { id, token } = stored(REGISTRATION);
   const { data } = await api.call('GET', `/v1/registrations/${id}`, { token });
-  if (data.email.verified) {
+  if (data.email.verified && data.email.deliverable !== false) {
     await showStatus();
     return;
   }
-  $('#email-address').textContent = data.email.address;
+  showEmailAddress(data);
   showStep('email');
+}
+
+function showEmailAddress(data) {
+  $('#email-address').textContent = data.email.address;
+  // Mail to the address bounced or was reported as spam: a new code needs a corrected address.
+  $('#email-undeliverable').hidden = data.email.deliverable !== false;
+  $('#resend-button').hidden = data.email.deliverable === false;
+}
+
+/** The masked form the API shows an address in ("s***@example.com"). */
+function masked(address) {
+  const at = address.lastIndexOf('@');
+  return `${address.charAt(0)}***${address.substring(at).toLowerCase()}`;
+}
+
+async function changeAddress(event) {
+  event.preventDefault();
+  const { id, token } = stored(REGISTRATION);
+  const address = $('#new-email').value.trim();
+  $('#address-form-error').textContent = '';
+  const valid = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address);
+  setFieldError('new-email', valid ? '' : t('emailShape'));
+  if (!valid) {
+    $('#new-email').focus();
+    return;
+  }
+  let data;
+  try {
+    ({ data } = await api.call('PUT', `/v1/registrations/${id}/email`, { token, body: { address }, retry: true }));
+  } catch (error) {
+    // A retry after a lost answer is refused (a code a minute): the registration tells whether it worked.
+    ({ data } = await api.call('GET', `/v1/registrations/${id}`, { token }).catch(() => ({ data: null })));
+    if (!(data && data.email.deliverable && !data.email.verified && data.email.address === masked(address))) {
+      if (error instanceof ApiError && error.status === 400 && Array.isArray(error.problem.errors)) {
+        setFieldError('new-email', error.problem.errors.map((e) => e.message).join(' '));
+        $('#new-email').focus();
+      } else {
+        $('#address-form-error').textContent = explain(error);
+      }
+      return;
+    }
+  }
+  $('#new-email').value = '';
+  showEmailAddress(data);
+  announce(t('emailChanged'));
+  $('#email-code').focus();
 }
 
 async function verifyEmail(event) {
@@ -279,7 +325,9 @@ async function showStatus() {
   $('#status-registration').textContent = t(`registration.${data.status}`);
   $('#status-wave').textContent = data.waveCode;
   $('#status-nik').textContent = data.nikMasked;
-  $('#status-email').textContent = `${data.email.address} (${data.email.verified ? t('verified') : t('notVerified')})`;
+  const emailState = data.email.deliverable === false ? t('undeliverable') : (data.email.verified ? t('verified') : t('notVerified'));
+  $('#status-email').textContent = `${data.email.address} (${emailState})`;
+  $('#status-email-undeliverable').hidden = data.email.deliverable !== false;
   $('#status-ktp').textContent = t(`ktp.${data.ktp.status}`) + (data.ktp.reason ? ` (${data.ktp.reason})` : '');
   $('#status-nik-check').textContent = t(`nik.${data.nikVerification.status}`);
   $('#status-selection').textContent = data.selection
@@ -317,7 +365,7 @@ async function resume() {
       return;
     }
     if (data.ktp.status !== 'RECEIVED') showStep('photo');
-    else if (!data.email.verified) await enterEmailStep();
+    else if (!data.email.verified || data.email.deliverable === false) await enterEmailStep();
     else await showStatus();
     return;
   }
@@ -344,6 +392,8 @@ async function start() {
   $('#ktp-file').addEventListener('change', uploadPhoto);
   $('#email-form').addEventListener('submit', verifyEmail);
   $('#resend-button').addEventListener('click', resendCode);
+  $('#address-form').addEventListener('submit', changeAddress);
+  $('#fix-email-button').addEventListener('click', () => enterEmailStep().catch((error) => announce(explain(error))));
   $('#refresh-button').addEventListener('click', () => showStatus().catch((error) => announce(explain(error))));
   $('#withdraw-button').addEventListener('click', () => {
     const open = $('#withdraw-confirm').hidden;

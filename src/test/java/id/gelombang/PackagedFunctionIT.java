@@ -108,7 +108,9 @@ class PackagedFunctionIT {
             // Against LocalStack, its SES as well.
             expected.addAll(Set.of("gelombang.verification.email.ses-region", "gelombang.verification.email.ses-endpoint",
                     "gelombang.verification.email.ses-access-key-id", "gelombang.verification.email.ses-secret-access-key",
-                    "gelombang.verification.email.transport", "gelombang.verification.email.from"));
+                    "gelombang.verification.email.transport", "gelombang.verification.email.from",
+                    // the template's EmailConfigurationSet
+                    "gelombang.verification.email.configuration-set"));
         }
         assertThat(new TreeSet<>(PackagedFunction.overrides(Map.of()).keySet())).isEqualTo(expected);
     }
@@ -128,9 +130,7 @@ class PackagedFunctionIT {
 
     @Test
     void workerRoutesDoNotExistInTheApiFunction() {
-        given().contentType("application/json").body(Map.of("key", "pending/" + UUID.randomUUID()))
-                .post("/internal/uploads/object-created").then().statusCode(404).contentType("application/problem+json");
-        given().post("/internal/workers/NIK_CHECK/drain").then().statusCode(404);
+        given().post("/internal/workers/NIK_CHECK/drain").then().statusCode(404).contentType("application/problem+json");
         given().post("/internal/retention/run").then().statusCode(404);
     }
 }

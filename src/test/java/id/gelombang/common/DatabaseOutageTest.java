@@ -15,15 +15,24 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Concurrently;
 import id.gelombang.testing.Database;
+import id.gelombang.testing.Funnel;
 import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Photos;
+import id.gelombang.testing.S3Upload;
+import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.TcpProxy;
+import id.gelombang.testing.TestWaves;
+import id.gelombang.upload.service.UploadConfig;
+import id.gelombang.upload.service.UploadEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * PostgreSQL disappears in the middle of a stream of registrations and comes back. Every answer
@@ -40,6 +49,12 @@ class DatabaseOutageTest {
 
     @Inject
     Database db;
+
+    @Inject
+    UploadConfig uploads;
+
+    @Inject
+    S3Client s3;
 
     record Answer(int status, String retryAfter, String contentType, String id, Duration took) {
     }
@@ -120,6 +135,40 @@ class DatabaseOutageTest {
             Thread.sleep(200);
         }
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /**
+     * An upload event handled while PostgreSQL is cut fails its message (a batch item failure, never a
+     * success that drops it); SQS hands it out again, as the template's queue does (maxReceiveCount
+     * 10), and once the database is back the photo is RECEIVED: the event was retried, not lost.
+     */
+    @Test
+    void anUploadEventDuringAnOutageIsRetriedUntilThePhotoIsReceived() throws Exception {
+        TcpProxy database = LocalBackendsResource.databaseProxy();
+        Registered r = Api.registerNew();
+        byte[] photo = Photos.jpeg(60_000);
+        String key = S3Upload.upload(r, "image/jpeg", photo);
+        long receivedBefore = Funnel.count(TestWaves.OPEN, "ktpReceived");
+        SqsEvents.Message event = new SqsEvents.Message(SqsEvents.objectCreated(uploads.bucket().orElseThrow(), key, photo.length));
+
+        database.cut();
+        List<String> failedDuringOutage;
+        try {
+            failedDuringOutage = SqsEvents.invoke(UploadEvents.class, List.of(event));
+        } finally {
+            database.restore();
+        }
+        assertThat(failedDuringOutage).as("reported as a batch item failure").containsExactly(event.messageId());
+        assertThat(db.registration(r.id()).getString("ktp_status")).isEqualTo("PENDING_UPLOAD");
+
+        // The redeliveries, as SQS makes them after the visibility timeout (shortened here).
+        SqsEvents.Fate fate = SqsEvents.deliverUntilSettled(UploadEvents.class, List.of(event.again()), 10, Duration.ofSeconds(1))
+                .get(event.messageId());
+        assertThat(fate.deadLettered()).as("moved to the dead-letter queue").isFalse();
+        Api.get(r).then().statusCode(200).body("ktp.status", org.hamcrest.Matchers.equalTo("RECEIVED"));
+        assertThat(Funnel.count(TestWaves.OPEN, "ktpReceived")).isEqualTo(receivedBefore + 1);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(uploads.bucket().orElseThrow())
+                .key(db.registration(r.id()).getString("ktp_object_key"))).asByteArray()).isEqualTo(photo);
     }
 
     private static Answer register() {

@@ -2,7 +2,6 @@ package id.gelombang.infra;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,20 +19,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import id.gelombang.testing.Api;
-import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
-import id.gelombang.testing.Photos;
-import id.gelombang.testing.S3Upload;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
 /**
- * The events infra/template.yaml has AWS deliver to the functions (scheduler inputs, the
- * EventBridge input transformer for uploads, the warm-up call), taken verbatim from the template
- * and handed to the Lambda handler as raw invocations.
+ * The events infra/template.yaml has AWS deliver to the functions through the HTTP handler
+ * (scheduler inputs, the warm-up call), taken verbatim from the template and handed to the Lambda
+ * handler as raw invocations. (Upload events come from SQS to a handler of their own: UploadEventTest.)
  */
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
@@ -71,19 +66,6 @@ class TemplateEventsTest {
         JsonNode body = invoke(event, 200);
         assertThat(body.get("kind").asText()).isEqualTo("NIK_CHECK");
         assertThat(body.get("loops").asInt()).as("drain loops the handler ran").isEqualTo(3);
-    }
-
-    @Test
-    void theUploadEventFromEventBridgeSettlesThePhoto() throws IOException {
-        Registered r = Api.registerNew();
-        byte[] photo = Photos.jpeg(80_000);
-        Response issued = Api.uploadUrl(r, "image/jpeg", photo.length, Photos.sha256(photo));
-        assertThat(S3Upload.put(issued.path("uploadUrl"), issued.path("headers"), photo)).isEqualTo(200);
-        String key = db.registration(r.id()).getString("ktp_pending_key");
-
-        JsonNode body = invoke(templateEvent("/internal/uploads/object-created").replace("<key>", key), 200);
-        assertThat(body.get("outcome").asText()).isEqualTo("RECEIVED");
-        Api.get(r).then().body("ktp.status", equalTo("RECEIVED"));
     }
 
     @Test

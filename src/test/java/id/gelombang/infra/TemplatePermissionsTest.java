@@ -27,19 +27,25 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *   read of a missing key needs s3:ListBucket to be a 404 (upload.service.KtpStorage); the wave
  *   schedule is read and written under schedule/ (wave.schedule.PublishedSchedule).
  * - UploadWorkerFunction: the upload event runs confirm's checks (KtpStorage), and deletes what
- *   nobody waits for.
+ *   nobody waits for; Lambda's event source mapping receives and deletes its queue's messages with
+ *   the function's role.
+ * - EmailFeedbackFunction: the same for the SES feedback queue; the database otherwise.
  * - RetentionFunction: deletes photos (KtpStorage.deleteAll) and reads the wave schedule.
  * - SchemaMigrationFunction: seeds waves and publishes the schedule (wave.WaveSeeder).
- * - EmailWorkerFunction: sends the code (verification.mail) through SES.
+ * - EmailWorkerFunction: sends the code (verification.mail) through SES, with the configuration set.
  * - NikWorkerFunction: reads the Dukcapil credential's secret (verification.dukcapil.DukcapilCredential,
  *   through the AWS Parameters and Secrets Lambda Extension, which signs with the function's role).
  * - DrawFunction: the database only.
  */
 class TemplatePermissionsTest {
 
+    /** What Lambda's SQS event source mapping calls with the function's role. */
+    private static final Set<String> QUEUE_POLLING = Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+
     private static final Map<String, Set<String>> CALLS = Map.of(
             "ApiFunction", Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"),
-            "UploadWorkerFunction", Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"),
+            "UploadWorkerFunction", union(Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"), QUEUE_POLLING),
+            "EmailFeedbackFunction", QUEUE_POLLING,
             "RetentionFunction", Set.of("s3:DeleteObject", "s3:GetObject"),
             "SchemaMigrationFunction", Set.of("s3:PutObject"),
             "EmailWorkerFunction", Set.of("ses:SendEmail"),
@@ -81,6 +87,46 @@ class TemplatePermissionsTest {
                         .containsAnyOf("/pending/*", "/ktp/*", "/schedule/*").doesNotContain("Arn}/*'");
             }
         }));
+    }
+
+    @Test
+    void queueGrantsNameOnlyTheQueueTheFunctionsMappingReads() {
+        Map<String, String> mappedQueue = new TreeMap<>();
+        resources.fields().forEachRemaining(resource -> {
+            JsonNode r = resource.getValue();
+            if ("AWS::Lambda::EventSourceMapping".equals(r.path("Type").asText())) {
+                mappedQueue.put(r.at("/Properties/FunctionName").asText(), r.at("/Properties/EventSourceArn").asText());
+            }
+            // SAM's SQS event would attach AWSLambdaSQSQueueExecutionRole: these actions on every queue.
+            r.at("/Properties/Events").forEach(event -> assertThat(event.path("Type").asText()).as(resource.getKey() + " events").isNotEqualTo("SQS"));
+        });
+        assertThat(mappedQueue).containsOnlyKeys("UploadWorkerFunction", "EmailFeedbackFunction");
+        resources.fields().forEachRemaining(resource -> statements(resource.getValue().at("/Properties/Policies")).forEach(statement -> {
+            if (statement.path("Action").toString().contains("sqs:")) {
+                assertThat(statement.path("Resource").asText()).as(resource.getKey() + " polls its own queue")
+                        .isEqualTo(mappedQueue.get(resource.getKey()));
+            }
+        }));
+    }
+
+    @Test
+    void sendingWithTheConfigurationSetIsAllowedOnTheSetAndTheSenderOnly() {
+        JsonNode worker = resources.get("EmailWorkerFunction");
+        assertThat(worker.at("/Properties/Environment/Variables/GELOMBANG_VERIFICATION_EMAIL_CONFIGURATION_SET").asText())
+                .isEqualTo("EmailConfigurationSet");
+        JsonNode statement = statements(worker.at("/Properties/Policies")).iterator().next();
+        assertThat(statement.path("Action").asText()).isEqualTo("ses:SendEmail");
+        assertThat(statement.path("Resource").toString()).contains(":identity/*", ":configuration-set/${EmailConfigurationSet}");
+        assertThat(statement.at("/Condition/StringEquals/ses:FromAddress").asText()).isEqualTo("EmailSender");
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new TreeSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return all;
     }
 
     private static Set<String> actions(JsonNode policies) {

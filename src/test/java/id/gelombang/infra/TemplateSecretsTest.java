@@ -53,6 +53,8 @@ class TemplateSecretsTest {
                 "EmailWorkerFunction", union(appUser, keys),
                 "NikWorkerFunction", union(appUser, keys, Set.of("DukcapilCredentialSecret")),
                 "UploadWorkerFunction", appUser,
+                // It digests the address SES reports, to find the registrations; it decrypts nothing.
+                "EmailFeedbackFunction", union(appUser, Set.of("LookupKeySecret")),
                 // The draw keeps its seed encrypted and is the operator API's route.
                 "DrawFunction", union(appUser, keys, Set.of("OperatorKeySecret")),
                 // Erasing deletes rows and objects; it decrypts nothing.

@@ -36,6 +36,7 @@ import org.openqa.selenium.WebElement;
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.local.LocalSite;
 import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Browser;
 import id.gelombang.testing.Database;
@@ -44,9 +45,11 @@ import id.gelombang.testing.FlakyGateway.Call;
 import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Mailbox;
+import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.TestWaves;
 import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.service.EmailFeedback;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -218,6 +221,63 @@ class RegistrationPageTest {
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(posts.get(1).idempotencyKey()).isEqualTo(posts.get(0).idempotencyKey());
         assertThat(registrationsWithNik((String) applicant.get("nik"))).isEqualTo(1);
+    }
+
+    @Test
+    void aGateway500WithoutAProblemBodyIsRetriedWithTheSameKey() {
+        browser.awaitVisible("#step-form");
+        Map<String, Object> applicant = Applicants.valid();
+        // API Gateway's answer when Lambda refuses the invocation (throttled): 500, its own JSON body.
+        gateway.lambdaRefusesNext("POST", REGISTRATIONS);
+
+        fill(applicant);
+        browser.find("#register-button").click();
+        browser.awaitVisible("#step-photo", Duration.ofSeconds(60));
+
+        List<Call> posts = gateway.calls("POST", REGISTRATIONS);
+        assertThat(posts).extracting(Call::status).containsExactly(500, 201);
+        assertThat(posts.get(1).idempotencyKey()).isEqualTo(posts.get(0).idempotencyKey());
+        assertThat(registrationsWithNik((String) applicant.get("nik"))).isEqualTo(1);
+    }
+
+    @Test
+    void aRegistrantWhoseAddressBouncedSeesItAndCorrectsItOnThePage() {
+        browser.awaitVisible("#step-form");
+        String typo = "t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String corrected = "c" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        Jobs.parkAllOpen(db);
+        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "email", typo));
+        byte[] photo = id.gelombang.testing.Photos.jpeg(50_000);
+        id.gelombang.testing.S3Upload.upload(r, "image/jpeg", photo);
+        Api.confirm(r).then().statusCode(200);
+        worker.drain(JobKind.EMAIL_CODE, Duration.ofSeconds(30), true);
+        SqsEvents.invoke(EmailFeedback.class, List.of(new SqsEvents.Message(SqsEvents.sesBounce(typo, "Permanent"))));
+        db.execute("UPDATE email_code SET requested_at = requested_at - interval '2 minutes' WHERE registration_id = $1",
+                java.util.UUID.fromString(r.id()));
+
+        // The registrant comes back in the tab that holds the registration.
+        browser.script("sessionStorage.setItem('gelombang.registration', JSON.stringify({id: arguments[0], token: arguments[1]}))",
+                r.id(), r.token());
+        browser.driver().navigate().refresh();
+        browser.awaitVisible("#step-email");
+        assertThat(browser.find("#email-undeliverable").isDisplayed()).as("the bounce is shown").isTrue();
+        assertThat(browser.find("#email-undeliverable").getAttribute("role")).isEqualTo("alert");
+        assertThat(browser.find("#resend-button").isDisplayed()).as("no new code to an address that bounced").isFalse();
+        browser.screenshot("bounced-1-told");
+
+        browser.find("#new-email").sendKeys(corrected);
+        browser.find("#change-email-button").click();
+        browser.awaitText("#email-address", corrected.charAt(0) + "***@example.com");
+        assertThat(browser.find("#email-undeliverable").isDisplayed()).isFalse();
+        assertThat(gateway.calls("PUT", REGISTRATIONS + "/" + r.id() + "/email")).extracting(Call::status).containsExactly(200);
+        browser.screenshot("bounced-2-corrected");
+
+        worker.drain(JobKind.EMAIL_CODE, Duration.ofSeconds(30), true);
+        browser.find("#email-code").sendKeys(Mailbox.latestCode(corrected));
+        browser.find("#verify-button").click();
+        browser.awaitVisible("#step-status");
+        assertThat(db.registration(r.id()).getBoolean("email_verified")).isTrue();
+        assertThat(browser.find("#status-email-undeliverable").isDisplayed()).isFalse();
     }
 
     @Test

@@ -23,7 +23,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Stands where API Gateway stands between the public site and the function, and fails the way a
  * mobile network or the gateway does when told to: a response lost after the function did its
- * work, or the gateway's own 503 with Retry-After and no problem body. Records every call the
+ * work, the gateway's own 503 with Retry-After and no problem body, or its 500 when Lambda refused
+ * to run the function (throttled), also without a problem body. Records every call the
  * browser made, with its Idempotency-Key.
  */
 public final class FlakyGateway implements AutoCloseable {
@@ -33,7 +34,7 @@ public final class FlakyGateway implements AutoCloseable {
     }
 
     private enum Fault {
-        NONE, DROP_RESPONSE, UNAVAILABLE
+        NONE, DROP_RESPONSE, UNAVAILABLE, LAMBDA_REFUSED
     }
 
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
@@ -73,6 +74,14 @@ public final class FlakyGateway implements AutoCloseable {
         arm(method, path, Fault.UNAVAILABLE, retryAfterSeconds);
     }
 
+    /**
+     * The next call of {@code method path} gets the gateway's 500 without reaching the function, as
+     * API Gateway answers when the Lambda service throttles the invocation: no Retry-After, no problem body.
+     */
+    public void lambdaRefusesNext(String method, String path) {
+        arm(method, path, Fault.LAMBDA_REFUSED, 0);
+    }
+
     /** Calls of {@code method path} so far, oldest first (CORS preflights left out). */
     public List<Call> calls(String method, String path) {
         return calls.stream().filter(c -> c.method().equals(method) && c.path().equals(path)).toList();
@@ -109,21 +118,26 @@ public final class FlakyGateway implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         Fault fault = "OPTIONS".equals(method) ? Fault.NONE : takeFault(method + " " + path);
-        if (fault == Fault.UNAVAILABLE) {
+        if (fault == Fault.UNAVAILABLE || fault == Fault.LAMBDA_REFUSED) {
             // As API Gateway answers: its own JSON, not problem+json; CORS still applies.
-            byte[] body = "{\"message\":\"Service Unavailable\"}".getBytes(StandardCharsets.UTF_8);
+            boolean refused = fault == Fault.LAMBDA_REFUSED;
+            int status = refused ? 500 : 503;
+            byte[] body = (refused ? "{\"message\":\"Internal Server Error\"}" : "{\"message\":\"Service Unavailable\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             String origin = exchange.getRequestHeaders().getFirst("Origin");
             if (origin != null) {
                 exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
                 exchange.getResponseHeaders().set("Access-Control-Expose-Headers", "retry-after");
             }
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
-            exchange.sendResponseHeaders(503, body.length);
+            if (!refused) {
+                exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+            }
+            exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
-            calls.add(new Call(at, method, path, key, 503, false));
+            calls.add(new Call(at, method, path, key, status, false));
             return;
         }
         HttpResponse<byte[]> response = forward(exchange, method);

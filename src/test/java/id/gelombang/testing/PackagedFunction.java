@@ -54,6 +54,11 @@ public final class PackagedFunction {
             return port;
         }
 
+        /** One invocation with a raw event (an SQS batch, say), as Lambda makes it; returns the function's answer. */
+        public String invoke(String event) {
+            return given().port(port).body(event).post("/_lambda_").then().statusCode(200).extract().asString();
+        }
+
         /**
          * Ends the process with SIGTERM, as Lambda does at shutdown, and waits up to {@code timeout}
          * for it to exit (a JVM writes its AOT cache then); returns its exit code.
@@ -131,7 +136,28 @@ public final class PackagedFunction {
         return config;
     }
 
+    /**
+     * Starts a copy of the function with another handler, as Lambda starts a function whose template
+     * names it (an SQS-fed worker's {@code SqsBatchFunction}), logging to
+     * target/packaged-function-{name}.log; ready once it answers an empty SQS event.
+     */
+    public static synchronized Instance launchHandler(String name, String handler, Map<String, String> extraConfig) {
+        String log = "packaged-function-" + name + ".log";
+        try {
+            if (taskRoot == null) {
+                taskRoot = unzip(TARGET.resolve("function.zip"), TARGET.resolve("packaged-function"));
+            }
+            return start(command(handler, extraConfig), taskRoot, name, log, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Instance launch(Path taskRoot, String name, Map<String, String> extraConfig, String log) throws IOException {
+        return start(command(HANDLER, extraConfig), taskRoot, name, log);
+    }
+
+    private static List<String> command(String handler, Map<String, String> extraConfig) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // What Lambda's Java runtime sets by default.
@@ -140,8 +166,8 @@ public final class PackagedFunction {
         command.add("-cp");
         command.add(TARGET.resolve("lambda-runtime").toAbsolutePath() + File.separator + "*");
         command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
-        command.add(HANDLER);
-        return start(command, taskRoot, name, log);
+        command.add(handler);
+        return command;
     }
 
     /**
@@ -168,6 +194,10 @@ public final class PackagedFunction {
     }
 
     private static Instance start(List<String> command, Path taskRoot, String name, String log) throws IOException {
+        return start(command, taskRoot, name, log, false);
+    }
+
+    private static Instance start(List<String> command, Path taskRoot, String name, String log, boolean rawEvents) throws IOException {
         int eventPort = freePort();
         MockHttpEventServer events = new MockHttpEventServer();
         events.start(eventPort);
@@ -185,7 +215,11 @@ public final class PackagedFunction {
         Process function = builder.start();
         Instance instance = new Instance(function, events, eventPort);
         Runtime.getRuntime().addShutdownHook(new Thread(instance::kill));
-        awaitReady(function, eventPort, log);
+        if (rawEvents) {
+            awaitRawReady(function, instance, log);
+        } else {
+            awaitReady(function, eventPort, log);
+        }
         return instance;
     }
 
@@ -200,6 +234,24 @@ public final class PackagedFunction {
                     return;
                 }
             } catch (RuntimeException e) {
+                // not up yet
+            }
+            sleep();
+        }
+        throw new IllegalStateException("The packaged function did not become ready; see target/" + log);
+    }
+
+    private static void awaitRawReady(Process function, Instance instance, String log) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(deadline)) {
+            if (!function.isAlive()) {
+                throw new IllegalStateException("The packaged function exited; see target/" + log);
+            }
+            try {
+                if (instance.invoke("{\"Records\":[]}").contains("batchItemFailures")) {
+                    return;
+                }
+            } catch (RuntimeException | AssertionError e) {
                 // not up yet
             }
             sleep();

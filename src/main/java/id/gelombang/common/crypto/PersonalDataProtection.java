@@ -24,6 +24,7 @@ public class PersonalDataProtection {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    /** Null in a function that was not given the key (infra/template.yaml): its first use fails then. */
     private final SecretKeySpec dataKey;
     private final SecretKeySpec lookupKey;
     private final SecureRandom random = new SecureRandom();
@@ -36,18 +37,21 @@ public class PersonalDataProtection {
     private final ThreadLocal<Mac> lookupMacs;
 
     public PersonalDataProtection(CryptoConfig config) {
-        this.dataKey = new SecretKeySpec(deriveKey(required(config.dataKey(), "gelombang.crypto.data-key"), "gelombang.crypto.data-key"), "AES");
-        this.lookupKey = new SecretKeySpec(deriveKey(required(config.lookupKey(), "gelombang.crypto.lookup-key"), "gelombang.crypto.lookup-key"), "HmacSHA256");
+        this.dataKey = config.dataKey().map(key -> new SecretKeySpec(deriveKey(key, "gelombang.crypto.data-key"), "AES")).orElse(null);
+        this.lookupKey = config.lookupKey().map(key -> new SecretKeySpec(deriveKey(key, "gelombang.crypto.lookup-key"), "HmacSHA256")).orElse(null);
         this.lookupMacs = ThreadLocal.withInitial(() -> newInstance(() -> {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(lookupKey);
+            mac.init(required(lookupKey, "gelombang.crypto.lookup-key"));
             return mac;
         }));
     }
 
-    /** Each function gets only the keys it uses (infra/template.yaml): this one was not given them. */
-    private static String required(java.util.Optional<String> key, String name) {
-        return key.orElseThrow(() -> new IllegalStateException(name + " is not configured for this function"));
+    /** Each function gets only the keys it uses (infra/template.yaml): this one was not given this one. */
+    private static SecretKeySpec required(SecretKeySpec key, String name) {
+        if (key == null) {
+            throw new IllegalStateException(name + " is not configured for this function");
+        }
+        return key;
     }
 
     /** Keyed digest of a value within a purpose ("nik", "kk", ...), so equal values in different roles differ. */
@@ -67,7 +71,7 @@ public class PersonalDataProtection {
         random.nextBytes(nonce);
         try {
             Cipher cipher = ciphers.get();
-            cipher.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, required(dataKey, "gelombang.crypto.data-key"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext);
             return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
@@ -83,7 +87,7 @@ public class PersonalDataProtection {
         }
         try {
             Cipher cipher = ciphers.get();
-            cipher.init(Cipher.DECRYPT_MODE, dataKey, new GCMParameterSpec(TAG_BITS, stored, 1, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, required(dataKey, "gelombang.crypto.data-key"), new GCMParameterSpec(TAG_BITS, stored, 1, NONCE_BYTES));
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(stored, 1 + NONCE_BYTES, stored.length - 1 - NONCE_BYTES);
         } catch (GeneralSecurityException e) {

@@ -162,8 +162,12 @@ public final class LocalBackends {
     /** The sender every local configuration mails from; SES only sends from verified identities. */
     public static final String SENDER = "no-reply@gelombang.local";
 
+    /** The SES configuration set the LocalStack pass sends with, as the template's EmailConfigurationSet. */
+    public static final String CONFIGURATION_SET = "gelombang-local";
+
     private static Map<String, String> useSes(URI endpoint, String accessKey, String secretKey) {
         verifySender(endpoint);
+        createConfigurationSet(endpoint);
         Map<String, String> config = new LinkedHashMap<>();
         config.put("gelombang.verification.email.ses-region", REGION);
         config.put("gelombang.verification.email.ses-endpoint", endpoint.toString());
@@ -171,6 +175,7 @@ public final class LocalBackends {
         config.put("gelombang.verification.email.ses-secret-access-key", secretKey);
         config.put("gelombang.verification.email.transport", "ses");
         config.put("gelombang.verification.email.from", "Gelombang <" + SENDER + ">");
+        config.put("gelombang.verification.email.configuration-set", CONFIGURATION_SET);
         return config;
     }
 
@@ -179,17 +184,30 @@ public final class LocalBackends {
      * reads region and account from the credential scope and does not check SES signatures.
      */
     private static void verifySender(URI endpoint) {
+        HttpResponse<String> response = sesCall(endpoint, "Action=VerifyEmailIdentity&Version=2010-12-01&EmailAddress="
+                + URLEncoder.encode(SENDER, StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("LocalStack SES refused to verify the sender: HTTP " + response.statusCode());
+        }
+    }
+
+    /** Once per LocalStack run: a later JVM of the same run finds it there. */
+    private static void createConfigurationSet(URI endpoint) {
+        HttpResponse<String> response = sesCall(endpoint, "Action=CreateConfigurationSet&Version=2010-12-01&ConfigurationSet.Name="
+                + CONFIGURATION_SET);
+        if (response.statusCode() != 200 && !response.body().contains("AlreadyExists")) {
+            throw new IllegalStateException("LocalStack SES refused the configuration set: HTTP " + response.statusCode());
+        }
+    }
+
+    private static HttpResponse<String> sesCall(URI endpoint, String form) {
         HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + REGION + "/ses/aws4_request, SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString("Action=VerifyEmailIdentity&Version=2010-12-01&EmailAddress="
-                        + URLEncoder.encode(SENDER, StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build();
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("LocalStack SES refused to verify the sender: HTTP " + response.statusCode());
-            }
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException("LocalStack SES unreachable", e);
         } catch (InterruptedException e) {

@@ -30,6 +30,8 @@ public final class Faults {
      * its exact message is what identifies it.
      */
     static final String POOL_ACQUIRE_TIMEOUT = "Timeout waiting for connection";
+    /** lock_not_available: what lock_timeout raises. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private Faults() {
     }
@@ -74,6 +76,54 @@ public final class Faults {
             }
         }
         return false;
+    }
+
+    /**
+     * Why a transient failure was answered 503, as one fixed word for the shedding metric, or null
+     * when the failure is not transient.
+     */
+    public static String shedReason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (isTransientItself(t)) {
+                return reasonOf(t);
+            }
+        }
+        return null;
+    }
+
+    /** PostgreSQL's lock_timeout ended a statement somewhere in the chain. */
+    public static boolean isLockTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && LOCK_NOT_AVAILABLE.equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String reasonOf(Throwable t) {
+        if (t instanceof PgException pg) {
+            return switch (pg.getSqlState()) {
+                case LOCK_NOT_AVAILABLE -> "lock-timeout";
+                case "57014" -> "statement-timeout";
+                case "40001", "40P01" -> "database-conflict";
+                default -> pg.getSqlState().startsWith("53") ? "database-busy" : "database-unavailable";
+            };
+        }
+        if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+            return "database-unavailable";
+        }
+        // The pool's wait queue is full, or its wait timed out (a plain VertxException, see above).
+        if (t instanceof ConnectionPoolTooBusyException || t instanceof VertxException) {
+            return "database-busy";
+        }
+        if (t instanceof TimeoutException) {
+            return "deadline";
+        }
+        if (t instanceof SdkServiceException service && service.isThrottlingException()) {
+            return "storage-throttled";
+        }
+        return "storage-unavailable";
     }
 
     /** Exception classes and the stack of the first one, without messages. */

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import id.gelombang.common.observability.Metrics;
 import id.gelombang.registration.domain.FieldErrors.FieldError;
 
 /** Turns every failure into problem+json; nothing else in the code builds error responses. */
@@ -26,8 +27,20 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    private final Metrics metrics;
+
+    public ProblemMappers(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
+        int status = e.problem().status();
+        if (status == 429 || status == 503) {
+            // the problem type's slug: too-many-attempts, too-many-requests, unavailable
+            String type = e.problem().type();
+            metrics.shed(type.startsWith(ProblemType.BASE_URI) ? type.substring(ProblemType.BASE_URI.length()) : "problem");
+        }
         return ProblemResponses.of(e.problem(), e.headers());
     }
 
@@ -75,8 +88,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (Faults.isTransient(e)) {
+        String shed = Faults.shedReason(e);
+        if (shed != null) {
             LOG.warnf("Dependency unavailable, answering 503: %s", Faults.describe(e));
+            metrics.shed(shed);
+            if (Faults.isLockTimeout(e)) {
+                metrics.lockTimeout();
+            }
             return ProblemResponses.of(
                     ProblemType.UNAVAILABLE.problem("The service is busy or a dependency is unavailable. Try again shortly."),
                     Map.of("Retry-After", RETRY_AFTER_UNAVAILABLE));

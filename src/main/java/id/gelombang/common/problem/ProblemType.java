@@ -30,6 +30,7 @@ public enum ProblemType {
     KTP_REJECTED("ktp-rejected", "KTP photo rejected", 422),
     EMAIL_CODE_INVALID("email-code-invalid", "Email code wrong, expired or already used", 422),
     EMAIL_ALREADY_VERIFIED("email-already-verified", "Email address already verified", 409),
+    EMAIL_UNDELIVERABLE("email-undeliverable", "Email address cannot receive mail", 409),
     TOO_MANY_ATTEMPTS("too-many-attempts", "Too many attempts", 429),
     TOO_MANY_REQUESTS("too-many-requests", "Asked again too soon", 429),
     UNAVAILABLE("unavailable", "Service temporarily unavailable", 503),

@@ -8,7 +8,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import id.gelombang.common.problem.ProblemType;
 
 /**
- * /internal routes (job drains, storage events) exist only in the worker functions, which are
+ * /internal routes (job drains, retention runs) exist only in the worker functions, which are
  * invoked directly by schedules and events and have no gateway route. In the API function,
  * which the public reaches, they answer 404 as if they did not exist.
  */

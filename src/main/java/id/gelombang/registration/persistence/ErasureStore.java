@@ -22,15 +22,15 @@ import io.smallrye.mutiny.Uni;
 public class ErasureStore {
 
     /**
-     * Erases the registrations' personal data in one statement: personal data, NIK and family-card
-     * digests, KTP object keys and declaration, email codes; open verification jobs are cancelled
+     * Erases the registrations' personal data in one statement: personal data, NIK, family-card and
+     * email digests, KTP object keys and declaration, email codes; open verification jobs are cancelled
      * and lose their lease, so a worker still holding one cannot record a result. Erasing an
      * erased row again changes nothing that matters. Returns how many rows it erased.
      */
     public Uni<Long> erase(Collection<UUID> registrationIds, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 WITH erased AS (
-                    UPDATE registration SET personal_data = NULL, nik_digest = NULL, kk_digest = NULL,
+                    UPDATE registration SET personal_data = NULL, nik_digest = NULL, kk_digest = NULL, email_digest = NULL,
                            ktp_pending_key = NULL, ktp_object_key = NULL, ktp_content_type = NULL,
                            ktp_content_length = NULL, ktp_checksum = NULL,
                            erased_at = coalesce(erased_at, :now), updated_at = :now

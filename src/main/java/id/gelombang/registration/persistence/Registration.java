@@ -53,6 +53,24 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "email_verified")
     public boolean emailVerified;
 
+    /** Keyed digest of the address last mailed (V12), by which SES's bounces and complaints find the registration. */
+    @Column(name = "email_digest")
+    public byte[] emailDigest;
+
+    /** BOUNCED or COMPLAINED once SES reported the address (V12); null while mail can go there. */
+    @Column(name = "email_undeliverable")
+    public String emailUndeliverable;
+
+    @Column(name = "email_undeliverable_at")
+    public Instant emailUndeliverableAt;
+
+    /** Address changes by the registrant within the window that started at {@link #emailChangesSince}. */
+    @Column(name = "email_changes")
+    public short emailChanges;
+
+    @Column(name = "email_changes_since")
+    public Instant emailChangesSince;
+
     @Column(name = "nik_verification")
     public String nikVerification;
 

@@ -99,10 +99,10 @@ public class RegistrationStore {
     }
 
     /**
-     * The whole registration in one statement (db/migration V9, {@code register_in_one_statement}),
+     * The whole registration in one statement (db/migration V10, {@code register_in_one_statement}),
      * so one round trip in one implicit transaction: the Idempotency-Key's lock, its stored reply,
-     * the check of the wave, the row with its NIK, family-card and wave places, the verification
-     * jobs and the reply. Sent through the pool, outside any Hibernate session or transaction:
+     * the check of the wave, the row with its NIK, family-card and wave places (a place in one of
+     * the wave's shards), the verification jobs and the reply. Sent through the pool, outside any Hibernate session or transaction:
      * Hibernate would add nothing but its own work. Must not run inside a transaction of the caller.
      */
     public Uni<Result> register(Attempt a) {
@@ -159,29 +159,17 @@ public class RegistrationStore {
 
     /**
      * Releases a registration: it leaves the one-per-NIK index (released_at set) and gives back its
-     * family-card place and its place in the wave, all in one statement. Only the first release of a
-     * row changes anything, so a rejection followed by a withdrawal returns each place once. Returns
-     * whether this call released it. Needs a transaction; must run before the digests are erased.
+     * family-card place and its place in its wave's shard, in one statement (db/migration V10,
+     * {@code release_registration}). Only the first release of a row changes anything, so a rejection
+     * followed by a withdrawal returns each place once. Returns whether this call released it. Needs a
+     * transaction; must run before the digests are erased.
      */
     public Uni<Boolean> release(UUID id, Instant now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                WITH released AS (
-                    UPDATE registration SET released_at = :now, updated_at = :now
-                    WHERE id = :id AND released_at IS NULL
-                    RETURNING wave_id, kk_digest),
-                household_place AS (
-                    UPDATE household SET registered = household.registered - 1
-                    FROM released WHERE household.wave_id = released.wave_id AND household.kk_digest = released.kk_digest
-                    RETURNING 1),
-                wave_place AS (
-                    UPDATE wave SET registered_count = wave.registered_count - 1
-                    FROM released WHERE wave.id = released.wave_id
-                    RETURNING 1)
-                SELECT count(*) FROM released""", Long.class)
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT release_registration(:id, :now)", Boolean.class)
                 .setParameter("id", id)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .getSingleResult())
-                .map(released -> released > 0);
+                .getSingleResult());
     }
 
     /** Marks a released and erased registration as withdrawn by its registrant. Needs a transaction. */

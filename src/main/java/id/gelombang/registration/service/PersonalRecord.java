@@ -15,6 +15,11 @@ public record PersonalRecord(String nik, String kkNumber, String fullName, Local
                 a.sex().name(), a.email(), a.phone());
     }
 
+    /** The same person with another email address (the registrant corrected it). */
+    public PersonalRecord withEmail(String address) {
+        return new PersonalRecord(nik, kkNumber, fullName, birthDate, sex, address, phone);
+    }
+
     @Override
     public String toString() {
         return "PersonalRecord[redacted]";

@@ -33,7 +33,8 @@ public class RegistrationQueries {
     public RegistrationView toView(Registration r) {
         PersonalRecord person = r.personalData == null ? null : personalData.open(r.id, r.personalData);
         return new RegistrationView(r.id.toString(), r.status, r.waveCode, person == null ? null : Nik.mask(person.nik()),
-                new RegistrationView.Email(person == null ? null : EmailAddress.mask(person.email()), r.emailVerified),
+                new RegistrationView.Email(person == null ? null : EmailAddress.mask(person.email()), r.emailVerified,
+                        r.emailUndeliverable == null),
                 new RegistrationView.Ktp(r.ktpStatus.name(), r.ktpReason),
                 new RegistrationView.NikVerification(r.nikVerification, r.nikReason),
                 r.createdAt.truncatedTo(ChronoUnit.SECONDS),

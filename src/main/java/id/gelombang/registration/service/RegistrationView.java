@@ -21,7 +21,9 @@ public record RegistrationView(String id, String status, String waveCode,
     public record Selection(String status, String rank) {
     }
 
-    public record Email(@Schema(nullable = true, description = "masked; null once retention erased it") String address, boolean verified) {
+    public record Email(@Schema(nullable = true, description = "masked; null once retention erased it") String address, boolean verified,
+            @Schema(description = "false once the address bounced or complained (reported by the mail service): correct it with PUT /v1/registrations/{id}/email")
+            boolean deliverable) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

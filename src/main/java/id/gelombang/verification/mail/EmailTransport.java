@@ -37,7 +37,7 @@ public class EmailTransport {
                 .region(email.sesRegion().map(Region::of).orElseGet(() -> new DefaultAwsRegionProviderChain().getRegion()))
                 .credentialsProvider(credentials(email));
         email.sesEndpoint().ifPresent(builder::endpointOverride);
-        return new SesEmailSender(builder.build(), email.from());
+        return new SesEmailSender(builder.build(), email.from(), email.configurationSet());
     }
 
     private static AwsCredentialsProvider credentials(VerificationConfig.Email email) {

@@ -1,5 +1,7 @@
 package id.gelombang.verification.mail;
 
+import java.util.Optional;
+
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -11,16 +13,19 @@ import software.amazon.awssdk.services.ses.model.SesException;
  *
  * Over its sending rate SES answers "Throttling" and drops the message: that is reported as
  * {@link EmailSender.SendThrottled}, so the job waits and is retried, never counted as a failed
- * delivery. SES's error messages are not passed on: they can quote the address.
+ * delivery. SES's error messages are not passed on: they can quote the address. Every message goes
+ * out with the configuration set, whose event destination reports bounces and complaints.
  */
 public class SesEmailSender implements EmailSender {
 
     private final SesClient ses;
     private final String from;
+    private final String configurationSet;
 
-    public SesEmailSender(SesClient ses, String from) {
+    public SesEmailSender(SesClient ses, String from, Optional<String> configurationSet) {
         this.ses = ses;
         this.from = from;
+        this.configurationSet = configurationSet.orElse(null);
     }
 
     @Override
@@ -28,6 +33,7 @@ public class SesEmailSender implements EmailSender {
         try {
             ses.sendEmail(request -> request
                     .source(from)
+                    .configurationSetName(configurationSet)
                     .destination(to -> to.toAddresses(email.to()))
                     .message(message -> message
                             .subject(subject -> subject.data(email.subject()).charset("UTF-8"))

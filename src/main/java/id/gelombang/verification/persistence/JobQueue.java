@@ -107,6 +107,31 @@ public class JobQueue {
                 .replaceWithVoid();
     }
 
+    /** Jobs of a kind due and not done at {@code now}, and when the oldest of them fell due. */
+    public record Backlog(long due, Instant oldestDue) {
+    }
+
+    /** The backlog a worker leaves behind, read through the index of due work. */
+    public Uni<Backlog> backlog(JobKind kind, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT count(*), min(run_after) FROM verification_job
+                WHERE kind = :kind AND state IN ('PENDING', 'RUNNING') AND run_after <= :now""", Object[].class)
+                .setParameter("kind", kind.name())
+                .setParameter("now", at(now))
+                .getSingleResult())
+                .map(row -> new Backlog(((Number) row[0]).longValue(), instant(row[1])));
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime time) {
+            return time.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime time) {
+            return time.toInstant(ZoneOffset.UTC);
+        }
+        return value instanceof Instant time ? time : null;
+    }
+
     /** Runs a statement about one claimed job; true when the lease was still held and the row changed. */
     private Uni<Boolean> update(String sql, ClaimedJob job, Map<String, Object> parameters) {
         return Panache.getSession().chain(session -> {

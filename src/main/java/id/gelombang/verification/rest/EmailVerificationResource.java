@@ -5,6 +5,7 @@ import java.util.Map;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -22,6 +23,7 @@ import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.service.RegistrationView;
+import id.gelombang.verification.domain.EmailChangeRules;
 import id.gelombang.verification.service.EmailVerificationService;
 import id.gelombang.verification.service.EmailVerificationService.Outcome;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +33,9 @@ import io.smallrye.mutiny.Uni;
 public class EmailVerificationResource {
 
     public record CodeRequest(@Schema(pattern = "^[0-9]{6}$", examples = "042137") String code) {
+    }
+
+    public record AddressChange(@Schema(examples = "siti.rahayu@example.com", description = "the corrected email address") String address) {
     }
 
     private final EmailVerificationService verification;
@@ -73,11 +78,29 @@ public class EmailVerificationResource {
     @ResponseStatus(202)
     @Operation(summary = "Mail a new code (at most once a minute); the previous code stops working")
     @APIResponse(responseCode = "202", description = "A new code is on its way")
-    @APIResponse(responseCode = "409", description = "The address is already verified", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The address is already verified, or mail to it came back (correct it first)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "Asked again within a minute: wait Retry-After seconds",
             headers = @Header(name = "Retry-After", required = true, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Void> resend(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return verification.resend(id, authorization);
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Correct the email address (a mistyped one, or one mail bounced from): a new code is mailed to it",
+            description = "Allowed while the address is not verified, or once mail to it came back (email.deliverable false). "
+                    + "The previous code stops working. At most one new code a minute and "
+                    + EmailChangeRules.MAX_CHANGES + " changes a day.")
+    @APIResponse(responseCode = "200", description = "Changed; the registration as GET shows it, the new code is on its way",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegistrationView.class)))
+    @APIResponse(responseCode = "400", description = "Not an email address", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The address is verified and receives mail", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Within a minute of the last code, or too many changes today: wait Retry-After seconds",
+            headers = @Header(name = "Retry-After", required = true, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RegistrationView> changeAddress(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            AddressChange request) {
+        return verification.changeAddress(id, authorization, request == null ? null : request.address());
     }
 }

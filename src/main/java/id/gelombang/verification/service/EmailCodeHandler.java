@@ -17,6 +17,7 @@ import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.mail.EmailSender;
 import id.gelombang.verification.mail.OutgoingEmail;
 import id.gelombang.verification.persistence.EmailCode;
+import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
@@ -33,6 +34,7 @@ public class EmailCodeHandler implements JobHandler<Integer> {
     static final String GATE = "email";
 
     private final EmailSender sender;
+    private final EmailDeliverability deliverability;
     private final OutboundPacer pacer;
     private final OneTimeCodes codes;
     private final PersonalDataCodec personalData;
@@ -40,9 +42,10 @@ public class EmailCodeHandler implements JobHandler<Integer> {
     private final VerificationConfig.Email config;
     private final Clock clock;
 
-    public EmailCodeHandler(EmailSender sender, OutboundPacer pacer, OneTimeCodes codes, PersonalDataCodec personalData,
-            FunnelCounters funnel, VerificationConfig config, Clock clock) {
+    public EmailCodeHandler(EmailSender sender, EmailDeliverability deliverability, OutboundPacer pacer, OneTimeCodes codes,
+            PersonalDataCodec personalData, FunnelCounters funnel, VerificationConfig config, Clock clock) {
         this.sender = sender;
+        this.deliverability = deliverability;
         this.pacer = pacer;
         this.codes = codes;
         this.personalData = personalData;
@@ -61,13 +64,17 @@ public class EmailCodeHandler implements JobHandler<Integer> {
 
     @Override
     public JobResult<Integer> perform(ClaimedJob job) {
-        Addressee addressee = Blocking.await(() -> Panache.withSession(() -> Registration.<Registration>findById(job.registrationId())
+        // The address's digest is recorded before the mail goes, so its bounce, however quick, finds it.
+        Addressee addressee = Blocking.await(() -> Panache.withTransaction(() -> Registration.<Registration>findById(job.registrationId())
                 .chain(registration -> EmailCode.<EmailCode>findById(job.registrationId()).map(code ->
-                        registration == null || registration.personalData == null || code == null || registration.emailVerified || code.usedAt != null
+                        registration == null || registration.personalData == null || code == null || registration.emailVerified
+                                || code.usedAt != null || registration.emailUndeliverable != null
                                 ? null
-                                : new Addressee(personalData.open(registration.id, registration.personalData), code.issue)))));
+                                : new Addressee(personalData.open(registration.id, registration.personalData), code.issue)))
+                .call(found -> found == null ? Uni.createFrom().voidItem()
+                        : deliverability.remember(job.registrationId(), deliverability.digest(found.person().email())))));
         if (addressee == null) {
-            return new JobResult.Completed<>(null); // verified meanwhile, erased, or gone: nothing to mail
+            return new JobResult.Completed<>(null); // verified meanwhile, erased, gone, or the address bounced: nothing to mail
         }
         if (!pacer.awaitSlot(GATE, config.ratePerSecond(), config.dailyQuota())) {
             return new JobResult.Deferred<>(pacer.quotaResetsAt(), "email-daily-quota");

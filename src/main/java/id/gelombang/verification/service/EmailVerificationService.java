@@ -12,15 +12,19 @@ import id.gelombang.common.crypto.OneTimeCodes;
 import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.persistence.Registration;
+import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.RegistrationAccess;
 import id.gelombang.registration.service.RegistrationQueries;
 import id.gelombang.registration.service.RegistrationView;
+import id.gelombang.verification.domain.EmailChangeRules;
 import id.gelombang.verification.domain.EmailCodeRules;
 import id.gelombang.verification.domain.EmailCodeRules.Verdict;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.EmailCode;
+import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
@@ -48,16 +52,20 @@ public class EmailVerificationService {
 
     private final RegistrationAccess access;
     private final RegistrationQueries queries;
+    private final PersonalDataCodec personalData;
+    private final EmailDeliverability deliverability;
     private final OneTimeCodes codes;
     private final JobQueue jobs;
     private final FunnelCounters funnel;
     private final Deadline deadline;
     private final Clock clock;
 
-    public EmailVerificationService(RegistrationAccess access, RegistrationQueries queries, OneTimeCodes codes,
-            JobQueue jobs, FunnelCounters funnel, Deadline deadline, Clock clock) {
+    public EmailVerificationService(RegistrationAccess access, RegistrationQueries queries, PersonalDataCodec personalData,
+            EmailDeliverability deliverability, OneTimeCodes codes, JobQueue jobs, FunnelCounters funnel, Deadline deadline, Clock clock) {
         this.access = access;
         this.queries = queries;
+        this.personalData = personalData;
+        this.deliverability = deliverability;
         this.codes = codes;
         this.jobs = jobs;
         this.funnel = funnel;
@@ -121,17 +129,91 @@ public class EmailVerificationService {
         if (registration.emailVerified) {
             throw ProblemType.EMAIL_ALREADY_VERIFIED.exception("This email address is already verified.");
         }
+        if (registration.emailUndeliverable != null) {
+            throw ProblemType.EMAIL_UNDELIVERABLE.exception(
+                    "Mail to this address came back. Correct the address (PUT /v1/registrations/{id}/email); a new code goes to it.");
+        }
+        notTooSoon(stored, now);
+        newIssue(registration, stored, now);
+        return jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now);
+    }
+
+    /** At most one new code a minute, whatever asks for it. */
+    private static void notTooSoon(EmailCode stored, Instant now) {
         Instant allowedAt = EmailCodeRules.nextResendAt(stored.requestedAt);
         if (now.isBefore(allowedAt)) {
             throw new ProblemException(ProblemType.TOO_MANY_REQUESTS.problem("A new code can be asked for once a minute."),
                     Map.of("Retry-After", retryAfterSeconds(Duration.between(now, allowedAt))));
         }
+    }
+
+    /** The next issue of the code: the previous one stops working; the email job mails this one. */
+    private void newIssue(Registration registration, EmailCode stored, Instant now) {
         stored.issue++;
         stored.codeDigest = codes.digest(registration.id, codes.code(registration.id, stored.issue));
         stored.requestedAt = now;
         stored.sentAt = null;
         stored.failedAttempts = EmailCodeRules.wrongAttemptsBefore(stored.state(), now);
-        return jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now);
+    }
+
+    /**
+     * Replaces the registration's email address (a mistyped one, or one that bounced) and mails a
+     * new code to it through the email job. Allowed while the address is not verified, or once mail
+     * to it came back; a verified address that receives mail stays. The new address is sealed with
+     * the rest of the personal data and only its keyed digest is kept beside it.
+     */
+    @WithTransaction
+    public Uni<RegistrationView> changeAddress(String registrationId, String authorization, String address) {
+        // The registration row first, then its code row (the order every path here takes).
+        return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
+            FieldErrors errors = new FieldErrors();
+            String normalised = EmailAddress.normalise(address, "address", errors);
+            if (normalised == null) {
+                throw new ProblemException(ProblemType.VALIDATION.problem("The email address is not valid.", errors.list()));
+            }
+            if (registration.personalData == null) {
+                throw ProblemType.WITHDRAWN.exception("This registration's personal data has been erased.");
+            }
+            if (registration.emailVerified && registration.emailUndeliverable == null) {
+                throw ProblemType.EMAIL_ALREADY_VERIFIED.exception("A verified address that receives mail cannot be changed.");
+            }
+            Instant now = clock.instant();
+            EmailChangeRules.Changes changes = new EmailChangeRules.Changes(registration.emailChanges, registration.emailChangesSince);
+            Instant blockedUntil = changes.blockedUntil(now);
+            if (blockedUntil != null) {
+                throw new ProblemException(ProblemType.TOO_MANY_REQUESTS.problem(
+                        "The address was changed " + EmailChangeRules.MAX_CHANGES + " times today; try again later."),
+                        Map.of("Retry-After", retryAfterSeconds(Duration.between(now, blockedUntil))));
+            }
+            return EmailCode.<EmailCode>findById(registration.id, LockModeType.PESSIMISTIC_WRITE)
+                    .chain(found -> found != null ? Uni.createFrom().item(found) : firstCode(registration))
+                    .chain(stored -> replaceAddress(registration, stored, normalised, changes.plusOne(now), now));
+        }));
+    }
+
+    private Uni<RegistrationView> replaceAddress(Registration registration, EmailCode stored, String address,
+            EmailChangeRules.Changes changes, Instant now) {
+        notTooSoon(stored, now);
+        registration.personalData = personalData.seal(registration.id,
+                personalData.open(registration.id, registration.personalData).withEmail(address));
+        registration.emailDigest = deliverability.digest(address);
+        Uni<Void> counted = Uni.createFrom().voidItem();
+        if (registration.emailUndeliverable != null) {
+            counted = counted.chain(() -> funnel.move(registration.id, registration.waveId, FunnelStage.EMAIL_UNDELIVERABLE, null));
+        }
+        if (registration.emailVerified) {
+            counted = counted.chain(() -> funnel.move(registration.id, registration.waveId, FunnelStage.EMAIL_VERIFIED, null));
+        }
+        registration.emailUndeliverable = null;
+        registration.emailUndeliverableAt = null;
+        registration.emailVerified = false;
+        registration.emailChanges = (short) changes.count();
+        registration.emailChangesSince = changes.since();
+        registration.updatedAt = now;
+        stored.usedAt = null;
+        newIssue(registration, stored, now);
+        return counted.chain(() -> jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now))
+                .replaceWith(() -> queries.toView(registration));
     }
 
     /** A code record for a registration that has none (registered before email codes existed). */

@@ -18,6 +18,8 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import id.gelombang.common.observability.Metrics;
+import id.gelombang.common.problem.Faults;
 import id.gelombang.verification.domain.Backoff;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.JobQueue;
@@ -40,13 +42,15 @@ public class JobWorker {
     private final VerificationConfig config;
     private final Backoff backoff;
     private final Clock clock;
+    private final Metrics metrics;
 
-    public JobWorker(JobQueue queue, Instance<JobHandler<?>> handlers, VerificationConfig config, Clock clock) {
+    public JobWorker(JobQueue queue, Instance<JobHandler<?>> handlers, VerificationConfig config, Clock clock, Metrics metrics) {
         this.queue = queue;
         handlers.forEach(handler -> this.handlers.put(handler.kind(), handler));
         this.config = config;
         this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), Duration.ofSeconds(1));
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** What one drain did, and in how many loops at once. */
@@ -75,11 +79,30 @@ public class JobWorker {
         return new Drained(kind, settled, 1);
     }
 
-    /** {@link #drain(JobKind, Duration, boolean)} in {@code loops} threads at once; their counts add up. */
+    /**
+     * {@link #drain(JobKind, Duration, boolean)} in {@code loops} threads at once; their counts add
+     * up. A worker function's run: it ends by recording the backlog it leaves and what it settled
+     * (queue depth and outbound pace, as metrics).
+     */
     public Drained drain(JobKind kind, Duration budget, boolean untilIdle, int loops) {
-        if (loops == 1) {
-            return drain(kind, budget, untilIdle);
+        Drained drained = loops == 1 ? drain(kind, budget, untilIdle) : drainInParallel(kind, budget, untilIdle, loops);
+        recordBacklog(kind, drained.settled());
+        return drained;
+    }
+
+    /** The run's metric line; a failure to count the backlog must not fail a run whose work is done. */
+    private void recordBacklog(JobKind kind, int settled) {
+        Instant now = clock.instant();
+        try {
+            JobQueue.Backlog backlog = Blocking.await(() -> Panache.withTransaction(() -> queue.backlog(kind, now)));
+            long oldest = backlog.oldestDue() == null ? 0 : Math.max(0, Duration.between(backlog.oldestDue(), now).toSeconds());
+            metrics.verification(kind.name(), backlog.due(), oldest, settled);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not count the %s backlog after a run: %s", kind, e.getClass().getName());
         }
+    }
+
+    private Drained drainInParallel(JobKind kind, Duration budget, boolean untilIdle, int loops) {
         ExecutorService pool = Executors.newFixedThreadPool(loops);
         try {
             List<Future<Drained>> runs = new ArrayList<>();
@@ -110,6 +133,9 @@ public class JobWorker {
         } catch (RuntimeException e) {
             // Only the class name: messages of outside errors can quote request data.
             LOG.warnf("Job %d (%s) failed unexpectedly: %s", job.id(), job.kind(), e.getClass().getName());
+            if (Faults.isLockTimeout(e)) {
+                metrics.lockTimeout();
+            }
             return new JobResult.Failed<>("unexpected-" + e.getClass().getSimpleName());
         }
     }

@@ -63,6 +63,12 @@ public interface VerificationConfig {
 
         Optional<String> sesSecretAccessKey();
 
+        /**
+         * SES configuration set every message is sent with; its event destination reports bounces and
+         * complaints (EmailFeedback). In AWS the template's EmailConfigurationSet.
+         */
+        Optional<String> configurationSet();
+
         /** With the local transport, also write each message to a file here (the local run's inbox). */
         Optional<java.nio.file.Path> localDirectory();
 

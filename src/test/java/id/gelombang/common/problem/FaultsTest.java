@@ -92,4 +92,24 @@ class FaultsTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("detail message").build())
                 .build();
     }
+
+    @Test
+    void eachTransientFailureHasOneReasonForTheSheddingMetric() {
+        assertThat(Faults.shedReason(pg("55P03"))).isEqualTo("lock-timeout");
+        assertThat(Faults.shedReason(new java.util.concurrent.CompletionException(pg("55P03")))).as("wrapped").isEqualTo("lock-timeout");
+        assertThat(Faults.shedReason(pg("57014"))).isEqualTo("statement-timeout");
+        assertThat(Faults.shedReason(pg("40001"))).isEqualTo("database-conflict");
+        assertThat(Faults.shedReason(pg("53300"))).isEqualTo("database-busy");
+        assertThat(Faults.shedReason(pg("57P03"))).isEqualTo("database-unavailable");
+        assertThat(Faults.shedReason(new ConnectException("Connection refused"))).isEqualTo("database-unavailable");
+        assertThat(Faults.shedReason(ClosedConnectionException.INSTANCE)).isEqualTo("database-unavailable");
+        assertThat(Faults.shedReason(new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 16"))).isEqualTo("database-busy");
+        assertThat(Faults.shedReason(new VertxException(Faults.POOL_ACQUIRE_TIMEOUT, true))).isEqualTo("database-busy");
+        assertThat(Faults.shedReason(new java.util.concurrent.TimeoutException())).isEqualTo("deadline");
+        assertThat(Faults.shedReason(s3(503, "SlowDown"))).isEqualTo("storage-throttled");
+        assertThat(Faults.shedReason(s3(500, "InternalError"))).isEqualTo("storage-unavailable");
+        assertThat(Faults.shedReason(pg("23505"))).as("a defect is not shed").isNull();
+        assertThat(Faults.isLockTimeout(new RuntimeException(pg("55P03")))).isTrue();
+        assertThat(Faults.isLockTimeout(pg("57014"))).isFalse();
+    }
 }

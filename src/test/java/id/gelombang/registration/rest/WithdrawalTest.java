@@ -37,9 +37,11 @@ import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
+import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.Traces;
 import id.gelombang.upload.service.KtpUploadService;
 import id.gelombang.upload.service.UploadConfig;
+import id.gelombang.upload.service.UploadEvents;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
@@ -201,8 +203,8 @@ class WithdrawalTest {
         // The presigned URL is still valid at S3 until it expires.
         assertThat(S3Upload.put(issued.path("uploadUrl"), issued.path("headers"), file)).isEqualTo(200);
         String key = S3Upload.objectKey(issued.path("uploadUrl"));
-        given().contentType(ContentType.JSON).body(Map.of("key", key)).post("/internal/uploads/object-created")
-                .then().statusCode(200).body("outcome", equalTo("IGNORED"));
+        assertThat(SqsEvents.invoke(UploadEvents.class, List.of(new SqsEvents.Message(
+                SqsEvents.objectCreated(uploads.bucket().orElseThrow(), key, file.length))))).as("batch item failures").isEmpty();
         assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket().orElseThrow()).key(key))).isInstanceOf(NoSuchKeyException.class);
     }
 

@@ -1,10 +1,23 @@
 package id.gelombang.verification.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.SendEmailRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ses.model.MessageRejectedException;
 import software.amazon.awssdk.services.ses.model.SesException;
@@ -36,6 +49,29 @@ class SesEmailSenderTest {
         assertThat(server).isInstanceOf(EmailSender.SendFailed.class).hasMessage("ses-500");
         RuntimeException network = SesEmailSender.failure(SdkClientException.create("Unable to execute HTTP request: " + ADDRESS_IN_MESSAGE));
         assertThat(network).isInstanceOf(EmailSender.SendFailed.class).hasMessage("ses-unreachable");
+    }
+
+    @Test
+    void everyMessageGoesOutWithTheConfigurationSetWhoseEventsReportBounces() {
+        AtomicReference<SendEmailRequest> sent = new AtomicReference<>();
+        ExecutionInterceptor capture = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                sent.set((SendEmailRequest) context.request());
+                throw SdkClientException.create("captured, not sent");
+            }
+        };
+        try (SesClient ses = SesClient.builder().region(Region.AP_SOUTHEAST_3)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("id", "secret")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(capture)).build()) {
+            SesEmailSender sender = new SesEmailSender(ses, "Gelombang <no-reply@gelombang.id>", Optional.of("gelombang-email"));
+            assertThatThrownBy(() -> sender.send(new OutgoingEmail("siti@example.com", "Kode", "123456")))
+                    .isInstanceOf(EmailSender.SendFailed.class);
+        }
+        assertThat(sent.get().configurationSetName()).isEqualTo("gelombang-email");
+        assertThat(sent.get().destination().toAddresses()).containsExactly("siti@example.com");
+        assertThat(sent.get().source()).isEqualTo("Gelombang <no-reply@gelombang.id>");
     }
 
     private static SesException serviceError(int status, String code) {

@@ -48,7 +48,15 @@ PG_DIR = Path("/tmp/gelombang-bench-pg")
 QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
 BASELINE_HANDLER = "bench.BaselineHandler::handleRequest"
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
-MEMORY_MB = 1024  # what infra/template.yaml gives the API function
+
+
+def api_function_memory_mb(template=Path(__file__).resolve().parent.parent / "infra" / "template.yaml"):
+    """The MemorySize infra/template.yaml gives ApiFunction, so that the cost model prices what is deployed."""
+    block = re.search(r"^  ApiFunction:\n(.*?)(?=^  \S)", template.read_text(), re.M | re.S).group(1)
+    return int(re.search(r"^      MemorySize: (\d+)", block, re.M).group(1))
+
+
+MEMORY_MB = api_function_memory_mb()
 WAVE = "BENCH"
 LAMBDA_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"]  # what the managed Java runtime sets
 CUSTOM = "custom"  # Function's java_home for the API function's own runtime (target/api-function.zip)
@@ -262,8 +270,9 @@ class Function:
 # (one vCPU-second of credits per second)" (docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html,
 # read 2026-12-06). Below and above it the share is proportional, which is what the bench caps to.
 LAMBDA_MB_PER_VCPU = 1769
-# The memory sizes the cold start is measured at: the template's before this measurement, one vCPU,
-# and the largest size at which Lambda still shows the function 2 vCPUs (as on this machine).
+# The memory sizes the cold start is measured at: the workers' (and once the API function's), one
+# vCPU, two steps between, and the largest size at which Lambda still shows the function 2 vCPUs (as
+# on this machine).
 SHARE_MEMORIES_MB = (1024, 1769, 2048, 2560, 3008)
 # The throttling period: Linux's default CFS period. AWS does not document Lambda's.
 CFS_PERIOD_US = 100_000
@@ -1619,9 +1628,10 @@ def write_report(data):
               "the emulator holds until the runtime is initialised (Lambda bills that init). The baseline is a "
               "plain `RequestStreamHandler` under the same emulator, runtime, JDK and flags. The shipped "
               "runtime's AOT cache is trained during the Maven build; the full JDK 25's is trained by the "
-              "bench (20 registrations). This machine gives each process 2 unthrottled cores; at 1024 MB "
-              "Lambda gives about 0.6 of one, so the JIT and GC threads that run beside the start here "
-              "compete with it there.",
+              "bench (20 registrations). This machine gives each process 2 unthrottled cores; at "
+              f"{MEMORY_MB:,} MB Lambda gives about {vcpus(MEMORY_MB):.2f} of a vCPU, so the JIT and GC threads "
+              "that run beside the start here compete with it there (\"Cold start at Lambda's CPU share\", "
+              "when measured, caps the instance to that share).",
               "- Warm: durations the emulator reports per invocation (`INVOKE RTDONE`), i.e. what Lambda "
               "bills, after warm-up; client times add the emulator's HTTP hop.",
               "- Ceiling vs fleet: pgbench runs exactly the statement one registration executes (see the "
@@ -1695,6 +1705,8 @@ def main():
         return
     runs, warm_count, seconds, sizes = (3, 300, 5, [1, 2]) if args.quick else (10, 2000, 15, [1, 2, 4, 8])
     load_count = 300 if args.quick else 1000
+    # Eleven rows of three starts each per run: fewer runs than the unthrottled comparison.
+    share_runs = 3 if args.quick else 5
     if args.runtimes_only:
         runtimes_only(runs, load_count)
         return
@@ -1728,7 +1740,7 @@ def main():
                 data.update(one_wave_ceiling(args.quick))
             lines = []
             if "share" in parts:
-                data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), runs, load_count)
+                data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), share_runs, load_count)
                 data["api_function_package"] = package_size()
                 api_memory = memory_costs(data["cpu_share"]) if data["cpu_share"] else None
                 lines += cpu_share_report_lines(data["cpu_share"], api_memory) + [""] + package_report_lines(data)
@@ -1740,7 +1752,7 @@ def main():
         data.update(one_wave_ceiling(args.quick))
         data["fleet"] = fleet(custom, sizes, seconds)
         data["cold_start"] = cold_starts(variants, runs)
-        data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), runs, load_count)
+        data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), share_runs, load_count)
         data["runtime_load"] = runtime_load(variants, load_count)
         data["startup_breakdown"] = startup_breakdown(variants)
         check_aot_cache_used(data["startup_breakdown"])

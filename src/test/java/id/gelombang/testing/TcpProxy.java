@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,9 +21,10 @@ public final class TcpProxy {
 
     private final int targetPort;
     private final int port;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** Every open pair; guarded by {@code this}, like {@link #server}. */
+    private final List<Socket> sockets = new ArrayList<>();
     private final AtomicLong readyForQuery = new AtomicLong();
-    private volatile ServerSocket server;
+    private ServerSocket server;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -46,6 +47,18 @@ public final class TcpProxy {
         return readyForQuery.get();
     }
 
+    /** Stops listening, so new connections are refused, and closes every open one. */
+    public synchronized void cut() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        sockets.clear();
+    }
+
     public synchronized void restore() throws IOException {
         if (server != null) {
             return;
@@ -59,30 +72,34 @@ public final class TcpProxy {
         acceptor.start();
     }
 
-    public synchronized void cut() throws IOException {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
-        for (Socket socket : sockets) {
-            socket.close();
-        }
-        sockets.clear();
-    }
-
     private void accept(ServerSocket listening) {
         while (!listening.isClosed()) {
             try {
                 Socket client = listening.accept();
                 Socket database = new Socket("127.0.0.1", targetPort);
-                sockets.add(client);
-                sockets.add(database);
-                pump(client, database, null);
-                pump(database, client, new MessageCounter());
+                if (register(listening, client, database)) {
+                    pump(client, database, null);
+                    pump(database, client, new MessageCounter());
+                }
             } catch (IOException e) {
                 // closed by cut(), or the database refused: the client sees its connection drop
             }
         }
+    }
+
+    /**
+     * Keeps a new pair, under the lock {@link #cut()} holds: a connection accepted just before a
+     * cut is closed, never left open behind it.
+     */
+    private synchronized boolean register(ServerSocket listening, Socket client, Socket database) throws IOException {
+        if (server != listening) {
+            client.close();
+            database.close();
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(database);
+        return true;
     }
 
     private void pump(Socket from, Socket to, MessageCounter counter) {

@@ -4,5 +4,10 @@ package id.gelombang.common.audit;
 public enum OperatorAction {
     CREATE_WAVE, CHANGE_WAVE, CLOSE_WAVE, DRAW,
     /** The retention job erased personal data of a wave (actor "retention-job"; details: counts only). */
-    RETENTION_RUN
+    RETENTION_RUN,
+    /**
+     * Support gave a registrant who lost their mailbox a new address and sent the access code there,
+     * after checking their identity outside the system (details: registration id and ticket, no address).
+     */
+    RECOVER_ACCESS
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -50,6 +51,18 @@ public class JobQueue {
                 .map(rows -> rows.isEmpty() ? null : new ClaimedJob(((Number) rows.get(0)[0]).longValue(),
                         (UUID) rows.get(0)[1], kind, ((Number) rows.get(0)[2]).intValue(),
                         ((Number) rows.get(0)[3]).intValue(), token));
+    }
+
+    /**
+     * Claims the most overdue job of the first kind in {@code kinds} (priority order) that has one
+     * due: a job of a later kind is taken only when none of an earlier kind is due.
+     */
+    public Uni<ClaimedJob> claimNext(List<JobKind> kinds, Instant now, Duration lease) {
+        Uni<ClaimedJob> claimed = Uni.createFrom().nullItem();
+        for (JobKind kind : kinds) {
+            claimed = claimed.chain(job -> job != null ? Uni.createFrom().item(job) : claimNext(kind, now, lease));
+        }
+        return claimed;
     }
 
     /**

@@ -58,14 +58,17 @@ public class JobWorker {
     }
 
     /**
-     * Works through due jobs of {@code kind} until {@code budget} is spent; with {@code untilIdle}
-     * it returns as soon as nothing is due instead of waiting for new work.
+     * Works through due jobs of {@code kind}'s outside service, every kind of it in priority order
+     * ({@link JobKind#sameOutbound()}), until {@code budget} is spent; with {@code untilIdle} it
+     * returns as soon as nothing is due instead of waiting for new work.
      */
     public Drained drain(JobKind kind, Duration budget, boolean untilIdle) {
         Instant end = clock.instant().plus(budget);
+        List<JobKind> kinds = kind.sameOutbound();
         int settled = 0;
         while (clock.instant().isBefore(end)) {
-            ClaimedJob job = claim(kind);
+            ClaimedJob job = Blocking.await(() -> Panache.withTransaction(
+                    () -> queue.claimNext(kinds, clock.instant(), config.lease())));
             if (job == null) {
                 if (untilIdle) {
                     break;

@@ -270,13 +270,13 @@ class Mailbox:
             text = Path(entry.path).read_text(errors="replace")
             to = re.search(r"^To: (.*)$", text, re.M)
             code = re.search(r"^Subject: .*?(\d{6})\s*$", text, re.M)
+            self.sent_at.append(now)  # every mail counts against the pace: codes, access codes, notices
             if to and code:
                 found.append((to.group(1).strip().lower(), code.group(1)))
         if found:
             with self.cond:
                 for address, code in found:
                     self.codes[address] = code
-                    self.sent_at.append(now)
                 self.cond.notify_all()
 
     def wait_code(self, address, deadline):
@@ -385,7 +385,7 @@ def sample(ctx, samples, stop):
            "(SELECT count(*) FROM registration WHERE ktp_status = 'RECEIVED'), "
            "(SELECT count(*) FROM registration WHERE email_verified), "
            "(SELECT count(*) FROM registration WHERE nik_verification <> 'PENDING'), "
-           "(SELECT count(*) FROM verification_job WHERE kind = 'EMAIL_CODE' AND state IN ('PENDING', 'RUNNING')), "
+           "(SELECT count(*) FROM verification_job WHERE kind <> 'NIK_CHECK' AND state IN ('PENDING', 'RUNNING')), "
            "(SELECT count(*) FROM verification_job WHERE kind = 'NIK_CHECK' AND state IN ('PENDING', 'RUNNING'))")
     while not stop.is_set():
         t = ctx.recorder.now()
@@ -788,7 +788,7 @@ def write(data, samples, ctx):
         f"| Arrival to fully verified, replay s, p50 / p90 / p99 | {pct.get('p50')} / {pct.get('p90')} / {pct.get('p99')} |",
         f"| Shed: gateway 429 / gateway 503 (function throttled) / function 503 | {data['shed']['gateway_429']} / "
         f"{data['shed']['gateway_503']} / {data['shed']['function_503']} |",
-        f"| Email codes sent | {data['email']['sent']} |",
+        f"| Emails sent (codes and notices) | {data['email']['sent']} |",
         f"| Email pace: configured / while backlogged ({data['email']['pace']['backlogged_seconds']} s) / most in 5 s, per s | "
         f"{data['email']['pace']['configured_per_s']} / {data['email']['pace']['per_s_while_backlogged']} / "
         f"{data['email']['pace']['most_in_5_s_per_s']} |",
@@ -861,7 +861,7 @@ def plot(data, samples, ctx):
         axes[1].plot(t, [s[key] for s in samples], label=label)
     axes[1].set_ylabel("cumulative")
     axes[1].legend()
-    axes[2].plot(t, [s["email_queue"] for s in samples], label="email queue")
+    axes[2].plot(t, [s["email_queue"] for s in samples], label="email queue (codes and notices)")
     axes[2].plot(t, [s["nik_queue"] for s in samples], label="NIK check queue")
     axes[2].set_ylabel("jobs waiting")
     shed = per_second([c[0] for c in ctx.recorder.calls if c[2] in (429, 503)])

@@ -771,7 +771,8 @@ def write(data, samples, ctx):
         "(502/503/504, 429 and 500 without a problem body, 409 `/request-in-flight`, Retry-After honoured, 7 attempts "
         "with full-jitter backoff, then the person presses the button again 10 s later with the same key).",
         f"- Bots: {s['bot_share']:.0%} of arrivals, from {s['bot_addresses']} addresses (the others from "
-        f"{s['legitimate_addresses']} addresses, about three registrants each, as behind a carrier's NAT), each with the NIK of a "
+        f"{s['legitimate_addresses']} addresses, {data['legitimate'] / s['legitimate_addresses']:.1f} registrants "
+        f"each on average, as behind a carrier's NAT), each with the NIK of a "
         f"later registrant and a name from a list without the holder's name; they never upload or verify an email. "
         f"An owner refused with 409 `/duplicate-registration` tries again every 20 s with a new key.",
         "",

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 import id.gelombang.common.observability.Metrics;
 import id.gelombang.common.problem.Faults;
 import id.gelombang.verification.domain.Backoff;
+import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
@@ -169,8 +171,16 @@ public class JobWorker {
                 .call(ended -> ended ? handler.giveUp(job, reason) : Uni.createFrom().voidItem());
     }
 
-    /** Claims the next due job of a kind without running it (tests of lease take-over use it with {@link #settle}). */
+    /**
+     * Claims the next job of a kind its handler lets be claimed now, without running it; null when
+     * none is (tests of lease take-over use it with {@link #settle}).
+     */
     public ClaimedJob claim(JobKind kind) {
-        return Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
+        Instant now = clock.instant();
+        Optional<ClaimScope> scope = handlers.get(kind).claimScope(now);
+        if (scope.isEmpty()) {
+            return null;
+        }
+        return Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(kind, now, config.lease(), scope.get())));
     }
 }

@@ -36,7 +36,7 @@ public class OutboundPacer {
      */
     public boolean awaitSlot(String service, double ratePerSecond, int dailyQuota) {
         Instant now = clock.instant();
-        Duration interval = Duration.ofNanos((long) (1e9 / (ratePerSecond * (1 - config.pacingMargin()))));
+        Duration interval = Duration.ofNanos((long) (1e9 / pacedPerSecond(ratePerSecond)));
         LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
         Instant slot = Blocking.await(() -> gate.reserve(service, interval, dailyQuota, today, now));
         if (slot == null) {
@@ -44,6 +44,17 @@ public class OutboundPacer {
         }
         Blocking.pause(Duration.between(clock.instant(), slot));
         return true;
+    }
+
+    /** Calls made today against the service's daily quota, across every worker. */
+    public int usedToday(String service) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), QUOTA_ZONE);
+        return Blocking.await(() -> gate.usedToday(service, today));
+    }
+
+    /** The pace the gate holds a service to: its agreed rate less the pacing margin. */
+    public double pacedPerSecond(double ratePerSecond) {
+        return ratePerSecond * (1 - config.pacingMargin());
     }
 
     /** When used-up daily quotas are given again. */

@@ -184,6 +184,71 @@ public class RegistrationStore {
                 .map(released -> released > 0);
     }
 
+    /** The id of the wave with this code; null when there is none. Needs a session. */
+    public Uni<Long> waveIdOf(String code) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("SELECT id FROM wave WHERE code = :code", Long.class)
+                .setParameter("code", code)
+                .getResultList())
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+
+    /** A registration of a wave, found by its NIK's digest: the one holding the NIK, or one voided under a case reference. */
+    public record Held(UUID id, long waveId, String status, Instant voidedAt, List<String> photoKeys) {
+    }
+
+    /**
+     * The registration of the wave holding this NIK (not released), locked until the transaction
+     * ends; null when none does. Needs a transaction.
+     */
+    public Uni<Held> holderOf(long waveId, byte[] nikDigest) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT id, wave_id, status, voided_at, ktp_pending_key, ktp_object_key FROM registration
+                WHERE wave_id = :waveId AND nik_digest = :nikDigest AND released_at IS NULL
+                FOR UPDATE""", Object[].class)
+                .setParameter("waveId", waveId)
+                .setParameter("nikDigest", nikDigest)
+                .getResultList())
+                .map(rows -> rows.isEmpty() ? null : held(rows.get(0)));
+    }
+
+    /** The registration of the wave an operator voided under this case reference; null when none. Needs a session. */
+    public Uni<Held> voidedUnder(long waveId, String caseReference) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT id, wave_id, status, voided_at, ktp_pending_key, ktp_object_key FROM registration
+                WHERE wave_id = :waveId AND void_case = :caseReference""", Object[].class)
+                .setParameter("waveId", waveId)
+                .setParameter("caseReference", caseReference)
+                .getResultList())
+                .map(rows -> rows.isEmpty() ? null : held(rows.get(0)));
+    }
+
+    private static Held held(Object[] row) {
+        List<String> photos = new ArrayList<>();
+        for (int i = 4; i < 6; i++) {
+            if (row[i] != null) {
+                photos.add((String) row[i]);
+            }
+        }
+        Instant voidedAt = row[3] instanceof OffsetDateTime time ? time.toInstant()
+                : row[3] instanceof java.time.LocalDateTime local ? local.toInstant(ZoneOffset.UTC)
+                : (Instant) row[3];
+        return new Held((UUID) row[0], ((Number) row[1]).longValue(), (String) row[2], voidedAt, photos);
+    }
+
+    /**
+     * Marks a released registration VOIDED under the case reference that proved it fraudulent
+     * (unique per wave: a second void under it fails). Needs a transaction.
+     */
+    public Uni<Integer> markVoided(UUID id, String caseReference, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE registration SET status = 'VOIDED', voided_at = :now, void_case = :caseReference, updated_at = :now
+                WHERE id = :id""")
+                .setParameter("id", id)
+                .setParameter("caseReference", caseReference)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .executeUpdate());
+    }
+
     /** Marks a released and erased registration as withdrawn by its registrant. Needs a transaction. */
     public Uni<Integer> markWithdrawn(UUID id, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""

@@ -45,15 +45,19 @@ public class RetentionJob {
     }
 
     /**
-     * What one run did: registrations erased per wave, stored replies forgotten; {@code complete}
+     * What one run did: registrations erased per wave, stored replies and counters of the
+     * registration limits forgotten; {@code complete}
      * is false when the time budget ended it with work left; {@code nothingDue} when the published
      * schedule showed nothing to do, so the database was not asked.
      */
-    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, boolean complete, boolean nothingDue) {
+    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, long limitCountsForgotten, boolean complete,
+            boolean nothingDue) {
     }
 
     /** Who the audit trail names for what this job does. */
     static final String ACTOR = "retention-job";
+    /** Per-source counts count one minute; an hour later they are forgotten (they are digests of callers' addresses). */
+    static final Duration LIMIT_COUNTS_KEPT = Duration.ofHours(1);
 
     private final RetentionStore store;
     private final OperatorAudit audit;
@@ -77,7 +81,7 @@ public class RetentionJob {
     public Run run(int batchSize, Duration budget) {
         Instant start = clock.instant();
         if (!schedule.maintenanceDue(start)) {
-            return new Run(List.of(), 0, 0, true, true);
+            return new Run(List.of(), 0, 0, 0, true, true);
         }
         Instant end = start.plus(budget);
         List<DueWave> due = Blocking.await(() -> Panache.withSession(() -> store.dueWaves(start)));
@@ -122,7 +126,20 @@ public class RetentionJob {
                 break;
             }
         }
-        return new Run(waves, total, forgotten, complete, false);
+        long counters = 0;
+        while (complete) {
+            if (!clock.instant().isBefore(end)) {
+                complete = false;
+                break;
+            }
+            long batch = Blocking.await(() -> Panache.withTransaction(
+                    () -> store.forgetLimitCounts(start.minus(LIMIT_COUNTS_KEPT), start, batchSize)));
+            counters += batch;
+            if (batch == 0) {
+                break;
+            }
+        }
+        return new Run(waves, total, forgotten, counters, complete, false);
     }
 
     private Uni<Long> eraseBatch(DueWave wave, int batchSize) {

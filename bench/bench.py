@@ -605,9 +605,10 @@ SELECT outcome FROM register_in_one_statement(
     'BENCH', {id}, '{opens_at}', '{closes_at}', {household_limit}, false,
     gen_random_uuid(), decode(md5(:n || 'nik'), 'hex'), decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'),
     decode(md5(:n || 'token'), 'hex'), decode(md5(:n || 'code'), 'hex'), '/v1/registrations/bench',
-    ARRAY[201, 409, 409, 409, 409],
+    ARRAY[201, 409, 409, 409, 409, 409],
     ARRAY[decode(repeat('cd', 240), 'hex'), decode(repeat('ce', 330), 'hex'), decode(repeat('cf', 250), 'hex'),
-          decode(repeat('d0', 230), 'hex'), decode(repeat('d1', 230), 'hex')]);
+          decode(repeat('d0', 230), 'hex'), decode(repeat('d1', 230), 'hex'), decode(repeat('d2', 260), 'hex')],
+    decode(md5(:n || 'email'), 'hex'), 3, decode(md5(:n || 'source'), 'hex'), date_trunc('minute', now()), 300);
 """
 
 

@@ -38,3 +38,216 @@ CREATE TABLE request_source (
 -- unique per wave, so repeating the call answers the same void instead of voiding anything else.
 ALTER TABLE registration ADD COLUMN voided_at timestamptz, ADD COLUMN void_case text;
 CREATE UNIQUE INDEX registration_void_case ON registration (wave_id, void_case) WHERE void_case IS NOT NULL;
+
+-- The registration in one statement, as V10 made it, with two limits on volume decided inside it
+-- (so exactly, whatever runs at the same moment), both off when their limit is 0 or their digest NULL:
+--   * registrations per email address per wave: p_email_digest is a keyed digest of the address's
+--     canonical form; the conditional upsert on wave_email keeps the count within p_email_limit when
+--     registrations using the address race, as household does for a family card (EMAIL_LIMIT). The
+--     registration records the digest it counted under, so release_registration gives the use back.
+--   * registration attempts per source per minute: p_source_digest is a keyed digest of the caller's
+--     address (never the address), p_source_window the minute. Beyond p_source_limit attempts this
+--     minute the answer is RATE_LIMITED, with nothing written and no reply stored (a retry with the
+--     same Idempotency-Key after the minute is a first attempt). An attempt is counted when it is
+--     decided (a stored reply: accepted or refused), at the end, so the source's row is locked only
+--     from there to the commit; attempts of one source running at the same instant can pass the
+--     limit by their number, which a backstop behind the edge allows.
+-- Locks in the order family card, email address, shard, NIK; the release takes family card, email
+-- address, shard. Replies, in the order of p_statuses and p_replies:
+-- ACCEPTED, DUPLICATE, HOUSEHOLD_LIMIT, FULL, CLOSED, EMAIL_LIMIT.
+DROP FUNCTION register_in_one_statement(text, bigint, bytea, timestamptz, text, bigint, timestamptz, timestamptz, integer,
+    boolean, uuid, bytea, bytea, bytea, bytea, bytea, text, integer[], bytea[]);
+CREATE FUNCTION register_in_one_statement(
+    p_key_digest text, p_lock_id bigint, p_request_digest bytea, p_now timestamptz,
+    p_wave_code text, p_wave_id bigint, p_opens_at timestamptz, p_closes_at timestamptz, p_household_limit integer,
+    p_draw boolean,
+    p_id uuid, p_nik_digest bytea, p_kk_digest bytea, p_personal_data bytea, p_token_digest bytea,
+    p_email_code_digest bytea, p_location text, p_statuses integer[], p_replies bytea[],
+    p_email_digest bytea, p_email_limit integer, p_source_digest bytea, p_source_window timestamptz, p_source_limit integer)
+RETURNS TABLE (outcome text, response_status integer, location text, response_body bytea,
+               request_digest bytea, registration_id uuid, wave_id bigint, wave_code text,
+               wave_opens_at timestamptz, wave_closes_at timestamptz, wave_household_limit integer, wave_draw boolean)
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+DECLARE
+    v_wave_id bigint;
+    v_opens_at timestamptz;
+    v_closes_at timestamptz;
+    v_household_limit integer;
+    v_draw boolean;
+    v_outcome text;
+    v_reply integer;
+    v_email_counted boolean := false;
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(p_lock_id) THEN
+        RETURN QUERY SELECT 'IN_FLIGHT', NULL::integer, NULL::text, NULL::bytea, NULL::bytea, NULL::uuid,
+            NULL::bigint, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::integer, NULL::boolean;
+        RETURN;
+    END IF;
+
+    RETURN QUERY SELECT 'STORED', k.response_status, k.location, k.response_body, k.request_digest, k.registration_id,
+            NULL::bigint, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::integer, NULL::boolean
+        FROM idempotency_key k WHERE k.key_digest = p_key_digest;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+
+    -- The wave as the application chose it: by code, else the earliest-opened wave open now.
+    IF p_wave_code IS NOT NULL THEN
+        SELECT w.id, w.opens_at, w.closes_at, w.household_limit, w.selection = 'DRAW'
+            INTO v_wave_id, v_opens_at, v_closes_at, v_household_limit, v_draw
+            FROM wave w WHERE w.code = p_wave_code;
+    ELSE
+        SELECT w.id, w.opens_at, w.closes_at, w.household_limit, w.selection = 'DRAW'
+            INTO v_wave_id, v_opens_at, v_closes_at, v_household_limit, v_draw
+            FROM wave w WHERE w.closes_at > p_now ORDER BY w.opens_at, w.id LIMIT 1;
+        IF v_opens_at > p_now THEN
+            v_wave_id := NULL;
+            v_opens_at := NULL;
+            v_closes_at := NULL;
+            v_household_limit := NULL;
+            v_draw := NULL;
+        END IF;
+    END IF;
+    IF v_wave_id IS DISTINCT FROM p_wave_id OR v_opens_at IS DISTINCT FROM p_opens_at
+            OR v_closes_at IS DISTINCT FROM p_closes_at OR v_household_limit IS DISTINCT FROM p_household_limit
+            OR v_draw IS DISTINCT FROM p_draw THEN
+        RETURN QUERY SELECT * FROM stale_registration_waves();
+        RETURN;
+    END IF;
+    IF p_id IS NULL THEN
+        RETURN QUERY SELECT 'INVALID', NULL::integer, NULL::text, NULL::bytea, NULL::bytea, NULL::uuid,
+            NULL::bigint, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::integer, NULL::boolean;
+        RETURN;
+    END IF;
+
+    -- A source at its limit this minute: refused from what is committed, without a lock or a write.
+    IF p_source_digest IS NOT NULL AND p_source_limit > 0 AND EXISTS (
+            SELECT 1 FROM request_source s WHERE s.source_digest = p_source_digest AND s.window_start = p_source_window
+              AND s.requests >= p_source_limit) THEN
+        RETURN QUERY SELECT 'RATE_LIMITED', NULL::integer, NULL::text, NULL::bytea, NULL::bytea, NULL::uuid,
+            NULL::bigint, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::integer, NULL::boolean;
+        RETURN;
+    END IF;
+
+    IF v_wave_id IS NULL OR NOT (v_opens_at <= p_now AND v_closes_at > p_now) THEN
+        v_outcome := 'CLOSED';
+    ELSE
+        INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
+                                  status, created_at, updated_at)
+        SELECT p_id, w.id, w.code, p_nik_digest, p_kk_digest, p_personal_data, p_token_digest, 'REGISTERED', p_now, p_now
+            FROM wave w WHERE w.id = p_wave_id
+        ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING;
+        IF NOT FOUND THEN
+            v_outcome := 'DUPLICATE';
+        ELSE
+            INSERT INTO household (wave_id, kk_digest, registered) VALUES (p_wave_id, p_kk_digest, 1)
+            ON CONFLICT (wave_id, kk_digest) DO UPDATE SET registered = household.registered + 1
+                WHERE household.registered < p_household_limit;
+            IF NOT FOUND THEN
+                v_outcome := 'HOUSEHOLD_LIMIT';
+                DELETE FROM registration WHERE id = p_id;
+            ELSE
+                IF p_email_digest IS NOT NULL AND p_email_limit > 0 THEN
+                    INSERT INTO wave_email (wave_id, email_digest, registered) VALUES (p_wave_id, p_email_digest, 1)
+                    ON CONFLICT (wave_id, email_digest) DO UPDATE SET registered = wave_email.registered + 1
+                        WHERE wave_email.registered < p_email_limit;
+                    v_email_counted := FOUND;
+                    IF NOT v_email_counted THEN
+                        v_outcome := 'EMAIL_LIMIT';
+                    END IF;
+                END IF;
+                IF v_outcome IS NULL THEN
+                    -- Last, so the wave's row lock is held for as short a time as possible.
+                    UPDATE wave SET registered_count = registered_count + 1
+                    WHERE id = p_wave_id AND (selection = 'DRAW' OR registered_count < quota)
+                      AND opens_at <= p_now AND closes_at > p_now
+                      AND opens_at = p_opens_at AND closes_at = p_closes_at AND household_limit = p_household_limit;
+                    IF FOUND THEN
+                        v_outcome := 'ACCEPTED';
+                    ELSE
+                        SELECT CASE
+                            WHEN w.opens_at <> p_opens_at OR w.closes_at <> p_closes_at OR w.household_limit <> p_household_limit
+                                THEN 'STALE'
+                            WHEN w.opens_at <= p_now AND w.closes_at > p_now THEN 'FULL'
+                            ELSE 'CLOSED' END INTO v_outcome
+                            FROM wave w WHERE w.id = p_wave_id;
+                    END IF;
+                END IF;
+                IF v_outcome = 'ACCEPTED' THEN
+                    IF v_email_counted THEN
+                        UPDATE registration SET email_use_digest = p_email_digest WHERE id = p_id;
+                    END IF;
+                    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+                        SELECT p_id, kind, p_now, p_now FROM unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind;
+                    INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
+                        VALUES (p_id, 1, p_email_code_digest, p_now);
+                ELSE
+                    DELETE FROM registration WHERE id = p_id;
+                    UPDATE household SET registered = registered - 1 WHERE wave_id = p_wave_id AND kk_digest = p_kk_digest;
+                    IF v_email_counted THEN
+                        UPDATE wave_email SET registered = registered - 1
+                            WHERE wave_id = p_wave_id AND email_digest = p_email_digest;
+                    END IF;
+                    IF v_outcome = 'STALE' THEN
+                        RETURN QUERY SELECT * FROM stale_registration_waves();
+                        RETURN;
+                    END IF;
+                END IF;
+            END IF;
+        END IF;
+    END IF;
+
+    v_reply := array_position(ARRAY['ACCEPTED', 'DUPLICATE', 'HOUSEHOLD_LIMIT', 'FULL', 'CLOSED', 'EMAIL_LIMIT'], v_outcome);
+    IF p_replies[v_reply] IS NULL THEN
+        RAISE EXCEPTION 'no reply given for outcome %', v_outcome;
+    END IF;
+    INSERT INTO idempotency_key (key_digest, request_digest, response_status, response_body, location,
+                                 registration_id, created_at)
+    VALUES (p_key_digest, p_request_digest, p_statuses[v_reply], p_replies[v_reply],
+            CASE WHEN v_outcome = 'ACCEPTED' THEN p_location END,
+            CASE WHEN v_outcome = 'ACCEPTED' THEN p_id END, p_now);
+    -- The attempt is decided: it counts against its source's minute (last, so the row is locked
+    -- only until the commit that follows).
+    IF p_source_digest IS NOT NULL AND p_source_limit > 0 THEN
+        INSERT INTO request_source AS s (source_digest, window_start, requests) VALUES (p_source_digest, p_source_window, 1)
+        ON CONFLICT (source_digest) DO UPDATE SET
+            requests = CASE WHEN s.window_start = excluded.window_start THEN s.requests + 1 ELSE 1 END,
+            window_start = excluded.window_start;
+    END IF;
+    RETURN QUERY SELECT v_outcome, NULL::integer, NULL::text, NULL::bytea, NULL::bytea, NULL::uuid,
+            NULL::bigint, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::integer, NULL::boolean;
+END
+$$;
+
+-- A release gives back the registration's email-address use too.
+CREATE OR REPLACE FUNCTION release_registration(p_id uuid, p_now timestamptz) RETURNS boolean
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    v_wave_id bigint;
+    v_kk_digest bytea;
+    v_email_digest bytea;
+BEGIN
+    UPDATE registration SET released_at = p_now, updated_at = p_now
+        WHERE id = p_id AND released_at IS NULL
+        RETURNING wave_id, kk_digest, email_use_digest INTO v_wave_id, v_kk_digest, v_email_digest;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    UPDATE household SET registered = registered - 1 WHERE wave_id = v_wave_id AND kk_digest = v_kk_digest;
+    IF v_email_digest IS NOT NULL THEN
+        UPDATE wave_email SET registered = registered - 1 WHERE wave_id = v_wave_id AND email_digest = v_email_digest;
+    END IF;
+    UPDATE wave SET registered_count = registered_count - 1 WHERE id = v_wave_id;
+    RETURN true;
+END
+$$;
+
+REVOKE ALL ON FUNCTION register_in_one_statement(text, bigint, bytea, timestamptz, text, bigint, timestamptz, timestamptz, integer,
+    boolean, uuid, bytea, bytea, bytea, bytea, bytea, text, integer[], bytea[], bytea, integer, bytea, timestamptz, integer)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION register_in_one_statement(text, bigint, bytea, timestamptz, text, bigint, timestamptz, timestamptz, integer,
+    boolean, uuid, bytea, bytea, bytea, bytea, bytea, text, integer[], bytea[], bytea, integer, bytea, timestamptz, integer)
+    TO gelombang_app;
+REVOKE ALL ON FUNCTION release_registration(uuid, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION release_registration(uuid, timestamptz) TO gelombang_app;

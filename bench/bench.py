@@ -5,7 +5,8 @@ Runs the packaged function (target/function.zip) the way Lambda runs it: AWS's J
 interface client behind the Lambda Runtime Interface Emulator, one process per instance, one
 PostgreSQL connection each. Measures cold start (with a plain-Java baseline under the same
 emulator and flags), warm invocation duration, the database's ceiling for the registration SQL
-against a fleet of 1-8 instances, presign cost, the draw of a wave of 1,000,000 registrations,
+against a fleet of 1-8 instances, one wave's ceiling at up to 200 connections with Aurora's commit
+latency (bench/wave_ceiling.py), presign cost, the draw of a wave of 1,000,000 registrations,
 and derives a cost model. Writes bench/results/latest.md and bench/results/latest.json;
 --draw-only runs the draw alone and writes bench/results/draw.md and draw.json.
 
@@ -29,6 +30,8 @@ import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
+
+import wave_ceiling
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "target"
@@ -282,7 +285,7 @@ def start_postgres(settings="-c shared_buffers=256MB"):
     shutil.chown(PG_DIR, "postgres", "postgres")
     subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/initdb", "-D", str(PG_DIR), "-A", "trust",
                     "-U", "postgres", "--no-sync"], check=True, capture_output=True)
-    options = (f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 "
+    options = (f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=250 "
                f"-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on "
                f"{settings}")
     subprocess.run(["runuser", "-u", "postgres", "--", f"{PG_BIN}/pg_ctl", "-D", str(PG_DIR), "-w", "-l",
@@ -557,46 +560,7 @@ def warm_invocations(task, count):
     return results
 
 
-# The registration as it was before V9: seven statements, seven round trips (BEGIN and COMMIT included).
-PGBENCH_SEVEN_STATEMENTS = """
-\\set n random(1, 9000000000000000000)
-BEGIN;
-SELECT pg_try_advisory_xact_lock(:n);
-SELECT key_digest, request_digest, response_status, response_body, location, created_at
-  FROM idempotency_key WHERE key_digest = md5(:n || 'key');
-SELECT id, code, opens_at, closes_at, quota, registered_count, household_limit FROM wave WHERE code = 'BENCH';
-WITH inserted AS (
-    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest, status,
-                              created_at, updated_at)
-    VALUES (gen_random_uuid(), (SELECT id FROM wave WHERE code = 'BENCH'), 'BENCH', decode(md5(:n || 'nik'), 'hex'),
-            decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'), decode(md5(:n || 'token'), 'hex'),
-            'REGISTERED', now(), now())
-    ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING RETURNING id, wave_id),
-household_place AS (
-    INSERT INTO household (wave_id, kk_digest, registered)
-    SELECT wave_id, decode(md5(:n || 'kk'), 'hex'), 1 FROM inserted
-    ON CONFLICT (wave_id, kk_digest) DO UPDATE SET registered = household.registered + 1
-    WHERE household.registered < 20 RETURNING registered),
-claimed AS (
-    UPDATE wave SET registered_count = registered_count + 1
-    WHERE code = 'BENCH' AND EXISTS (SELECT 1 FROM household_place) AND (selection = 'DRAW' OR registered_count < quota)
-      AND opens_at <= now() AND closes_at > now() RETURNING id),
-jobs AS (
-    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
-    SELECT inserted.id, kind, now(), now() FROM inserted, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind
-    WHERE EXISTS (SELECT 1 FROM claimed)),
-first_code AS (
-    INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
-    SELECT inserted.id, 1, decode(md5(:n || 'code'), 'hex'), now() FROM inserted WHERE EXISTS (SELECT 1 FROM claimed))
-SELECT EXISTS (SELECT 1 FROM claimed);
-INSERT INTO idempotency_key (key_digest, request_digest, response_status, response_body, location, created_at)
-VALUES (md5(:n || 'key'), decode(md5(:n || 'request'), 'hex'), 201, decode(repeat('cd', 240), 'hex'),
-        '/v1/registrations/bench', now());
-COMMIT;
-"""
-
-
-# The registration as the application sends it since V9: one statement in an implicit transaction.
+# The registration as the application sends it: one statement in an implicit transaction.
 # The wave's facts are those the application would have validated against (filled in from the table).
 PGBENCH_ONE_STATEMENT = """
 \\set n random(1, 9000000000000000000)
@@ -621,9 +585,7 @@ def pgbench(script, clients, seconds):
 
 
 def database_ceiling(clients, seconds):
-    """The registration SQL alone: the application's one statement (V9) and, beside it, the seven it replaced."""
-    seven = WORK / "registration-seven-statements.sql"
-    seven.write_text(PGBENCH_SEVEN_STATEMENTS)
+    """The registration SQL alone: the application's one statement against the bench wave."""
     wave = pg(f"SELECT id || '|' || opens_at || '|' || closes_at || '|' || household_limit FROM wave WHERE code = '{WAVE}'")
     wave_id, opens_at, closes_at, household_limit = wave.split("|")
     one = WORK / "registration-one-statement.sql"
@@ -632,10 +594,17 @@ def database_ceiling(clients, seconds):
     results = {}
     for c in clients:
         results[c] = pgbench(one, c, seconds)
-        results[c]["seven_statements"] = pgbench(seven, c, seconds)
-        log(f"database ceiling, {c} connection(s): {results[c]['registrations_per_s']:.0f} registrations/s in one "
-            f"statement, {results[c]['seven_statements']['registrations_per_s']:.0f} in seven")
+        log(f"database ceiling, {c} connection(s): {results[c]['registrations_per_s']:.0f} registrations/s")
     return results
+
+
+def one_wave_ceiling(quick):
+    """One wave's ceiling (bench/wave_ceiling.py): pgbench of the registration statement into one wave at
+    1 to 200 connections, commit latency 0 and 2 ms, beside a control without the place accounting and
+    the schema as it was before; then a small wave and clients that keep coming after it is full."""
+    ceiling = wave_ceiling.WaveCeiling(PG_PORT, WORK, log)
+    points, full_wave = ceiling.run(seconds=4 if quick else 10, small_seconds=10 if quick else 20)
+    return {"wave_ceiling": points, "wave_ceiling_full_wave": full_wave}
 
 
 def fleet(task, sizes, seconds):
@@ -745,8 +714,8 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
         if name.strip() and not name.startswith("#"):
             subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
                             "-v", "ON_ERROR_STOP=1", "-f", str(MIGRATIONS / name.strip())], check=True, capture_output=True)
-    wave_id = pg("INSERT INTO wave (code, opens_at, closes_at, quota, selection, registered_count) "
-                 f"VALUES ('DRAW-BENCH', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW', {rows}) "
+    wave_id = pg("INSERT INTO wave (code, opens_at, closes_at, quota, selection) "
+                 f"VALUES ('DRAW-BENCH', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW') "
                  "RETURNING id", db=DRAW_DB).splitlines()[0]
     # Every 33rd NIK was rejected by the registry (released), 5 in 9 verified, the rest pending; 4 in 5
     # uploaded their KTP photo; personal_data is as long as the application's ciphertext (~190 bytes).
@@ -1167,15 +1136,16 @@ def write_report(data):
               f"separate Parse; `RegistrationRoundTripsTest` counts them on the wire).", "", "```",
               reg["statements"], "```", "",
               "## Database ceiling vs fleet (registrations/s)", "",
-              "| Connections = instances | pgbench, registration SQL (one statement, V9) | pgbench, the seven "
-              "statements before V9 | Fleet of functions | Fleet / ceiling | Fleet p50 / p99 ms |",
-              "|---|---|---|---|---|---|"]
+              "| Connections = instances | pgbench, the registration statement | Fleet of functions | "
+              "Fleet / ceiling | Fleet p50 / p99 ms |",
+              "|---|---|---|---|---|"]
     for n, f in data["fleet"].items():
         c = data["database_ceiling"][n]
-        seven = c.get("seven_statements", {}).get("registrations_per_s", "-")
-        lines.append(f"| {n} | {c['registrations_per_s']} | {seven} | {f['registrations_per_s']} | "
+        lines.append(f"| {n} | {c['registrations_per_s']} | {f['registrations_per_s']} | "
                      f"{f['registrations_per_s'] / c['registrations_per_s']:.0%} | "
                      f"{f['latency_ms']['median']} / {f['latency_ms']['p99']} |")
+    if "wave_ceiling" in data:
+        lines += [""] + wave_ceiling.report_lines(data["wave_ceiling"], data["wave_ceiling_full_wave"], "bench/run")
     p = data["presign"]["TieredStopAtLevel=1"]
     d = data["presign"]["default flags"]
     cost = data["cost"]
@@ -1237,8 +1207,7 @@ def write_report(data):
               "- Warm: durations the emulator reports per invocation (`INVOKE RTDONE`), i.e. what Lambda "
               "bills, after warm-up; client times add the emulator's HTTP hop.",
               "- Ceiling vs fleet: pgbench runs exactly the statement one registration executes (see the "
-              "list above; beside it the seven statements of the registration before V9, on the same table "
-              "and wave) with one connection per client; the fleet is N emulator + function processes, one "
+              "list above) with one connection per client; the fleet is N emulator + function processes, one "
               "connection each, driven back to back. On 2 shared cores the fleet's JVMs, emulators, load "
               "generator and PostgreSQL compete for the same CPUs, so the fleet is CPU-bound long before the "
               "database is: the ratio shows how far the function's own work dominates here, not an AWS limit.",
@@ -1256,6 +1225,15 @@ def write_report(data):
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
 
 
+def write_only(data, started):
+    """bench/run --only: the parts measured, in target/bench/only.json (and the wave ceiling's table in only.md)."""
+    (WORK / "only.json").write_text(json.dumps(data, indent=2) + "\n")
+    if "wave_ceiling" in data:
+        (WORK / "only.md").write_text("\n".join(wave_ceiling.report_lines(
+            data["wave_ceiling"], data["wave_ceiling_full_wave"], "bench/run " + " ".join(sys.argv[1:]))) + "\n")
+    log(f"done in {round(time.time() - started)} s: {WORK / 'only.json'}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer runs, for trying the harness")
@@ -1266,7 +1244,8 @@ def main():
     parser.add_argument("--draw-only", action="store_true",
                         help="only the draw of a wave of 1,000,000 registrations; writes draw.md and draw.json")
     parser.add_argument("--only", metavar="PARTS",
-                        help="comma-separated parts among warm,pgbench; writes target/bench/only.json, not latest.*")
+                        help="comma-separated parts among warm,pgbench,wave_ceiling; writes target/bench/only.json "
+                             "(and only.md), not latest.*")
     args = parser.parse_args()
     if args.draw_only:
         started = time.time()
@@ -1295,23 +1274,38 @@ def main():
         runtimes_only(runs, load_count)
         return
     started = time.time()
+    parts = set(args.only.split(",")) if args.only else None
+    if parts and not parts <= {"warm", "pgbench", "wave_ceiling"}:
+        parser.error(f"unknown parts in --only: {sorted(parts - {'warm', 'pgbench', 'wave_ceiling'})}")
+    if parts == {"wave_ceiling"}:
+        # PostgreSQL alone: its own databases, migrated from the scripts; no package, no emulator.
+        WORK.mkdir(parents=True, exist_ok=True)
+        postgres = start_postgres()
+        try:
+            data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres,
+                    **one_wave_ceiling(args.quick)}
+            write_only(data, started)
+        finally:
+            stop_postgres()
+        return
     task, custom, variants = prepare_packages()
     postgres = start_postgres()
     try:
         migrate_and_define_wave(task)
         data = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "postgres": postgres}
-        if args.only:
-            parts = set(args.only.split(","))
+        if parts:
             if "warm" in parts:
                 data["warm"] = warm_invocations(custom, warm_count)
             if "pgbench" in parts:
                 data["database_ceiling"] = database_ceiling(sizes, seconds)
-            (WORK / "only.json").write_text(json.dumps(data, indent=2) + "\n")
-            log(f"done in {round(time.time() - started)} s: {WORK / 'only.json'}")
+            if "wave_ceiling" in parts:
+                data.update(one_wave_ceiling(args.quick))
+            write_only(data, started)
             return
         data["presign"] = presign_cost(task)
         data["warm"] = warm_invocations(custom, warm_count)
         data["database_ceiling"] = database_ceiling(sizes, seconds)
+        data.update(one_wave_ceiling(args.quick))
         data["fleet"] = fleet(custom, sizes, seconds)
         data["cold_start"] = cold_starts(variants, runs)
         data["runtime_load"] = runtime_load(variants, load_count)

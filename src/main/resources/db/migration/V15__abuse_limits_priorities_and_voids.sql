@@ -39,21 +39,25 @@ CREATE TABLE request_source (
 ALTER TABLE registration ADD COLUMN voided_at timestamptz, ADD COLUMN void_case text;
 CREATE UNIQUE INDEX registration_void_case ON registration (wave_id, void_case) WHERE void_case IS NOT NULL;
 
--- The registration in one statement, as V10 made it, with two limits on volume decided inside it
--- (so exactly, whatever runs at the same moment), both off when their limit is 0 or their digest NULL:
+-- The registration in one statement as V10 made it (places in shards, refusals decided before any
+-- insert; see V9 and V10 for the contract), with two limits on volume decided inside it, so exactly
+-- whatever runs at the same moment; each is off when its limit is 0 or its digest NULL:
 --   * registrations per email address per wave: p_email_digest is a keyed digest of the address's
---     canonical form; the conditional upsert on wave_email keeps the count within p_email_limit when
---     registrations using the address race, as household does for a family card (EMAIL_LIMIT). The
---     registration records the digest it counted under, so release_registration gives the use back.
+--     canonical form. Refused from what is committed with the other refusals of step 3 (an address
+--     at its limit: EMAIL_LIMIT, after the family card's HOUSEHOLD_LIMIT); then, after the family
+--     card's place and before the shard's, the conditional upsert on wave_email keeps the count
+--     within p_email_limit when registrations using the address race, as household does for a
+--     family card. The registration records the digest it counted under (email_use_digest), so
+--     release_registration gives the use back; any refusal after the upsert gives it back at once.
 --   * registration attempts per source per minute: p_source_digest is a keyed digest of the caller's
 --     address (never the address), p_source_window the minute. Beyond p_source_limit attempts this
---     minute the answer is RATE_LIMITED, with nothing written and no reply stored (a retry with the
---     same Idempotency-Key after the minute is a first attempt). An attempt is counted when it is
---     decided (a stored reply: accepted or refused), at the end, so the source's row is locked only
---     from there to the commit; attempts of one source running at the same instant can pass the
---     limit by their number, which a backstop behind the edge allows.
--- Locks in the order family card, email address, shard, NIK; the release takes family card, email
--- address, shard. Replies, in the order of p_statuses and p_replies:
+--     minute the answer is RATE_LIMITED, decided from what is committed, with nothing written and no
+--     reply stored (a retry with the same Idempotency-Key after the minute is a first attempt). An
+--     attempt is counted when it is decided (a stored reply: accepted or refused), last, so the
+--     source's row is locked only from there to the commit; attempts of one source running at the
+--     same instant can pass the limit by their number, which a backstop behind the edge allows.
+-- Locks in the order family card, email address, shard, NIK (the unique index), source; the release
+-- takes family card, email address, shard. Replies, in the order of p_statuses and p_replies:
 -- ACCEPTED, DUPLICATE, HOUSEHOLD_LIMIT, FULL, CLOSED, EMAIL_LIMIT.
 DROP FUNCTION register_in_one_statement(text, bigint, bytea, timestamptz, text, bigint, timestamptz, timestamptz, integer,
     boolean, uuid, bytea, bytea, bytea, bytea, bytea, text, integer[], bytea[]);
@@ -71,13 +75,17 @@ LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
     v_wave_id bigint;
+    v_wave_code text;
     v_opens_at timestamptz;
     v_closes_at timestamptz;
     v_household_limit integer;
     v_draw boolean;
+    v_place_shards integer;
+    v_shard smallint;
+    v_email_limited boolean := p_email_digest IS NOT NULL AND p_email_limit > 0;
+    v_email_counted boolean := false;
     v_outcome text;
     v_reply integer;
-    v_email_counted boolean := false;
 BEGIN
     IF NOT pg_try_advisory_xact_lock(p_lock_id) THEN
         RETURN QUERY SELECT 'IN_FLIGHT', NULL::integer, NULL::text, NULL::bytea, NULL::bytea, NULL::uuid,
@@ -94,12 +102,12 @@ BEGIN
 
     -- The wave as the application chose it: by code, else the earliest-opened wave open now.
     IF p_wave_code IS NOT NULL THEN
-        SELECT w.id, w.opens_at, w.closes_at, w.household_limit, w.selection = 'DRAW'
-            INTO v_wave_id, v_opens_at, v_closes_at, v_household_limit, v_draw
+        SELECT w.id, w.code, w.opens_at, w.closes_at, w.household_limit, w.selection = 'DRAW', w.place_shards
+            INTO v_wave_id, v_wave_code, v_opens_at, v_closes_at, v_household_limit, v_draw, v_place_shards
             FROM wave w WHERE w.code = p_wave_code;
     ELSE
-        SELECT w.id, w.opens_at, w.closes_at, w.household_limit, w.selection = 'DRAW'
-            INTO v_wave_id, v_opens_at, v_closes_at, v_household_limit, v_draw
+        SELECT w.id, w.code, w.opens_at, w.closes_at, w.household_limit, w.selection = 'DRAW', w.place_shards
+            INTO v_wave_id, v_wave_code, v_opens_at, v_closes_at, v_household_limit, v_draw, v_place_shards
             FROM wave w WHERE w.closes_at > p_now ORDER BY w.opens_at, w.id LIMIT 1;
         IF v_opens_at > p_now THEN
             v_wave_id := NULL;
@@ -132,67 +140,75 @@ BEGIN
 
     IF v_wave_id IS NULL OR NOT (v_opens_at <= p_now AND v_closes_at > p_now) THEN
         v_outcome := 'CLOSED';
+    ELSIF EXISTS (SELECT 1 FROM registration r
+                  WHERE r.wave_id = p_wave_id AND r.nik_digest = p_nik_digest AND r.released_at IS NULL) THEN
+        v_outcome := 'DUPLICATE';
+    ELSIF NOT p_draw AND NOT EXISTS (SELECT 1 FROM wave_place p WHERE p.wave_id = p_wave_id AND p.taken < p.capacity) THEN
+        v_outcome := CASE WHEN EXISTS (SELECT 1 FROM household h WHERE h.wave_id = p_wave_id AND h.kk_digest = p_kk_digest
+                                       AND h.registered >= p_household_limit)
+                          THEN 'HOUSEHOLD_LIMIT'
+                          WHEN v_email_limited AND EXISTS (SELECT 1 FROM wave_email e WHERE e.wave_id = p_wave_id
+                                       AND e.email_digest = p_email_digest AND e.registered >= p_email_limit)
+                          THEN 'EMAIL_LIMIT' ELSE 'FULL' END;
+    ELSIF v_email_limited
+            AND EXISTS (SELECT 1 FROM wave_email e WHERE e.wave_id = p_wave_id AND e.email_digest = p_email_digest
+                        AND e.registered >= p_email_limit)
+            AND NOT EXISTS (SELECT 1 FROM household h WHERE h.wave_id = p_wave_id AND h.kk_digest = p_kk_digest
+                            AND h.registered >= p_household_limit) THEN
+        v_outcome := 'EMAIL_LIMIT';
     ELSE
-        INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
-                                  status, created_at, updated_at)
-        SELECT p_id, w.id, w.code, p_nik_digest, p_kk_digest, p_personal_data, p_token_digest, 'REGISTERED', p_now, p_now
-            FROM wave w WHERE w.id = p_wave_id
-        ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING;
+        INSERT INTO household (wave_id, kk_digest, registered) VALUES (p_wave_id, p_kk_digest, 1)
+        ON CONFLICT (wave_id, kk_digest) DO UPDATE SET registered = household.registered + 1
+            WHERE household.registered < p_household_limit;
         IF NOT FOUND THEN
-            v_outcome := 'DUPLICATE';
+            v_outcome := 'HOUSEHOLD_LIMIT';
         ELSE
-            INSERT INTO household (wave_id, kk_digest, registered) VALUES (p_wave_id, p_kk_digest, 1)
-            ON CONFLICT (wave_id, kk_digest) DO UPDATE SET registered = household.registered + 1
-                WHERE household.registered < p_household_limit;
-            IF NOT FOUND THEN
-                v_outcome := 'HOUSEHOLD_LIMIT';
-                DELETE FROM registration WHERE id = p_id;
-            ELSE
-                IF p_email_digest IS NOT NULL AND p_email_limit > 0 THEN
-                    INSERT INTO wave_email (wave_id, email_digest, registered) VALUES (p_wave_id, p_email_digest, 1)
-                    ON CONFLICT (wave_id, email_digest) DO UPDATE SET registered = wave_email.registered + 1
-                        WHERE wave_email.registered < p_email_limit;
-                    v_email_counted := FOUND;
-                    IF NOT v_email_counted THEN
-                        v_outcome := 'EMAIL_LIMIT';
-                    END IF;
+            IF v_email_limited THEN
+                INSERT INTO wave_email (wave_id, email_digest, registered) VALUES (p_wave_id, p_email_digest, 1)
+                ON CONFLICT (wave_id, email_digest) DO UPDATE SET registered = wave_email.registered + 1
+                    WHERE wave_email.registered < p_email_limit;
+                v_email_counted := FOUND;
+                IF NOT v_email_counted THEN
+                    v_outcome := 'EMAIL_LIMIT';
                 END IF;
-                IF v_outcome IS NULL THEN
-                    -- Last, so the wave's row lock is held for as short a time as possible.
-                    UPDATE wave SET registered_count = registered_count + 1
-                    WHERE id = p_wave_id AND (selection = 'DRAW' OR registered_count < quota)
-                      AND opens_at <= p_now AND closes_at > p_now
-                      AND opens_at = p_opens_at AND closes_at = p_closes_at AND household_limit = p_household_limit;
-                    IF FOUND THEN
-                        v_outcome := 'ACCEPTED';
-                    ELSE
-                        SELECT CASE
-                            WHEN w.opens_at <> p_opens_at OR w.closes_at <> p_closes_at OR w.household_limit <> p_household_limit
-                                THEN 'STALE'
-                            WHEN w.opens_at <= p_now AND w.closes_at > p_now THEN 'FULL'
-                            ELSE 'CLOSED' END INTO v_outcome
-                            FROM wave w WHERE w.id = p_wave_id;
-                    END IF;
-                END IF;
-                IF v_outcome = 'ACCEPTED' THEN
-                    IF v_email_counted THEN
-                        UPDATE registration SET email_use_digest = p_email_digest WHERE id = p_id;
-                    END IF;
-                    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
-                        SELECT p_id, kind, p_now, p_now FROM unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind;
-                    INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
-                        VALUES (p_id, 1, p_email_code_digest, p_now);
+            END IF;
+            IF v_outcome IS NULL THEN
+                -- The first shard tried comes from the registration's random id (two of its random bytes).
+                v_shard := claim_wave_place(p_wave_id,
+                    (get_byte(uuid_send(p_id), 14) * 256 + get_byte(uuid_send(p_id), 15)) % v_place_shards);
+                IF v_shard IS NULL THEN
+                    v_outcome := 'FULL';
+                ELSIF NOT EXISTS (SELECT 1 FROM wave w WHERE w.id = p_wave_id AND w.opens_at = p_opens_at
+                                  AND w.closes_at = p_closes_at AND w.household_limit = p_household_limit
+                                  AND (w.selection = 'DRAW') = p_draw) THEN
+                    v_outcome := 'STALE';
                 ELSE
-                    DELETE FROM registration WHERE id = p_id;
-                    UPDATE household SET registered = registered - 1 WHERE wave_id = p_wave_id AND kk_digest = p_kk_digest;
-                    IF v_email_counted THEN
-                        UPDATE wave_email SET registered = registered - 1
-                            WHERE wave_id = p_wave_id AND email_digest = p_email_digest;
-                    END IF;
-                    IF v_outcome = 'STALE' THEN
-                        RETURN QUERY SELECT * FROM stale_registration_waves();
-                        RETURN;
-                    END IF;
+                    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
+                                              status, place_shard, email_use_digest, created_at, updated_at)
+                    VALUES (p_id, p_wave_id, v_wave_code, p_nik_digest, p_kk_digest,
+                            p_personal_data, p_token_digest, 'REGISTERED', v_shard,
+                            CASE WHEN v_email_counted THEN p_email_digest END, p_now, p_now)
+                    ON CONFLICT (wave_id, nik_digest) WHERE released_at IS NULL DO NOTHING;
+                    v_outcome := CASE WHEN FOUND THEN 'ACCEPTED' ELSE 'DUPLICATE' END;
+                END IF;
+            END IF;
+            IF v_outcome = 'ACCEPTED' THEN
+                INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+                    SELECT p_id, kind, p_now, p_now FROM unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) AS kind;
+                INSERT INTO email_code (registration_id, issue, code_digest, requested_at)
+                    VALUES (p_id, 1, p_email_code_digest, p_now);
+            ELSE
+                IF v_shard IS NOT NULL THEN
+                    UPDATE wave_place SET taken = taken - 1 WHERE wave_id = p_wave_id AND shard = v_shard;
+                END IF;
+                IF v_email_counted THEN
+                    UPDATE wave_email SET registered = registered - 1
+                        WHERE wave_id = p_wave_id AND email_digest = p_email_digest;
+                END IF;
+                UPDATE household SET registered = registered - 1 WHERE wave_id = p_wave_id AND kk_digest = p_kk_digest;
+                IF v_outcome = 'STALE' THEN
+                    RETURN QUERY SELECT * FROM stale_registration_waves();
+                    RETURN;
                 END IF;
             END IF;
         END IF;
@@ -220,17 +236,20 @@ BEGIN
 END
 $$;
 
--- A release gives back the registration's email-address use too.
+-- The release as V10 made it (the row, then the family card, then the shard), giving back the
+-- registration's email-address use too, between the family card and the shard: the registration's
+-- order of those locks.
 CREATE OR REPLACE FUNCTION release_registration(p_id uuid, p_now timestamptz) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     v_wave_id bigint;
     v_kk_digest bytea;
+    v_shard smallint;
     v_email_digest bytea;
 BEGIN
     UPDATE registration SET released_at = p_now, updated_at = p_now
         WHERE id = p_id AND released_at IS NULL
-        RETURNING wave_id, kk_digest, email_use_digest INTO v_wave_id, v_kk_digest, v_email_digest;
+        RETURNING wave_id, kk_digest, place_shard, email_use_digest INTO v_wave_id, v_kk_digest, v_shard, v_email_digest;
     IF NOT FOUND THEN
         RETURN false;
     END IF;
@@ -238,7 +257,7 @@ BEGIN
     IF v_email_digest IS NOT NULL THEN
         UPDATE wave_email SET registered = registered - 1 WHERE wave_id = v_wave_id AND email_digest = v_email_digest;
     END IF;
-    UPDATE wave SET registered_count = registered_count - 1 WHERE id = v_wave_id;
+    UPDATE wave_place SET taken = taken - 1 WHERE wave_id = v_wave_id AND shard = v_shard;
     RETURN true;
 END
 $$;
@@ -249,5 +268,3 @@ REVOKE ALL ON FUNCTION register_in_one_statement(text, bigint, bytea, timestampt
 GRANT EXECUTE ON FUNCTION register_in_one_statement(text, bigint, bytea, timestamptz, text, bigint, timestamptz, timestamptz, integer,
     boolean, uuid, bytea, bytea, bytea, bytea, bytea, text, integer[], bytea[], bytea, integer, bytea, timestamptz, integer)
     TO gelombang_app;
-REVOKE ALL ON FUNCTION release_registration(uuid, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION release_registration(uuid, timestamptz) TO gelombang_app;

@@ -20,7 +20,10 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Creates or updates the configured waves; a quota is never lowered below what is already registered. */
+/**
+ * Creates or updates the configured waves; a quota is never lowered below what is already registered
+ * (and if registrations take places between the read and the change, the shards' trigger refuses it).
+ */
 @ApplicationScoped
 public class WaveSeeder {
 
@@ -51,7 +54,8 @@ public class WaveSeeder {
                     ON CONFLICT (code) DO UPDATE SET
                         opens_at = excluded.opens_at,
                         closes_at = excluded.closes_at,
-                        quota = GREATEST(excluded.quota, wave.registered_count),
+                        quota = GREATEST(excluded.quota,
+                            (SELECT coalesce(sum(p.taken), 0) FROM wave_place p WHERE p.wave_id = wave.id)),
                         household_limit = excluded.household_limit""")
                     .execute(Tuple.of(entry.getKey(),
                             OffsetDateTime.ofInstant(wave.opensAt(), ZoneOffset.UTC),

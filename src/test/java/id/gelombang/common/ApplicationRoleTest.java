@@ -27,7 +27,7 @@ import io.vertx.pgclient.PgException;
 
 /**
  * The role the functions connect as in AWS (created by V8, its password set by the migration):
- * rows yes, schema no, the registration function (V9) yes, and the operator audit append-only by
+ * rows yes, schema no, the registration function (V9, V10) yes, and the operator audit append-only by
  * privilege, not only by trigger.
  */
 @QuarkusTest
@@ -88,9 +88,22 @@ class ApplicationRoleTest {
                 UUID.randomUUID().toString().replace("-", ""), UUID.randomUUID().toString().replace("-", "")))
                 .execute().map(rows -> rows.iterator().next().getString("outcome"))
                 .call(tx::rollback)));
-        // Every table the function writes (registration, household, the address's and the source's counts, wave, jobs,
-        // email code, stored reply) is the role's to write.
+        // Every table the function writes (registration, household, the address's and the source's counts, wave_place,
+        // jobs, email code, stored reply) is the role's to write.
         assertThat(outcome).isEqualTo("ACCEPTED");
+    }
+
+    @Test
+    void theApplicationRoleChangesAQuotaAndReleasesPlaces() {
+        String wave = db.createWave(java.time.Instant.parse("2021-01-01T00:00:00Z"), java.time.Instant.parse("2099-01-01T00:00:00Z"), 10);
+        // A quota change fires the trigger that spreads the wave's places over its shards again (V10).
+        String outcome = asApplication(conn -> conn.begin().chain(tx -> conn.query(
+                "UPDATE wave SET quota = 20 WHERE code = '" + wave + "'").execute()
+                .chain(() -> conn.query("SELECT sum(p.capacity) || ' ' || release_registration(gen_random_uuid(), now()) "
+                        + "FROM wave_place p JOIN wave w ON w.id = p.wave_id WHERE w.code = '" + wave + "'").execute())
+                .map(rows -> rows.iterator().next().getString(0))
+                .call(tx::rollback)));
+        assertThat(outcome).isEqualTo("20 false");
     }
 
     @Test

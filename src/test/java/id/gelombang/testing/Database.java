@@ -41,8 +41,10 @@ public class Database {
         return count("SELECT count(*) FROM registration WHERE wave_code = $1", waveCode);
     }
 
+    /** The wave's own count: the places taken, summed over its shards. */
     public long registeredCount(String waveCode) {
-        return count("SELECT registered_count FROM wave WHERE code = $1", waveCode);
+        return count("SELECT coalesce(sum(p.taken), 0) FROM wave_place p JOIN wave w ON w.id = p.wave_id WHERE w.code = $1",
+                waveCode);
     }
 
     public long registrations() {

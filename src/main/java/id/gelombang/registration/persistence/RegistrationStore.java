@@ -115,11 +115,11 @@ public class RegistrationStore {
     }
 
     /**
-     * The whole registration in one statement (db/migration V15, {@code register_in_one_statement}),
+     * The whole registration in one statement (db/migration V15 on V10, {@code register_in_one_statement}),
      * so one round trip in one implicit transaction: the Idempotency-Key's lock, its stored reply,
-     * the limits on volume (per email address and wave, per source and minute),
-     * the check of the wave, the row with its NIK, family-card and wave places, the verification
-     * jobs and the reply. Sent through the pool, outside any Hibernate session or transaction:
+     * the limits on volume (per email address and wave, per source and minute), the check of the
+     * wave, the row with its NIK, family-card and wave places (a place in one of the wave's shards),
+     * the verification jobs and the reply. Sent through the pool, outside any Hibernate session or transaction:
      * Hibernate would add nothing but its own work. Must not run inside a transaction of the caller.
      */
     public Uni<Result> register(Attempt a) {
@@ -185,10 +185,10 @@ public class RegistrationStore {
 
     /**
      * Releases a registration: it leaves the one-per-NIK index (released_at set) and gives back its
-     * family-card place, its email address's use and its place in the wave, in one statement
-     * (db/migration V15, {@code release_registration}). Only the first release of a
-     * row changes anything, so a rejection followed by a withdrawal returns each place once. Returns
-     * whether this call released it. Needs a transaction; must run before the digests are erased.
+     * family-card place, its email address's use and its place in its wave's shard, in one statement
+     * (db/migration V15 on V10, {@code release_registration}). Only the first release of a row changes
+     * anything, so a rejection followed by a withdrawal returns each place once. Returns whether this
+     * call released it. Needs a transaction; must run before the digests are erased.
      */
     public Uni<Boolean> release(UUID id, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery(

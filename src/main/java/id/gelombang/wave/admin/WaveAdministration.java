@@ -25,6 +25,7 @@ import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.draw.DrawSeed;
 import id.gelombang.wave.persistence.FunnelCounters;
 import id.gelombang.wave.persistence.Wave;
+import id.gelombang.wave.persistence.WavePlaces;
 import id.gelombang.wave.schedule.WaveSchedule;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -32,23 +33,26 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Operators' control of waves. Changes take the wave's row lock, the same lock every
- * registration takes to claim a place, so a first-come quota can never be set below what is
- * registered. Every action appends its entry to the operators' audit trail in its own transaction.
+ * Operators' control of waves. Changes take the wave's row lock; a change of a first-come wave's
+ * quota also locks the wave's place shards, which registrations claim places in, so the quota can
+ * never be set below what is registered (the shards' trigger then spreads the places left over them).
+ * Every action appends its entry to the operators' audit trail in its own transaction.
  */
 @ApplicationScoped
 public class WaveAdministration {
 
     private final FunnelCounters funnel;
+    private final WavePlaces places;
     private final OperatorAudit audit;
     private final PersonalDataProtection protection;
     private final WaveSchedule schedule;
     private final VerificationQueues queues;
     private final Clock clock;
 
-    public WaveAdministration(FunnelCounters funnel, OperatorAudit audit, PersonalDataProtection protection,
+    public WaveAdministration(FunnelCounters funnel, WavePlaces places, OperatorAudit audit, PersonalDataProtection protection,
             WaveSchedule schedule, VerificationQueues queues, Clock clock) {
         this.funnel = funnel;
+        this.places = places;
         this.audit = audit;
         this.protection = protection;
         this.schedule = schedule;
@@ -138,21 +142,28 @@ public class WaveAdministration {
             WaveRules.checkSchedule(opensAt, closesAt, quota, householdLimit, now, errors);
             WaveRules.checkRetention(retentionDays, retentionScope, errors);
             failIfInvalid(errors);
-            // A draw wave's quota is how many the draw selects, not a cap on registrations.
-            if (!wave.isDraw() && quota < wave.registeredCount) {
-                throw ProblemType.QUOTA_BELOW_REGISTERED.exception(
-                        wave.registeredCount + " registrations are already accepted; the quota cannot be lower.");
-            }
-            Map<String, Object> changed = new LinkedHashMap<>();
-            putIfChanged(changed, "opensAt", wave.opensAt, opensAt);
-            putIfChanged(changed, "closesAt", wave.closesAt, closesAt);
-            putIfChanged(changed, "quota", wave.quota, quota);
-            putIfChanged(changed, "householdLimit", wave.householdLimit, householdLimit);
-            wave.opensAt = opensAt;
-            wave.closesAt = closesAt;
-            wave.quota = quota;
-            wave.householdLimit = householdLimit;
-            return changeRetentionAndRecord(wave, retentionDays, retentionScope, changed, actor, now);
+            // A draw wave's quota is how many the draw selects, not a cap on registrations. A first-come
+            // wave's new quota is checked against the places taken with every shard of the wave locked.
+            Uni<Void> quotaChecked = wave.isDraw() || quota == wave.quota
+                    ? Uni.createFrom().voidItem()
+                    : places.lockAndCountTaken(wave.id).invoke(taken -> {
+                        if (quota < taken) {
+                            throw ProblemType.QUOTA_BELOW_REGISTERED.exception(
+                                    taken + " registrations are already accepted; the quota cannot be lower.");
+                        }
+                    }).replaceWithVoid();
+            return quotaChecked.chain(() -> {
+                Map<String, Object> changed = new LinkedHashMap<>();
+                putIfChanged(changed, "opensAt", wave.opensAt, opensAt);
+                putIfChanged(changed, "closesAt", wave.closesAt, closesAt);
+                putIfChanged(changed, "quota", wave.quota, quota);
+                putIfChanged(changed, "householdLimit", wave.householdLimit, householdLimit);
+                wave.opensAt = opensAt;
+                wave.closesAt = closesAt;
+                wave.quota = quota;
+                wave.householdLimit = householdLimit;
+                return changeRetentionAndRecord(wave, retentionDays, retentionScope, changed, actor, now);
+            });
         }).call(() -> schedule.republish(now));
     }
 
@@ -199,8 +210,8 @@ public class WaveAdministration {
     }
 
     /**
-     * Reads one wave row and at most stages x 16 counter rows, cheap at any wave size, and counts the
-     * NIK checks due (a walk of the open checks, whose cost grows with the NIK queue).
+     * Reads one wave row with its place shards and at most stages x 16 counter rows, cheap at any wave
+     * size, and counts the NIK checks due (a walk of the open checks, whose cost grows with the NIK queue).
      */
     @WithSession
     public Uni<FunnelView> funnel(String code) {

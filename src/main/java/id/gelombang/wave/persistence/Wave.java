@@ -12,6 +12,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Formula;
+
 import id.gelombang.wave.RetentionScope;
 import id.gelombang.wave.WaveSelection;
 import id.gelombang.wave.WaveStatus;
@@ -40,7 +42,11 @@ public class Wave extends PanacheEntityBase {
 
     public int quota;
 
-    @Column(name = "registered_count")
+    /**
+     * Places taken: the sum over the wave's shards of places (V10, {@code wave_place}), read with the
+     * wave. Read-only here; registrations and releases change the shards, never this row.
+     */
+    @Formula("(SELECT CAST(coalesce(sum(p.taken), 0) AS integer) FROM wave_place p WHERE p.wave_id = id)")
     public int registeredCount;
 
     @Column(name = "household_limit")

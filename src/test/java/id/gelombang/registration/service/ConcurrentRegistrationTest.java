@@ -58,12 +58,13 @@ class ConcurrentRegistrationTest {
         Concurrently.Outcome<Integer> outcome;
         try (BusyBackends busy = BusyBackends.sample(vertx)) {
             // A registration is one short statement, so a burst alone barely overlaps inside PostgreSQL.
-            // A session holding the wave's row keeps the first registrant's statement, and with it the
-            // NIK, open until the others have piled up behind it (or a second has passed), then lets go.
+            // A session holding every place shard of the wave keeps the first registrant's statement
+            // waiting for a place, and with it the family card's place, open until the others have
+            // piled up behind it (or a second has passed), then lets go.
             SqlConnection holder = db.pool().getConnection().await().atMost(Duration.ofSeconds(10));
             Transaction held = holder.begin().await().atMost(Duration.ofSeconds(10));
-            holder.preparedQuery("SELECT 1 FROM wave WHERE code = $1 FOR UPDATE").execute(Tuple.of(wave))
-                    .await().atMost(Duration.ofSeconds(10));
+            holder.preparedQuery("SELECT 1 FROM wave_place p JOIN wave w ON w.id = p.wave_id WHERE w.code = $1 FOR UPDATE OF p")
+                    .execute(Tuple.of(wave)).await().atMost(Duration.ofSeconds(10));
             Thread release = new Thread(() -> {
                 Instant until = Instant.now().plusSeconds(1);
                 while (busy.max() < 8 && Instant.now().isBefore(until)) {
@@ -76,7 +77,7 @@ class ConcurrentRegistrationTest {
             release.join();
             busy.close();
             // Seen by PostgreSQL itself: many sessions inside a registration transaction at one instant
-            // (the pool holds 20; the duplicates wait on the unique index, so they pile up).
+            // (the pool holds 20; the duplicates wait for the family card's place, so they pile up).
             assertThat(busy.max()).as("backends in a transaction at once (%d samples)", busy.samples()).isGreaterThanOrEqualTo(8);
         }
 

@@ -110,6 +110,19 @@ class WaveAdminApiTest {
     }
 
     @Test
+    void aListOfWavesLongerThanOneWriteBufferArrivesWhole() {
+        // Each wave is about 240 bytes of the list: 80 more make it longer than 16 KB.
+        for (int i = 0; i < 80; i++) {
+            db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 10);
+        }
+        Response list = operator().get("/v1/admin/waves");
+        list.then().statusCode(200);
+        assertThat(list.body().asByteArray().length).isGreaterThan(16_384);
+        assertThat(list.header("Transfer-Encoding")).as("an answer sent in chunks").isNull();
+        assertThat(list.jsonPath().getList("code")).hasSizeGreaterThan(80);
+    }
+
+    @Test
     void refusesInvalidDefinitionsListingEveryField() {
         Map<String, Object> body = definition("bad code!", SOON, SOON.minus(Duration.ofDays(1)), 0);
         body.put("householdLimit", 0);

@@ -670,6 +670,8 @@ def presign_cost(task):
 # The statement the application runs (WaveDrawStatement reads the same file); only its named
 # parameters are replaced by literals here, and its comment lines dropped as the application does.
 DRAW_SQL = ROOT / "src" / "main" / "resources" / "db" / "draw" / "draw.sql"
+# The outcome notices WaveDraw queues in the same transaction, right after the draw (OutcomeNotices).
+NOTICES_SQL = ROOT / "src" / "main" / "resources" / "db" / "notices" / "after-draw.sql"
 MIGRATIONS = ROOT / "src" / "main" / "resources" / "db" / "migration"
 DRAW_DB = "gelombang_draw"
 DRAW_ROWS = int(os.environ.get("BENCH_DRAW_ROWS", 1_000_000))  # smaller only to try the harness
@@ -679,8 +681,8 @@ DRAW_QUOTA = 200_000  # wave 1 of April 2020 selected 200,000
 AURORA_LIKE = "-c shared_buffers=4GB -c full_page_writes=off -c max_wal_size=20GB -c work_mem=64MB"
 
 
-def draw_statement(params):
-    text = "\n".join(line for line in DRAW_SQL.read_text().splitlines() if not line.strip().startswith("--"))
+def draw_statement(params, path=DRAW_SQL):
+    text = "\n".join(line for line in path.read_text().splitlines() if not line.strip().startswith("--"))
     used = set()
 
     def literal(match):
@@ -689,7 +691,7 @@ def draw_statement(params):
 
     sql = re.sub(r"(?<![:\w]):([A-Za-z]\w*)", literal, text)
     if used != set(params):
-        raise RuntimeError(f"draw.sql parameters {sorted(used)} differ from the bench's {sorted(params)}")
+        raise RuntimeError(f"{path.name} parameters {sorted(used)} differ from the bench's {sorted(params)}")
     return sql
 
 
@@ -746,16 +748,20 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
     seed = os.urandom(32)
     sql = draw_statement({"seed": f"decode('{seed.hex()}', 'hex')", "waveId": wave_id, "quota": str(quota),
                           "requireVerified": "false", "now": "'2026-04-16T01:00:00Z'"})
+    notices = draw_statement({"waveId": wave_id, "notifyNotSelected": "false", "now": "'2026-04-16T01:00:00Z'"},
+                             NOTICES_SQL)
     log(f"draw: running the draw statement over {rows:,} registrations")
-    # As WaveDraw: lifted limits, the wave's row lock, the statement, the wave marked drawn, commit.
+    # As WaveDraw: lifted limits, the wave's row lock, the statement, the outcome notices of the
+    # selected, the wave marked drawn, commit.
     lines, times = psql_timed(
         "BEGIN;\n"
         "SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true);\n"
         f"SELECT id FROM wave WHERE id = {wave_id} FOR UPDATE;\n"
         f"{sql};\n"
+        f"{notices};\n"
         f"UPDATE wave SET drawn_at = now() WHERE id = {wave_id};\n"
         "COMMIT;\n", DRAW_DB)
-    statement_ms, commit_ms = times[3], times[5]
+    statement_ms, notices_ms, commit_ms = times[3], times[4], times[6]
     counts = [line for line in lines if re.fullmatch(r"\d+\|\d+", line)][-1]
     eligible, selected = (int(v) for v in counts.split("|"))
     total_s = sum(times) / 1000
@@ -770,6 +776,9 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
         db=DRAW_DB).split("|")
     if not highest_selected < lowest_not:
         raise RuntimeError("a NOT_SELECTED rank is lower than a SELECTED one")
+    queued = int(pg("SELECT count(*) FROM verification_job WHERE kind = 'OUTCOME_NOTICE'", db=DRAW_DB))
+    if queued != selected:
+        raise RuntimeError(f"{queued} outcome notices queued for {selected} selected")
     for line in pg("SELECT id, selection_rank FROM registration TABLESAMPLE SYSTEM (1) "
                    "WHERE selection_rank IS NOT NULL LIMIT 1000", db=DRAW_DB).splitlines():
         rid, rank = line.split("|")
@@ -777,7 +786,8 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
             raise RuntimeError(f"rank of {rid} does not recompute")
     result = {"rows": rows, "eligible": eligible, "selected": selected, "quota": quota,
               "insert_s": round(insert_s, 1), "table_mb": round(table_mb),
-              "statement_s": round(statement_ms / 1000, 2), "commit_s": round(commit_ms / 1000, 3),
+              "statement_s": round(statement_ms / 1000, 2), "notices_s": round(notices_ms / 1000, 2),
+              "notices": queued, "commit_s": round(commit_ms / 1000, 3),
               "transaction_s": round(total_s, 2), "rows_per_s": round(eligible / total_s)}
     log(f"draw: {eligible:,} eligible, {selected:,} selected in {result['transaction_s']} s "
         f"({result['rows_per_s']:,} rows/s)")
@@ -787,13 +797,14 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
 
 def draw_report_lines(d):
     return [f"## The draw of a wave ({d['rows']:,} registrations, quota {d['quota']:,})", "",
-            "| Eligible | Selected | Draw statement, s | Whole transaction, s | Eligible rows/s | Table size, MB |",
-            "|---|---|---|---|---|---|",
-            f"| {d['eligible']:,} | {d['selected']:,} | {d['statement_s']} | {d['transaction_s']} | "
+            "| Eligible | Selected | Draw statement, s | Outcome notices queued, s | Whole transaction, s | Eligible rows/s | Table size, MB |",
+            "|---|---|---|---|---|---|---|",
+            f"| {d['eligible']:,} | {d['selected']:,} | {d['statement_s']} | {d.get('notices_s', '')} | {d['transaction_s']} | "
             f"{d['rows_per_s']:,} | {d['table_mb']} |", "",
             "The statement is `src/main/resources/db/draw/draw.sql`, the file the application runs, with "
             "literals for its parameters; the transaction is WaveDraw's (limits lifted, the wave's row lock, "
-            "the statement, the wave marked drawn, commit). Rows are inserted with SQL at the application's "
+            "the statement, one email job per selected registrant from `db/notices/after-draw.sql`, the wave "
+            "marked drawn, commit). Rows are inserted with SQL at the application's "
             f"width (every 33rd rejected and released, 5 in 9 NIKs verified); inserting them took {d['insert_s']} s. "
             "The bench checks the outcome: exactly the quota selected, every SELECTED rank below every "
             "NOT_SELECTED one, and 1,000 sampled ranks recomputed in Python from the seed and the id."]

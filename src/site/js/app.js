@@ -1,17 +1,19 @@
-// The reference registration page: current wave, registration, KTP photo, email code, status.
-// State that must survive a reload (the pending attempt's Idempotency-Key, the registration's
-// token) lives in sessionStorage only: it ends with the tab and never enters a URL.
+// The reference registration page: current wave, registration, KTP photo, email code, status, and
+// the way back to a registration with a code mailed to it. State that must survive a reload (the
+// pending attempt's Idempotency-Key, the registration's token) lives in sessionStorage only: it
+// ends with the tab and never enters a URL. The NIK and birth date of a way back stay in memory.
 import { config } from '../config.js';
 import { ApiError, Unreachable, createApi } from './api.js';
 import { formatInstant, formatNumber, has, t, toggleLanguage, translatePage } from './i18n.js';
 import { preparePhoto, upload } from './photo.js';
-import { checkRegistration } from './rules.js';
+import { checkRegistration, isCalendarDate, nikAgreement, nikProblems } from './rules.js';
 
 const $ = (selector) => document.querySelector(selector);
 const ATTEMPT = 'gelombang.attempt';
 const REGISTRATION = 'gelombang.registration';
 const FIELDS = ['nik', 'kkNumber', 'fullName', 'birthDate', 'sex', 'email', 'phone', 'eligible'];
-const STEPS = ['form', 'photo', 'email', 'status', 'withdrawn'];
+const STEPS = ['form', 'photo', 'email', 'status', 'withdrawn', 'access'];
+const NUMBERED = ['form', 'photo', 'email', 'status'];
 
 const api = createApi({ base: config.apiBase, onRetry: (seconds) => announce(t('retrying', { seconds })) });
 let wave = null;
@@ -43,13 +45,20 @@ function showStep(step) {
   for (const name of STEPS) {
     $(`#step-${name}`).hidden = name !== step;
   }
+  $('.steps').hidden = step === 'access';
   for (const item of document.querySelectorAll('.steps li')) {
-    const index = STEPS.indexOf(item.dataset.step);
-    item.classList.toggle('done', index < STEPS.indexOf(step));
+    const index = NUMBERED.indexOf(item.dataset.step);
+    item.classList.toggle('done', step === 'withdrawn' || index < NUMBERED.indexOf(step));
     if (item.dataset.step === step) item.setAttribute('aria-current', 'step');
     else item.removeAttribute('aria-current');
   }
+  showEntry(step);
   $(`#step-${step} h2`).focus();
+}
+
+/** "Already registered?" is offered whenever this tab holds no registration. */
+function showEntry(step) {
+  $('#returning').hidden = step === 'access' || stored(REGISTRATION) !== null;
 }
 
 // ------------------------------------------------------------------ wave
@@ -322,6 +331,10 @@ async function resendCode() {
 async function showStatus() {
   const { id, token } = stored(REGISTRATION);
   const { data } = await api.call('GET', `/v1/registrations/${id}`, { token });
+  // What is left to do, while the registration can still go on.
+  const going = data.status === 'REGISTERED';
+  $('#continue-photo').hidden = !(going && data.ktp.status !== 'RECEIVED');
+  $('#continue-email').hidden = !(going && !data.email.verified);
   $('#status-registration').textContent = t(`registration.${data.status}`);
   $('#status-wave').textContent = data.waveCode;
   $('#status-nik').textContent = data.nikMasked;
@@ -351,6 +364,163 @@ async function withdraw() {
   showStep('withdrawn');
 }
 
+function signOut() {
+  store(REGISTRATION, null);
+  announce(t('signedOut'));
+  landing();
+}
+
+/** The page for a tab without a registration: the form while a wave is open, and the way back. */
+function landing() {
+  if (wave?.status === 'OPEN') {
+    showStep('form');
+    return;
+  }
+  for (const name of STEPS) $(`#step-${name}`).hidden = true;
+  $('.steps').hidden = true;
+  showEntry(null);
+}
+
+// ------------------------------------------------------------------ coming back later
+
+// The NIK and birth date a code was asked for, until it is used: in memory only, never stored.
+let accessClaim = null;
+const ACCESS_FIELDS = { nik: 'access-nik', birthDate: 'access-birthDate', code: 'access-code' };
+
+function showAccess(signedOut = false) {
+  $('#access-signed-out').hidden = !signedOut;
+  $('#access-request-form').hidden = false;
+  $('#access-code-form').hidden = true;
+  showStep('access');
+}
+
+function setAccessError(field, message) {
+  const inputs = field === 'access-birthDate'
+    ? [$('#access-birthDay'), $('#access-birthMonth'), $('#access-birthYear')] : [$(`#${field}`)];
+  $(`#${field}-error`).textContent = message || '';
+  for (const input of inputs) {
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+}
+
+function clearAccessErrors() {
+  Object.values(ACCESS_FIELDS).forEach((field) => setAccessError(field, ''));
+  $('#access-request-error').textContent = '';
+  $('#access-code-form-error').textContent = '';
+}
+
+/** Message keys of what the page can see is wrong with a NIK and birth date, by field. */
+function accessProblems({ nik, birthDate }) {
+  const problems = {};
+  if (!nik) problems['access-nik'] = 'required';
+  else if (nikProblems(nik).length) [problems['access-nik']] = nikProblems(nik);
+  if (!birthDate) problems['access-birthDate'] = 'required';
+  else if (!isCalendarDate(birthDate)) problems['access-birthDate'] = 'birthDateInvalid';
+  if (!Object.keys(problems).length && nikAgreement(nik, birthDate, '').length) problems['access-nik'] = 'nikBirthDate';
+  return problems;
+}
+
+/** Shows the server's per-field errors next to the access fields; true when there were any. */
+function showServerFieldErrors(error) {
+  if (!(error instanceof ApiError && error.status === 400 && Array.isArray(error.problem.errors))) return false;
+  for (const { field, message } of error.problem.errors) {
+    if (ACCESS_FIELDS[field]) setAccessError(ACCESS_FIELDS[field], message);
+  }
+  document.querySelector('#step-access [aria-invalid="true"]')?.focus();
+  return true;
+}
+
+async function requestAccessCode(event) {
+  event.preventDefault();
+  clearAccessErrors();
+  const form = $('#access-request-form');
+  const claim = {
+    nik: form.nik.value.trim(),
+    birthDate: isoDate(form.birthYear.value, form.birthMonth.value, form.birthDay.value),
+  };
+  const problems = accessProblems(claim);
+  if (Object.keys(problems).length) {
+    for (const [field, key] of Object.entries(problems)) setAccessError(field, t(key));
+    document.querySelector('#access-request-form [aria-invalid="true"]').focus();
+    return;
+  }
+  if (await sendAccessCode(claim, $('#access-send-button'), $('#access-request-error'))) {
+    accessClaim = claim;
+    $('#access-request-form').hidden = true;
+    $('#access-code-form').hidden = false;
+    $('#access-code').value = '';
+    $('#access-code').focus();
+  }
+}
+
+/** Asks for a code; the answer is the same whether or not a registration matches. True when asked. */
+async function sendAccessCode(claim, button, errorLine) {
+  button.disabled = true;
+  announce(t('accessSending'));
+  try {
+    // One key per request, kept across its retries: a retried request mails no second code.
+    await api.call('POST', '/v1/registrations/access-codes',
+      { body: claim, idempotencyKey: crypto.randomUUID(), retry: true });
+    announce(t('accessSent'));
+    return true;
+  } catch (error) {
+    if (!showServerFieldErrors(error)) errorLine.textContent = explain(error);
+    return false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function openWithCode(event) {
+  event.preventDefault();
+  clearAccessErrors();
+  const code = $('#access-code').value.trim();
+  if (!/^\d{6}$/.test(code)) {
+    setAccessError('access-code', t('codeShape'));
+    $('#access-code').focus();
+    return;
+  }
+  const button = $('#access-open-button');
+  button.disabled = true;
+  try {
+    const { data } = await api.call('POST', '/v1/registrations/access', { body: { ...accessClaim, code }, retry: true });
+    store(REGISTRATION, { id: data.id, token: data.registrationToken });
+    accessClaim = null;
+    $('#access-request-form').reset();
+    $('#access-code-form').reset();
+    announce(t('accessOpened'));
+    await showStatus();
+  } catch (error) {
+    if (error instanceof ApiError && error.kind === 'invalid-access-code') {
+      setAccessError('access-code', t('problem.invalid-access-code'));
+      $('#access-code').focus();
+    } else if (!showServerFieldErrors(error)) {
+      $('#access-code-form-error').textContent = explain(error);
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function askAgain() {
+  clearAccessErrors();
+  const button = $('#access-again-button');
+  if (await sendAccessCode(accessClaim, button, $('#access-code-form-error'))) {
+    announce(t('accessAgainSent'));
+    // A NIK gets at most one code a minute: the button waits as long.
+    button.disabled = true;
+    setTimeout(() => { button.disabled = false; }, 60_000);
+  }
+}
+
+function changeClaim() {
+  clearAccessErrors();
+  $('#access-code-form').hidden = true;
+  $('#access-request-form').hidden = false;
+  $('#access-nik').focus();
+}
+
 /** Where a registrant who reloads the page carries on. */
 async function resume() {
   const registration = stored(REGISTRATION);
@@ -359,6 +529,12 @@ async function resume() {
     try {
       ({ data } = await api.call('GET', `/v1/registrations/${registration.id}`, { token: registration.token }));
     } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        // A newer code opened the registration elsewhere, which ends every earlier token.
+        store(REGISTRATION, null);
+        showAccess(true);
+        return;
+      }
       if (!(error instanceof ApiError && error.kind === 'withdrawn')) throw error;
       store(REGISTRATION, null);
       showStep('withdrawn');
@@ -369,8 +545,8 @@ async function resume() {
     else await showStatus();
     return;
   }
+  landing();
   if (wave?.status !== 'OPEN') return;
-  showStep('form');
   const attempt = stored(ATTEMPT);
   if (attempt) {
     // The page was reloaded while a registration was on its way: finish it with the same key.
@@ -402,6 +578,19 @@ async function start() {
     if (open) $('#withdraw-confirm-button').focus();
   });
   $('#withdraw-confirm-button').addEventListener('click', withdraw);
+  $('#continue-photo').addEventListener('click', () => showStep('photo'));
+  $('#continue-email').addEventListener('click', () => enterEmailStep().catch((error) => announce(explain(error))));
+  $('#sign-out-button').addEventListener('click', signOut);
+  $('#access-entry').addEventListener('click', () => showAccess());
+  $('#access-request-form').addEventListener('submit', requestAccessCode);
+  $('#access-code-form').addEventListener('submit', openWithCode);
+  $('#access-again-button').addEventListener('click', askAgain);
+  $('#access-change-button').addEventListener('click', changeClaim);
+  $('#access-back-button').addEventListener('click', () => {
+    clearAccessErrors();
+    landing();
+    if (wave?.status !== 'OPEN') $('#access-entry').focus();
+  });
   await loadWave();
   await resume().catch((error) => announce(explain(error)));
 }

@@ -10,6 +10,12 @@ function isDate(year, month, day) {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** Whether `iso` (YYYY-MM-DD) is a date that exists. */
+export function isCalendarDate(iso) {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+  return Boolean(date) && isDate(Number(date[1]), Number(date[2]), Number(date[3]));
+}
+
 /** Message keys for what is wrong with a NIK alone (structure, region, date, serial); empty when fine. */
 export function nikProblems(nik) {
   if (!/^\d{16}$/.test(nik)) return ['nikDigits'];

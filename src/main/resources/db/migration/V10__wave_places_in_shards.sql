@@ -29,8 +29,8 @@ CREATE TABLE wave_place (
 
 -- Sets the capacities of a wave's shards from its quota: every shard keeps what is taken and gets an
 -- equal share of the places left (the first shards one more), so the shards fill at about the same
--- moment. A draw wave's shards have no cap. Creates missing shards. Locks all of the wave's shards in
--- shard order first, so it waits for the registrations holding one and the sum it reads is exact.
+-- moment. A draw wave's shards have no cap. Creates missing shards. Locks all of a first-come wave's
+-- shards in shard order first, so it waits for the registrations holding one and the sum it reads is exact.
 -- Refuses a quota below the places taken (SQLSTATE 23514, constraint wave_quota_covers_taken_places).
 CREATE FUNCTION distribute_wave_places(p_wave_id bigint) RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$
@@ -46,11 +46,12 @@ BEGIN
     INSERT INTO wave_place (wave_id, shard, capacity, taken)
         SELECT p_wave_id, s, CASE WHEN v_draw THEN NULL ELSE 0 END, 0 FROM generate_series(0, v_shards - 1) AS s
         ON CONFLICT (wave_id, shard) DO NOTHING;
-    PERFORM 1 FROM wave_place p WHERE p.wave_id = p_wave_id ORDER BY p.shard FOR NO KEY UPDATE;
+    -- A draw wave's shards are uncapped: nothing to count, so no registration need wait for this.
     IF v_draw THEN
         UPDATE wave_place SET capacity = NULL WHERE wave_id = p_wave_id AND capacity IS NOT NULL;
         RETURN;
     END IF;
+    PERFORM 1 FROM wave_place p WHERE p.wave_id = p_wave_id ORDER BY p.shard FOR NO KEY UPDATE;
     SELECT sum(p.taken), count(*) INTO v_taken, v_shards FROM wave_place p WHERE p.wave_id = p_wave_id;
     IF v_taken > v_quota THEN
         RAISE EXCEPTION 'wave % has % places taken, more than the quota %', p_wave_id, v_taken, v_quota

@@ -2,6 +2,7 @@ package id.gelombang;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItems;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +59,10 @@ class OpenApiFuzzIT {
         // Its own log: generated strings of digits in URLs are not personal data (LogHygieneIT reads the others).
         PackagedFunction.Instance api = PackagedFunction.launch("openapi-fuzz", Map.of("gelombang.admin.operator-key", Operator.KEY),
                 "openapi-fuzz-function.log");
+        // Every documented operation is fuzzed: the way back and support's recovery among them.
+        given().port(api.port()).accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.keySet()", hasItems("/v1/registrations/access-codes", "/v1/registrations/access",
+                        "/v1/admin/access-recoveries"));
         Response created = given().port(api.port()).contentType(ContentType.JSON)
                 .header("Idempotency-Key", UUID.randomUUID().toString()).body(Applicants.valid()).post("/v1/registrations");
         created.then().statusCode(201);
@@ -86,6 +91,15 @@ class OpenApiFuzzIT {
 
         assertThat(finished).as("Schemathesis finished").isTrue();
         assertThat(schemathesis.exitValue()).as("Schemathesis found no failure; see " + output + "\n" + tail(report)).isZero();
+        // The way back and support's recovery were among the operations fuzzed.
+        String junit;
+        try (var reports = Files.list(REPORT)) {
+            Path latest = reports.filter(p -> p.getFileName().toString().endsWith(".xml"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+            junit = Files.readString(latest, StandardCharsets.UTF_8);
+        }
+        assertThat(junit).contains("name=\"POST /v1/registrations/access-codes\"", "name=\"POST /v1/registrations/access\"",
+                "name=\"POST /v1/admin/access-recoveries\"");
         Matcher generated = GENERATED.matcher(report);
         assertThat(generated.find()).as("a count of generated requests in " + output).isTrue();
         assertThat(Integer.parseInt(generated.group(1))).as("generated requests").isGreaterThanOrEqualTo(1000);

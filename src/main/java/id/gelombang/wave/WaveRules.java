@@ -56,6 +56,13 @@ public final class WaveRules {
         return parsed;
     }
 
+    /** Checks a setting that only a draw wave has ({@code selection} null: invalid, already reported). */
+    public static void checkDrawOnly(String field, Boolean value, WaveSelection selection, FieldErrors errors) {
+        if (Boolean.TRUE.equals(value) && selection != null && selection != WaveSelection.DRAW) {
+            errors.add(field, "applies only to a wave with selection DRAW");
+        }
+    }
+
     /** Checks a complete schedule as it would be after a change, at {@code now}. */
     public static void checkSchedule(Instant opensAt, Instant closesAt, Integer quota, Integer householdLimit,
             Instant now, FieldErrors errors) {

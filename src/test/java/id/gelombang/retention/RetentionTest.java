@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,10 +23,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.testing.Access;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Database;
+import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
@@ -43,6 +48,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
 class RetentionTest {
+
+    @Inject
+    PersonalDataProtection protection;
 
     @Inject
     Database db;
@@ -70,13 +78,23 @@ class RetentionTest {
         Registered e = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", all));
         // A drawn wave keeps only the selected.
         String drawn = wave("NOT_SELECTED");
-        Registered f = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", drawn));
-        Registered g = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", drawn));
+        Map<String, Object> fBody = Applicants.with(Applicants.valid(), "waveCode", drawn);
+        Registered f = Api.registerNew(fBody);
+        Map<String, Object> gBody = Applicants.with(Applicants.valid(), "waveCode", drawn);
+        Registered g = Api.registerNew(gBody);
         Registered h = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", drawn));
         db.execute("UPDATE wave SET selection = 'DRAW' WHERE code = $1", drawn);
         db.execute("UPDATE registration SET status = 'SELECTED', selection_status = 'SELECTED' WHERE id = $1", UUID.fromString(f.id()));
         db.execute("UPDATE registration SET status = 'NOT_SELECTED', selection_status = 'NOT_SELECTED' WHERE id = $1",
                 UUID.fromString(g.id()));
+        // Both came back for their verdict with an access code, and both still have a notice of it to be mailed.
+        for (Map<String, Object> body : List.of(fBody, gBody)) {
+            Access.requestCode(body).then().statusCode(202);
+        }
+        db.execute("""
+                INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+                SELECT unnest($1::uuid[]), 'OUTCOME_NOTICE', 'infinity', now()""",
+                (Object) new UUID[] {UUID.fromString(f.id()), UUID.fromString(g.id())});
         // Closed only ten days ago: within its 90 days.
         String recent = wave("ALL");
         Registered i = withPhoto(recent);
@@ -100,6 +118,15 @@ class RetentionTest {
         for (Registered erased : List.of(b, d, e, g, h)) {
             assertErased(erased);
         }
+        assertThat(db.count("SELECT count(*) FROM access_code WHERE registration_id = $1", UUID.fromString(g.id())))
+                .as("the erased registrant's access code").isZero();
+        assertThat(Jobs.of(db, g.id(), "OUTCOME_NOTICE").getString("state")).as("the erased registrant's notice")
+                .isEqualTo("CANCELLED");
+        Access.requestCode(gBody).then().statusCode(202);
+        assertThat(db.count("SELECT count(*) FROM verification_job WHERE registration_id = $1 AND kind = 'ACCESS_CODE' "
+                + "AND state = 'PENDING'", UUID.fromString(g.id()))).as("an erased registration gets no code").isZero();
+        assertThat(db.count("SELECT count(*) FROM access_code WHERE registration_id = $1", UUID.fromString(f.id()))).isOne();
+        assertThat(Jobs.of(db, f.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
         for (Registered kept : List.of(a, f, i)) {
             assertThat(db.registration(kept.id()).getValue("erased_at")).isNull();
             Api.get(kept).then().statusCode(200).body("nikMasked", org.hamcrest.Matchers.notNullValue());
@@ -200,6 +227,32 @@ class RetentionTest {
         assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", fullReplies.get(0))).isZero();
         assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", created)).isZero();
         assertThat(db.count("SELECT count(*) FROM idempotency_key WHERE key_digest = $1", fullReplies.get(1))).isOne();
+    }
+
+    @Test
+    void accessCodeRowsAreForgottenADayAfterTheirLastRequestUnlessTheirCodeMayStillBeUsed() {
+        // One NIK with no registration, one whose code waited long in the queue and was mailed just now, one recent.
+        String stranger = Applicants.nik(LocalDate.of(1978, 9, 1), true, 1 + (int) (System.nanoTime() % 9_000));
+        Map<String, Object> late = Applicants.valid();
+        Api.registerNew(late);
+        Map<String, Object> recent = Applicants.valid();
+        Api.registerNew(recent);
+        Access.requestCode(stranger, "1978-09-01").then().statusCode(202);
+        Access.requestCode(late).then().statusCode(202);
+        Access.requestCode(recent).then().statusCode(202);
+        db.execute("UPDATE access_code SET requested_at = now() - interval '25 hours' WHERE nik_digest = $1", digest(stranger));
+        db.execute("UPDATE access_code SET requested_at = now() - interval '25 hours', sent_at = now() - interval '5 minutes' "
+                + "WHERE nik_digest = $1", digest((String) late.get("nik")));
+
+        runRetention(500).then().statusCode(200).body("accessCodesForgotten", greaterThanOrEqualTo(1));
+
+        assertThat(db.count("SELECT count(*) FROM access_code WHERE nik_digest = $1", digest(stranger))).isZero();
+        assertThat(db.count("SELECT count(*) FROM access_code WHERE nik_digest = $1", digest((String) late.get("nik")))).isOne();
+        assertThat(db.count("SELECT count(*) FROM access_code WHERE nik_digest = $1", digest((String) recent.get("nik")))).isOne();
+    }
+
+    private io.vertx.core.buffer.Buffer digest(String nik) {
+        return io.vertx.core.buffer.Buffer.buffer(protection.lookupDigest("nik", nik));
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.local.LocalSite;
@@ -335,6 +336,116 @@ class RegistrationPageTest {
         browser.awaitVisible("#step-photo", Duration.ofSeconds(60));
         assertThat(browser.focused().getAttribute("id")).isEqualTo("photo-title");
         assertThat(registrationsWithNik((String) a.get("nik"))).isEqualTo(1);
+    }
+
+    @Test
+    void aRegistrantComesBackInANewTabThroughTheCodeMailedToThem() throws IOException {
+        browser.awaitVisible("#step-form");
+        Jobs.parkAllOpen(db);
+        Map<String, Object> applicant = Applicants.valid();
+        fill(applicant);
+        browser.find("#register-button").click();
+        browser.awaitVisible("#step-photo", Duration.ofSeconds(60));
+        String id = registrationId();
+        String firstToken = (String) browser.script("return JSON.parse(sessionStorage.getItem('gelombang.registration')).token");
+        assertThat(browser.find("#returning").isDisplayed()).as("no way back offered to a tab that holds its registration").isFalse();
+        String firstTab = browser.driver().getWindowHandle();
+
+        // The next day, in a new tab: nothing of the registration is there.
+        browser.driver().switchTo().newWindow(WindowType.TAB);
+        browser.driver().get(site.uri().toString());
+        browser.awaitVisible("#step-form");
+        assertThat(browser.script("return sessionStorage.getItem('gelombang.registration')")).isNull();
+        browser.awaitVisible("#access-entry").click();
+        browser.awaitVisible("#step-access");
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("access-title");
+        browser.screenshot("come-back-1-entry");
+        String[] date = ((String) applicant.get("birthDate")).split("-");
+        browser.find("#access-nik").sendKeys((String) applicant.get("nik"));
+        browser.find("#access-birthDay").sendKeys(date[2]);
+        browser.find("#access-birthMonth").sendKeys(date[1]);
+        browser.find("#access-birthYear").sendKeys(date[0]);
+        browser.find("#access-send-button").click();
+        browser.awaitVisible("#access-code-form");
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("access-code");
+        browser.screenshot("come-back-2-code");
+
+        worker.drain(JobKind.ACCESS_CODE, Duration.ofSeconds(30), true);
+        browser.find("#access-code").sendKeys(Mailbox.latestAccessCode((String) applicant.get("email")));
+        browser.find("#access-open-button").click();
+
+        browser.awaitVisible("#step-status");
+        String nik = (String) applicant.get("nik");
+        browser.awaitText("#status-nik", nik.substring(0, 4) + "************" + nik.substring(12));
+        assertThat(registrationId()).isEqualTo(id);
+        String token = (String) browser.script("return JSON.parse(sessionStorage.getItem('gelombang.registration')).token");
+        assertThat(token).isNotEqualTo(firstToken);
+        assertThat((String) browser.script("return JSON.stringify(localStorage)")).as("no token kept beyond the tab")
+                .doesNotContain(token).doesNotContain(id);
+        assertThat(browser.driver().getCurrentUrl()).doesNotContain(token).doesNotContain(id);
+        Api.get(new Api.Registered(id, firstToken)).then().statusCode(401);
+        browser.screenshot("come-back-3-status");
+
+        // From here the registrant finishes what was left: the KTP photo.
+        browser.awaitVisible("#continue-photo").click();
+        browser.awaitVisible("#step-photo");
+        browser.find("#ktp-file").sendKeys(writeTemp(ktpPhoto(1200, 760, 8), ".jpg").toString());
+        browser.awaitVisible("#step-email", Duration.ofSeconds(60));
+        assertThat(db.registration(id).getString("ktp_status")).isEqualTo("RECEIVED");
+
+        // The first tab's token no longer works: it says so and offers the way back.
+        browser.driver().switchTo().window(firstTab);
+        browser.driver().navigate().refresh();
+        browser.awaitVisible("#step-access");
+        assertThat(browser.find("#access-signed-out").isDisplayed()).isTrue();
+        assertThat(browser.script("return sessionStorage.getItem('gelombang.registration')")).isNull();
+        browser.screenshot("come-back-4-first-tab-signed-out");
+    }
+
+    @Test
+    void aWrongCodeIsRefusedNextToItsFieldAndTheWayBackWorksWithTheKeyboardAlone() {
+        Map<String, Object> applicant = Applicants.valid();
+        Api.Registered registered = Api.registerNew(applicant);
+        Jobs.parkAllOpen(db);
+        browser.awaitVisible("#step-form");
+        browser.find("#language-toggle").click();
+        browser.awaitText("#access-entry", "Already registered? Check status");
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("language-toggle");
+
+        // From the form's heading, one step back is the way back in.
+        browser.script("document.getElementById('form-title').focus()");
+        browser.focused().sendKeys(Keys.chord(Keys.SHIFT, Keys.TAB));
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("access-entry");
+        browser.focused().sendKeys(Keys.ENTER);
+        browser.awaitVisible("#step-access");
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("access-title");
+        assertThat(browser.find("#access-title").getText()).isEqualTo("Check your registration");
+        String[] date = ((String) applicant.get("birthDate")).split("-");
+        type(Keys.TAB, "access-nik", (String) applicant.get("nik"));
+        type(Keys.TAB, "access-birthDay", date[2]);
+        type(Keys.TAB, "access-birthMonth", date[1]);
+        type(Keys.TAB, "access-birthYear", date[0]);
+        type(Keys.TAB, "access-send-button", Keys.ENTER);
+        browser.awaitVisible("#access-code-form");
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("access-code");
+
+        worker.drain(JobKind.ACCESS_CODE, Duration.ofSeconds(30), true);
+        String code = Mailbox.latestAccessCode((String) applicant.get("email"));
+        browser.focused().sendKeys(String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000), Keys.ENTER);
+        browser.awaitText("#access-code-error", "wrong, used or expired");
+        WebElement field = browser.find("#access-code");
+        assertThat(field.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(field.getAttribute("aria-describedby")).contains("access-code-error");
+        assertThat(browser.focused().getAttribute("id")).as("focus back on the code").isEqualTo("access-code");
+        assertThat(browser.script("return sessionStorage.getItem('gelombang.registration')")).isNull();
+        browser.screenshot("come-back-wrong-code");
+
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), code, Keys.ENTER);
+        browser.awaitVisible("#step-status");
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("status-title");
+        assertThat(registrationId()).isEqualTo(registered.id());
+        Api.get(registered).then().statusCode(401);
+        browser.screenshot("come-back-status-in-english");
     }
 
     /** Presses {@code move}, checks that the focus landed on {@code expectedId}, then types there. */

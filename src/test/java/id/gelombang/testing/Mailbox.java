@@ -36,11 +36,28 @@ public final class Mailbox {
         return mails.stream().sorted(Comparator.comparing(Mail::at)).toList();
     }
 
+    /** How the subject of an access-code mail begins. */
+    public static final String ACCESS_CODE_SUBJECT = "Kode masuk Gelombang";
+
     /** The code in the latest mail to this address. */
     public static String latestCode(String address) {
-        List<Mail> mails = to(address);
+        return latestCode(address, "");
+    }
+
+    /** The code in the latest access-code mail to this address. */
+    public static String latestAccessCode(String address) {
+        return latestCode(address, ACCESS_CODE_SUBJECT);
+    }
+
+    /** Mails to this address whose subject begins with {@code subjectPrefix}, oldest first. */
+    public static List<Mail> to(String address, String subjectPrefix) {
+        return to(address).stream().filter(mail -> mail.subject().startsWith(subjectPrefix)).toList();
+    }
+
+    private static String latestCode(String address, String subjectPrefix) {
+        List<Mail> mails = to(address, subjectPrefix);
         if (mails.isEmpty()) {
-            throw new AssertionError("No mail was sent to the registrant");
+            throw new AssertionError("No such mail was sent to the registrant");
         }
         Matcher m = CODE.matcher(mails.get(mails.size() - 1).subject());
         if (!m.find()) {

@@ -7,34 +7,38 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder between the application and PostgreSQL that a test can cut: {@link #cut()}
- * drops every connection and refuses new ones, as a crashed or unreachable database would;
- * {@link #restore()} accepts connections again on the same port. It also counts the round trips
+ * drops every connection and resets new ones, as a crashed database would; {@link #restore()}
+ * forwards new connections again. It also counts the round trips
  * the application makes ({@link #roundTrips()}).
  */
 public final class TcpProxy {
 
     private final int targetPort;
-    private final int port;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final ServerSocket server;
+    /** Every open pair; guarded by {@code this} together with {@link #cut}. */
+    private final List<Socket> sockets = new ArrayList<>();
     private final AtomicLong readyForQuery = new AtomicLong();
-    private volatile ServerSocket server;
+    private boolean cut;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            this.port = probe.getLocalPort();
-        }
-        restore();
+        // Bound once for the proxy's life: a cut refuses on this very port, which nothing else can take meanwhile.
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread acceptor = new Thread(this::accept, "tcp-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     public int port() {
-        return port;
+        return server.getLocalPort();
     }
 
     /**
@@ -46,42 +50,60 @@ public final class TcpProxy {
         return readyForQuery.get();
     }
 
-    public synchronized void restore() throws IOException {
-        if (server != null) {
-            return;
-        }
-        ServerSocket listening = new ServerSocket();
-        listening.setReuseAddress(true);
-        listening.bind(new InetSocketAddress("127.0.0.1", port));
-        server = listening;
-        Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
-    }
-
-    public synchronized void cut() throws IOException {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+    /** Drops every connection at once, and resets every new one until {@link #restore()}. */
+    public synchronized void cut() {
+        cut = true;
         for (Socket socket : sockets) {
-            socket.close();
+            reset(socket);
         }
         sockets.clear();
     }
 
-    private void accept(ServerSocket listening) {
-        while (!listening.isClosed()) {
+    public synchronized void restore() {
+        cut = false;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = listening.accept();
+                client = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            try {
                 Socket database = new Socket("127.0.0.1", targetPort);
-                sockets.add(client);
-                sockets.add(database);
+                // Registered under the same lock as cut(): a connection accepted while a cut runs is
+                // dropped, never left open behind it.
+                if (!register(client, database)) {
+                    continue;
+                }
                 pump(client, database, null);
                 pump(database, client, new MessageCounter());
             } catch (IOException e) {
-                // closed by cut(), or the database refused: the client sees its connection drop
+                reset(client); // the database refused: the client sees its connection drop
             }
+        }
+    }
+
+    private synchronized boolean register(Socket client, Socket database) {
+        if (cut) {
+            reset(client);
+            reset(database);
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(database);
+        return true;
+    }
+
+    /** Closes with a reset (RST), as a crashed server's connections end, instead of an orderly FIN. */
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException e) {
+            // already closed
         }
     }
 

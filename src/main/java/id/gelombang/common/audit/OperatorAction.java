@@ -9,5 +9,10 @@ public enum OperatorAction {
      */
     VOID_REGISTRATION,
     /** The retention job erased personal data of a wave (actor "retention-job"; details: counts only). */
-    RETENTION_RUN
+    RETENTION_RUN,
+    /**
+     * Support gave a registrant who lost their mailbox a new address and sent the access code there,
+     * after checking their identity outside the system (details: registration id and ticket, no address).
+     */
+    RECOVER_ACCESS
 }

@@ -32,7 +32,8 @@ public class OperatorAuditResource {
     @GET
     @WithSession
     @Operation(summary = "Operator actions, newest first",
-            description = "Who (IAM principal, or operator-key), what (CREATE_WAVE, CHANGE_WAVE, CLOSE_WAVE, DRAW), on which "
+            description = "Who (IAM principal, or operator-key), what (CREATE_WAVE, CHANGE_WAVE, CLOSE_WAVE, DRAW, "
+                    + "RETENTION_RUN, RECOVER_ACCESS), on which "
                     + "wave, when, and the fields it set. Never personal data.")
     public Uni<List<AuditEntry>> list(
             @Parameter(description = "How many entries, 1-1000 (default 100)") @QueryParam("limit") String limit,

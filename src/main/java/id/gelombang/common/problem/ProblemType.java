@@ -33,6 +33,7 @@ public enum ProblemType {
     EMAIL_CODE_INVALID("email-code-invalid", "Email code wrong, expired or already used", 422),
     EMAIL_ALREADY_VERIFIED("email-already-verified", "Email address already verified", 409),
     EMAIL_UNDELIVERABLE("email-undeliverable", "Email address cannot receive mail", 409),
+    INVALID_ACCESS_CODE("invalid-access-code", "Access code wrong, used or expired, or no matching registration", 422),
     TOO_MANY_ATTEMPTS("too-many-attempts", "Too many attempts", 429),
     TOO_MANY_REQUESTS("too-many-requests", "Asked again too soon", 429),
     RATE_LIMITED("rate-limited", "Too many registrations from this network", 429),

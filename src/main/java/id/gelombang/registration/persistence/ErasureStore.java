@@ -13,8 +13,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Erasure of registrants' personal data, shared by withdrawal and retention: every copy the
- * database keeps (the row's sealed data and lookup digests, the email code, open verification
- * jobs). The KTP objects in S3 are the caller's to delete, before these rows forget their keys.
+ * database keeps (the row's sealed data and lookup digests, the email code, the access code with
+ * its NIK digest, open verification jobs, pending outcome notices among them). The KTP objects in S3 are the caller's to delete, before these rows forget their keys.
  * What remains is a row without personal data (id, wave, statuses, timestamps) for counting.
  * Every method needs a transaction.
  */
@@ -23,8 +23,11 @@ public class ErasureStore {
 
     /**
      * Erases the registrations' personal data in one statement: personal data, NIK, family-card and
-     * email digests (the one its address was counted under too), KTP object keys and declaration, email codes; open verification jobs are cancelled
-     * and lose their lease, so a worker still holding one cannot record a result. Erasing an
+     * email digests (the one its address was counted under too), KTP object keys and declaration,
+     * email codes, access codes (and the NIK's request limits when no registration held them: the
+     * sub-select sees the digests before this update); open verification jobs, outcome notices and
+     * mails of codes included, are cancelled and lose their lease, so a worker still holding one
+     * cannot record a result. Erasing an
      * erased row again changes nothing that matters. Returns how many rows it erased.
      */
     public Uni<Long> erase(Collection<UUID> registrationIds, Instant now) {
@@ -58,6 +61,10 @@ public class ErasureStore {
                     RETURNING id),
                 codes AS (
                     DELETE FROM email_code WHERE registration_id IN (SELECT id FROM erased)),
+                access_codes AS (
+                    DELETE FROM access_code WHERE registration_id IN (SELECT id FROM erased)
+                       OR (registration_id IS NULL AND nik_digest IN (
+                               SELECT nik_digest FROM registration WHERE id = ANY(CAST(:ids AS uuid[]))))),
                 jobs AS (
                     UPDATE verification_job SET state = 'CANCELLED', finished_at = :now, lease_token = NULL,
                            lease_until = NULL, last_error = 'erased'

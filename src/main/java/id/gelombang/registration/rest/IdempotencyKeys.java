@@ -1,12 +1,13 @@
 package id.gelombang.registration.rest;
 
-final class IdempotencyKeys {
+/** The Idempotency-Key header as the contract allows it, wherever a route takes one. */
+public final class IdempotencyKeys {
 
     private IdempotencyKeys() {
     }
 
     /** Why a key is unacceptable, or null: 1-255 printable ASCII characters. */
-    static String problemWith(String key) {
+    public static String problemWith(String key) {
         if (key == null || key.isBlank()) {
             return "is required";
         }

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.access.domain.AccessCodeRules;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -59,6 +60,24 @@ public class RetentionStore {
                 .setParameter("limit", limit)
                 .getResultList())
                 .map(rows -> rows.stream().map(row -> new Candidate((UUID) row[0], (String) row[1], (String) row[2])).toList());
+    }
+
+    /**
+     * Deletes up to {@code limit} access-code rows that nothing needs any more: asked for longer ago
+     * than {@link AccessCodeRules#FORGOTTEN_AFTER} (their limits count an hour) and not holding a code
+     * that may still be used. Each holds a keyed digest of a NIK that asked, with or without a
+     * registration. Needs a transaction.
+     */
+    public Uni<Integer> forgetAccessCodes(Instant now, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                DELETE FROM access_code WHERE nik_digest IN (
+                    SELECT nik_digest FROM access_code
+                    WHERE requested_at < :before AND (sent_at IS NULL OR sent_at < :expired)
+                    LIMIT :limit)""")
+                .setParameter("before", OffsetDateTime.ofInstant(now.minus(AccessCodeRules.FORGOTTEN_AFTER), ZoneOffset.UTC))
+                .setParameter("expired", OffsetDateTime.ofInstant(now.minus(AccessCodeRules.CODE_LIFETIME), ZoneOffset.UTC))
+                .setParameter("limit", limit)
+                .executeUpdate());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,8 @@ import io.vertx.mutiny.core.Vertx;
  * erased and the failed batch untouched in the database (its objects perhaps already gone, which
  * the next run's delete takes as done), so the next run simply carries on. Blocking: runs on a
  * worker thread (the internal route). It also forgets stored replies once the contract's replay
- * window has passed, and asks the database nothing when the published wave schedule shows no wave
+ * window has passed and spent access codes (with the per-NIK limits they held, keyed digests of the
+ * NIKs that asked), and asks the database nothing when the published wave schedule shows no wave
  * whose replies or retention are due: between waves it does not wake a paused Aurora.
  */
 @ApplicationScoped
@@ -45,12 +47,13 @@ public class RetentionJob {
     }
 
     /**
-     * What one run did: registrations erased per wave, stored replies and counters of the
-     * registration limits forgotten; {@code complete}
-     * is false when the time budget ended it with work left; {@code nothingDue} when the published
-     * schedule showed nothing to do, so the database was not asked.
+     * What one run did: registrations erased per wave, stored replies, spent access codes and counters
+     * of the registration limits forgotten; {@code complete} is false when the time budget ended it
+     * with work left; {@code nothingDue} when the published schedule showed nothing to do, so the
+     * database was not asked.
      */
-    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, long limitCountsForgotten, boolean complete,
+    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, long accessCodesForgotten,
+            long limitCountsForgotten, boolean complete,
             boolean nothingDue) {
     }
 
@@ -81,7 +84,7 @@ public class RetentionJob {
     public Run run(int batchSize, Duration budget) {
         Instant start = clock.instant();
         if (!schedule.maintenanceDue(start)) {
-            return new Run(List.of(), 0, 0, 0, true, true);
+            return new Run(List.of(), 0, 0, 0, 0, true, true);
         }
         Instant end = start.plus(budget);
         List<DueWave> due = Blocking.await(() -> Panache.withSession(() -> store.dueWaves(start)));
@@ -113,33 +116,33 @@ public class RetentionJob {
                 break;
             }
         }
+        Forgotten replies = complete
+                ? forgetInBatches(end, () -> store.forgetReplies(start.minus(PublishedSchedule.REPLY_RETENTION), batchSize))
+                : new Forgotten(0, false);
+        Forgotten accessCodes = replies.complete()
+                ? forgetInBatches(end, () -> store.forgetAccessCodes(start, batchSize))
+                : new Forgotten(0, false);
+        Forgotten limitCounts = accessCodes.complete()
+                ? forgetInBatches(end, () -> store.forgetLimitCounts(start.minus(LIMIT_COUNTS_KEPT), start, batchSize)
+                        .map(Long::intValue))
+                : new Forgotten(0, false);
+        return new Run(waves, total, replies.count(), accessCodes.count(), limitCounts.count(), limitCounts.complete(), false);
+    }
+
+    private record Forgotten(long count, boolean complete) {
+    }
+
+    /** Runs a deleting batch, each in its own transaction, until one deletes nothing or the budget ends. */
+    private Forgotten forgetInBatches(Instant end, Supplier<Uni<Integer>> batch) {
         long forgotten = 0;
-        while (complete) {
-            if (!clock.instant().isBefore(end)) {
-                complete = false;
-                break;
-            }
-            int batch = Blocking.await(() -> Panache.withTransaction(
-                    () -> store.forgetReplies(start.minus(PublishedSchedule.REPLY_RETENTION), batchSize)));
-            forgotten += batch;
-            if (batch == 0) {
-                break;
+        while (clock.instant().isBefore(end)) {
+            int deleted = Blocking.await(() -> Panache.withTransaction(batch));
+            forgotten += deleted;
+            if (deleted == 0) {
+                return new Forgotten(forgotten, true);
             }
         }
-        long counters = 0;
-        while (complete) {
-            if (!clock.instant().isBefore(end)) {
-                complete = false;
-                break;
-            }
-            long batch = Blocking.await(() -> Panache.withTransaction(
-                    () -> store.forgetLimitCounts(start.minus(LIMIT_COUNTS_KEPT), start, batchSize)));
-            counters += batch;
-            if (batch == 0) {
-                break;
-            }
-        }
-        return new Run(waves, total, forgotten, counters, complete, false);
+        return new Forgotten(forgotten, false);
     }
 
     private Uni<Long> eraseBatch(DueWave wave, int batchSize) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -86,6 +87,19 @@ public class JobQueue {
                 .setParameter("kind", kind.name())
                 .executeUpdate())
                 .replaceWithVoid();
+    }
+
+    /**
+     * Claims the next job of the first kind in {@code scopes} (priority order) that has one due within
+     * its scope: a job of a later kind is taken only when none of an earlier kind is.
+     */
+    public Uni<ClaimedJob> claimNext(Map<JobKind, ClaimScope> scopes, Instant now, Duration lease) {
+        Uni<ClaimedJob> claimed = Uni.createFrom().nullItem();
+        for (Map.Entry<JobKind, ClaimScope> scope : scopes.entrySet()) {
+            claimed = claimed.chain(job -> job != null ? Uni.createFrom().item(job)
+                    : claimNext(scope.getKey(), now, lease, scope.getValue()));
+        }
+        return claimed;
     }
 
     /**

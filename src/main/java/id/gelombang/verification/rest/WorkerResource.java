@@ -19,9 +19,10 @@ import id.gelombang.verification.service.JobWorker.Drained;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * Entry point of the worker functions: each scheduled invocation drains one job kind for up to
- * {@code seconds} with {@code parallel} loops (outside calls overlap; the shared pace still holds),
- * then returns so Lambda can bill and scale it down. Hidden outside workers (InternalRoutesFilter).
+ * Entry point of the worker functions: each scheduled invocation drains the jobs of one outside
+ * service, named by a kind of it (EMAIL_CODE: every email kind, codes before notices; NIK_CHECK), for
+ * up to {@code seconds} with {@code parallel} loops (outside calls overlap; the shared pace still
+ * holds), then returns so Lambda can bill and scale it down. Hidden outside workers (InternalRoutesFilter).
  */
 @Path("/internal/workers/{kind}")
 @Produces(MediaType.APPLICATION_JSON)

@@ -31,7 +31,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class EmailCodeHandler implements JobHandler<Integer> {
 
-    static final String GATE = "email";
+    static final String GATE = EmailGate.NAME;
 
     private final EmailSender sender;
     private final EmailDeliverability deliverability;

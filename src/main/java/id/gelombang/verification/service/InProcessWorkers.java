@@ -14,8 +14,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The local run's workers: one background thread per job kind, draining as the worker functions
- * do in AWS. Off unless {@code gelombang.verification.in-process-workers=true} (dev profile).
+ * The local run's workers: one background thread per outside service, draining as the worker
+ * functions do in AWS. Off unless {@code gelombang.verification.in-process-workers=true} (dev profile).
  */
 @ApplicationScoped
 public class InProcessWorkers {
@@ -31,7 +31,8 @@ public class InProcessWorkers {
             return;
         }
         running = true;
-        for (JobKind kind : JobKind.values()) {
+        for (JobKind.Outbound outbound : JobKind.Outbound.values()) {
+            JobKind kind = JobKind.leaderOf(outbound);
             Thread thread = new Thread(() -> {
                 while (running) {
                     try {
@@ -41,7 +42,7 @@ public class InProcessWorkers {
                         Blocking.pause(Duration.ofSeconds(5));
                     }
                 }
-            }, "gelombang-worker-" + kind.name().toLowerCase());
+            }, "gelombang-worker-" + outbound.name().toLowerCase());
             thread.setDaemon(true);
             thread.start();
             threads.add(thread);

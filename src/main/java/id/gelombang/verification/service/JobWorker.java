@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,14 +61,16 @@ public class JobWorker {
     }
 
     /**
-     * Works through due jobs of {@code kind} until {@code budget} is spent; with {@code untilIdle}
-     * it returns as soon as nothing is due instead of waiting for new work.
+     * Works through due jobs of {@code kind}'s outside service, every kind of it in priority order
+     * ({@link JobKind#sameOutbound()}), until {@code budget} is spent; with {@code untilIdle} it
+     * returns as soon as nothing is due instead of waiting for new work.
      */
     public Drained drain(JobKind kind, Duration budget, boolean untilIdle) {
         Instant end = clock.instant().plus(budget);
+        List<JobKind> kinds = kind.sameOutbound();
         int settled = 0;
         while (clock.instant().isBefore(end)) {
-            ClaimedJob job = claim(kind);
+            ClaimedJob job = claimFirst(kinds);
             if (job == null) {
                 if (untilIdle) {
                     break;
@@ -169,6 +172,22 @@ public class JobWorker {
         }
         return queue.fail(job, reason, now)
                 .call(ended -> ended ? handler.giveUp(job, reason) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Claims the next job of the first of {@code kinds} that has one due, each within the scope its
+     * handler allows now (the registry's quota rule for NIK checks), in one transaction.
+     */
+    private ClaimedJob claimFirst(List<JobKind> kinds) {
+        Instant now = clock.instant();
+        Map<JobKind, ClaimScope> scopes = new LinkedHashMap<>();
+        for (JobKind kind : kinds) {
+            handlers.get(kind).claimScope(now).ifPresent(scope -> scopes.put(kind, scope));
+        }
+        if (scopes.isEmpty()) {
+            return null;
+        }
+        return Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(scopes, now, config.lease())));
     }
 
     /**

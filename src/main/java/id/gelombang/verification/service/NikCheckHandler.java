@@ -49,17 +49,19 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     private final PersonalDataCodec personalData;
     private final FunnelCounters funnel;
     private final RegistrationStore store;
+    private final OutcomeNotices notices;
     private final VerificationConfig.Dukcapil config;
     private final RegistryQuotaShare share;
     private final Clock clock;
 
     public NikCheckHandler(DukcapilClient dukcapil, OutboundPacer pacer, PersonalDataCodec personalData,
-            FunnelCounters funnel, RegistrationStore store, VerificationConfig config, Clock clock) {
+            FunnelCounters funnel, RegistrationStore store, OutcomeNotices notices, VerificationConfig config, Clock clock) {
         this.dukcapil = dukcapil;
         this.pacer = pacer;
         this.personalData = personalData;
         this.funnel = funnel;
         this.store = store;
+        this.notices = notices;
         this.config = config.dukcapil();
         this.share = new RegistryQuotaShare(this.config.dailyQuota(), pacer.pacedPerSecond(this.config.ratePerSecond()),
                 this.config.unverifiedReserve(), this.config.unverifiedAfter());
@@ -118,7 +120,8 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     /**
      * Moves the registration out of PENDING once; the funnel counts the move in the same transaction.
      * A rejected registration also stops holding its NIK, family-card place and wave place, so the
-     * NIK's rightful owner can register; the PENDING condition makes that happen once.
+     * NIK's rightful owner can register, and its registrant is sent a notice (queued here, mailed
+     * by the email worker); the PENDING condition makes that happen once.
      */
     @Override
     public Uni<Void> record(ClaimedJob job, Verdict verdict) {
@@ -143,7 +146,8 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
                         return Uni.createFrom().voidItem();
                     }
                     Uni<Boolean> released = rejected ? store.release(job.registrationId(), now) : Uni.createFrom().item(false);
-                    return released.chain(() -> funnel.move(job.registrationId(), waves.get(0), null,
+                    Uni<Void> told = rejected ? notices.nikRejected(job.registrationId(), now) : Uni.createFrom().voidItem();
+                    return released.chain(() -> told).chain(() -> funnel.move(job.registrationId(), waves.get(0), null,
                             rejected ? FunnelStage.NIK_REJECTED : FunnelStage.NIK_VERIFIED));
                 });
     }

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.verification.persistence.OutboundGate;
+import id.gelombang.verification.persistence.OutboundGate.Reservation;
 
 /**
  * Holds a worker back until the outside service may be called again, across every worker
@@ -36,7 +37,7 @@ public class OutboundPacer {
      */
     public boolean awaitSlot(String service, double ratePerSecond, int dailyQuota) {
         Instant now = clock.instant();
-        Duration interval = Duration.ofNanos((long) (1e9 / pacedPerSecond(ratePerSecond)));
+        Duration interval = interval(ratePerSecond);
         LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
         Instant slot = Blocking.await(() -> gate.reserve(service, interval, dailyQuota, today, now));
         if (slot == null) {
@@ -55,6 +56,21 @@ public class OutboundPacer {
     /** The pace the gate holds a service to: its agreed rate less the pacing margin. */
     public double pacedPerSecond(double ratePerSecond) {
         return ratePerSecond * (1 - config.pacingMargin());
+    }
+
+    /**
+     * A slot for work that yields to every other caller of the service: granted only when the
+     * service may be called right now and fewer than {@code quota} calls were made today; never
+     * waits. {@link Reservation.Busy} says when to look again.
+     */
+    public Reservation slotIfFree(String service, double ratePerSecond, int quota) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, QUOTA_ZONE);
+        return Blocking.await(() -> gate.reserveIfFree(service, interval(ratePerSecond), quota, today, now));
+    }
+
+    private Duration interval(double ratePerSecond) {
+        return Duration.ofNanos((long) (1e9 / pacedPerSecond(ratePerSecond)));
     }
 
     /** When used-up daily quotas are given again. */

@@ -80,6 +80,27 @@ public interface VerificationConfig {
         @WithDefault("200")
         int dailyQuota();
 
+        /**
+         * Share of the day's quota that outcome notices may use (above 0, at most 1); the rest is
+         * kept for email and access codes, which a wave's notices must never hold up.
+         */
+        @WithDefault("0.8")
+        double noticeShare();
+
+        /**
+         * Share of the day's quota that access codes may use (above 0, at most 1), counted on their
+         * own: anyone holding a leaked list of NIKs and birth dates can ask for codes, and those
+         * requests must never spend the mail that registrants' email codes need.
+         */
+        @WithDefault("0.2")
+        double accessCodeShare();
+
+        /**
+         * The public site's address, named in access-code mails and outcome notices so registrants
+         * know where to come back. Holds no secret; without it the mails name the page by its wording.
+         */
+        Optional<URI> siteUrl();
+
         enum Transport {
             SES, LOCAL
         }

@@ -17,6 +17,7 @@ public record OperatorWaveView(String code, Instant opensAt, Instant closesAt, i
         int householdLimit, WaveStatus status, WaveSelection selection,
         @JsonInclude(JsonInclude.Include.NON_NULL) String drawCommitment,
         @JsonInclude(JsonInclude.Include.NON_NULL) Boolean drawRequiresVerifiedNik,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean notifyNotSelected,
         @JsonInclude(JsonInclude.Include.NON_NULL) Draw draw,
         int retentionDays, RetentionScope retentionScope) {
 
@@ -29,7 +30,8 @@ public record OperatorWaveView(String code, Instant opensAt, Instant closesAt, i
         Draw draw = wave.drawnAt == null ? null : new Draw(wave.drawnAt, wave.drawEligible, wave.drawSelected);
         return new OperatorWaveView(wave.code, wave.opensAt, wave.closesAt, wave.quota, wave.registeredCount,
                 wave.remaining(), wave.householdLimit, wave.statusAt(now), wave.selection(),
-                isDraw ? wave.drawCommitment : null, isDraw ? wave.drawRequiresVerifiedNik : null, draw,
+                isDraw ? wave.drawCommitment : null, isDraw ? wave.drawRequiresVerifiedNik : null,
+                isDraw ? wave.notifyNotSelected : null, draw,
                 wave.retentionDays, wave.retentionScope);
     }
 }

@@ -75,6 +75,7 @@ public class WaveAdministration {
         WaveRules.checkSchedule(definition.opensAt(), definition.closesAt(), definition.quota(), householdLimit, now, errors);
         WaveRules.checkRetention(retentionDays, retentionScope, errors);
         WaveSelection selection = WaveRules.selection(definition.selection(), definition.drawRequiresVerifiedNik(), errors);
+        WaveRules.checkDrawOnly("notifyNotSelected", definition.notifyNotSelected(), selection, errors);
         failIfInvalid(errors);
         return Wave.findByCode(definition.code()).chain(existing -> {
             if (existing != null) {
@@ -92,6 +93,7 @@ public class WaveAdministration {
             if (selection == WaveSelection.DRAW) {
                 byte[] seed = DrawSeed.generate();
                 wave.drawRequiresVerifiedNik = Boolean.TRUE.equals(definition.drawRequiresVerifiedNik());
+                wave.notifyNotSelected = Boolean.TRUE.equals(definition.notifyNotSelected());
                 wave.drawSeed = protection.encrypt(seed, wave.drawSeedContext());
                 wave.drawCommitment = DrawSeed.commitment(seed);
             }
@@ -106,6 +108,7 @@ public class WaveAdministration {
             details.put("retentionScope", wave.retentionScope);
             if (wave.isDraw()) {
                 details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
+                details.put("notifyNotSelected", wave.notifyNotSelected);
                 details.put("drawCommitment", wave.drawCommitment);
             }
             return wave.<Wave>persistAndFlush()

@@ -6,8 +6,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Body of POST /v1/admin/waves; householdLimit defaults to 2 (from 2021, two per family card),
- * selection to FIRST_COME, drawRequiresVerifiedNik to false, retentionDays to 90 and retentionScope
- * to NOT_SELECTED.
+ * selection to FIRST_COME, drawRequiresVerifiedNik and notifyNotSelected to false, retentionDays to 90
+ * and retentionScope to NOT_SELECTED.
  */
 public record WaveDefinition(String code, Instant opensAt, Instant closesAt,
         @Schema(description = "FIRST_COME: a cap on registrations, taken in order. DRAW: the number the draw selects after the close.")
@@ -18,6 +18,9 @@ public record WaveDefinition(String code, Instant opensAt, Instant closesAt,
         String selection,
         @Schema(defaultValue = "false", description = "DRAW only: only registrations whose NIK check is VERIFIED take part in the draw")
         Boolean drawRequiresVerifiedNik,
+        @Schema(defaultValue = "false", description = "DRAW only: NOT_SELECTED registrants are emailed a notice of the draw too "
+                + "(SELECTED ones always are)")
+        Boolean notifyNotSelected,
         @Schema(description = "Days after the close until personal data is erased (1-730)", defaultValue = "90")
         Integer retentionDays,
         @Schema(description = "Whose personal data retention erases", enumeration = { "NOT_SELECTED", "ALL" },

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
@@ -23,20 +24,23 @@ import io.smallrye.mutiny.Uni;
  * Draws a closed draw wave: the seed fixed at creation ranks every eligible registration and the
  * {@code quota} lowest ranks are selected, all inside PostgreSQL in one transaction that also
  * marks the wave drawn. The transaction holds the wave's row lock, so concurrent calls make one
- * draw: the later ones wait and then answer the draw already made.
+ * draw: the later ones wait and then answer the draw already made. What must commit with the
+ * verdicts (the outcome notices) runs in the same transaction ({@link DrawFollowUp}).
  */
 @ApplicationScoped
 public class WaveDraw {
 
     private final WaveDrawStatement statement;
+    private final Instance<DrawFollowUp> followUps;
     private final OperatorAudit audit;
     private final PersonalDataProtection protection;
     private final DrawConfig config;
     private final Clock clock;
 
-    public WaveDraw(WaveDrawStatement statement, OperatorAudit audit, PersonalDataProtection protection, DrawConfig config,
-            Clock clock) {
+    public WaveDraw(WaveDrawStatement statement, Instance<DrawFollowUp> followUps, OperatorAudit audit,
+            PersonalDataProtection protection, DrawConfig config, Clock clock) {
         this.statement = statement;
+        this.followUps = followUps;
         this.config = config;
         this.audit = audit;
         this.protection = protection;
@@ -68,14 +72,25 @@ public class WaveDraw {
                         Map<String, Object> details = new LinkedHashMap<>();
                         details.put("quota", wave.quota);
                         details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
+                        details.put("notifyNotSelected", wave.notifyNotSelected);
                         details.put("drawCommitment", wave.drawCommitment);
                         details.put("eligible", outcome.eligible());
                         details.put("selected", outcome.selected());
-                        return audit.record(actor, OperatorAction.DRAW, wave.code, details, now)
+                        return followUp(wave, now)
+                                .chain(() -> audit.record(actor, OperatorAction.DRAW, wave.code, details, now))
                                 .map(recorded -> DrawResult.of(wave.code, seed, wave.drawCommitment,
                                         outcome.eligible(), outcome.selected()));
                     });
                 });
+    }
+
+    /** Every follow-up, one after the other, in the draw's transaction. */
+    private Uni<Void> followUp(Wave wave, Instant now) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (DrawFollowUp followUp : followUps) {
+            done = done.chain(() -> followUp.drawn(wave.id, wave.notifyNotSelected, now));
+        }
+        return done;
     }
 
     /** The draw as published; 404 before it has been made (the seed stays secret until then). */

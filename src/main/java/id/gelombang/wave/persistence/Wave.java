@@ -65,6 +65,10 @@ public class Wave extends PanacheEntityBase {
     @Column(name = "draw_requires_verified_nik")
     public boolean drawRequiresVerifiedNik;
 
+    /** A draw wave whose NOT_SELECTED registrants get an outcome notice too (SELECTED ones always do). */
+    @Column(name = "notify_not_selected")
+    public boolean notifyNotSelected;
+
     /** The draw's 32-byte seed, encrypted (PersonalDataProtection, context {@link #drawSeedContext()}). */
     @Column(name = "draw_seed")
     public byte[] drawSeed;

@@ -1,17 +1,13 @@
 package id.gelombang.wave.persistence;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.database.SqlResource;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -57,15 +53,6 @@ public class WaveDrawStatement {
 
     /** The statement without its comment lines (they explain it to readers, not to PostgreSQL). */
     static String load() {
-        try (InputStream in = WaveDrawStatement.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + RESOURCE);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.strip().startsWith("--"))
-                    .collect(Collectors.joining("\n"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SqlResource.load(RESOURCE);
     }
 }

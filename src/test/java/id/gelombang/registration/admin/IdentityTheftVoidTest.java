@@ -20,15 +20,21 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.registration.domain.Nik;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.Funnel;
+import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Mailbox;
+import id.gelombang.testing.Mailbox.Mail;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
 import id.gelombang.upload.service.UploadConfig;
+import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -41,8 +47,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * A bot registered the owner's NIK with a record from a leak (so the registry's check would pass):
  * the owner gets 409; an identity check outside the system proves the theft; the operator voids
  * the registration by the owner's NIK; the owner registers in the same wave (201). The thief's
- * token and Idempotency-Key answer 410 /voided, its personal data and photo are gone, and the audit
- * trail names the registration and the case, never the NIK.
+ * token and Idempotency-Key answer 410 /voided, its personal data and photo are gone, its address is
+ * told (then the sealed record kept for that is erased too), and the audit trail names the
+ * registration and the case, never the NIK.
  */
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
@@ -59,8 +66,12 @@ class IdentityTheftVoidTest {
     @Inject
     UploadConfig uploads;
 
+    @Inject
+    JobWorker worker;
+
     @Test
     void theOwnerGetsTheirNikBackAfterAnOperatorVoidsTheThiefsRegistration() {
+        Jobs.parkAllOpen(db);
         String wave = db.createWave(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1)), 5);
         Map<String, Object> owner = uniquePerson(wave);
         Map<String, Object> thief = Applicants.with(Applicants.with(owner, "email", "bot." + letters(9).toLowerCase() + "@example.net"),
@@ -108,10 +119,25 @@ class IdentityTheftVoidTest {
         assertThat(row.getString("ktp_pending_key")).isNull();
         assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket().orElseThrow()).key(photoKey)))
                 .isInstanceOf(NoSuchKeyException.class);
-        assertThat(db.count("SELECT count(*) FROM verification_job WHERE registration_id = $1 AND state IN ('PENDING', 'RUNNING')",
-                UUID.fromString(bot.id()))).isZero();
+        // Its jobs are cancelled; the one open job is the notice to its address, for which the sealed record stays.
+        assertThat(db.count("SELECT count(*) FROM verification_job WHERE registration_id = $1 AND state IN ('PENDING', 'RUNNING')"
+                + " AND kind <> 'OUTCOME_NOTICE'", UUID.fromString(bot.id()))).isZero();
+        assertThat(Jobs.of(db, bot.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
         assertThat(db.count("SELECT count(*) FROM email_code WHERE registration_id = $1", UUID.fromString(bot.id()))).isZero();
         assertThat(Funnel.count(wave, "voided")).isEqualTo(voidedBefore + 1);
+
+        // The registration's address is told, by masked NIK and wave only; then the sealed record is erased too.
+        worker.drain(JobKind.EMAIL_CODE, Duration.ofSeconds(60), true);
+        List<Mail> notices = Mailbox.to((String) thief.get("email"), "Pendaftaran Gelombang");
+        assertThat(notices).hasSize(1);
+        assertThat(notices.get(0).subject()).contains(wave, "dibatalkan");
+        assertThat(notices.get(0).body()).contains(Nik.mask((String) owner.get("nik")), wave, "voided")
+                .doesNotContain((String) owner.get("nik"), (String) owner.get("fullName"), bot.token(), bot.id());
+        Row erased = db.registration(bot.id());
+        assertThat(erased.getValue("personal_data")).isNull();
+        assertThat(erased.getValue("email_digest")).isNull();
+        assertThat(erased.getValue("erased_at")).isNotNull();
+        assertThat(Jobs.of(db, bot.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("DONE");
 
         // The audit entry says who voided which registration under which case, and nothing personal.
         Map<String, Object> entry = operator().queryParam("waveCode", wave).get("/v1/admin/audit").then().statusCode(200)

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.registration.service.WithdrawalService;
+import id.gelombang.testing.Access;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
@@ -35,9 +37,11 @@ import id.gelombang.testing.DukcapilStub;
 import id.gelombang.testing.Funnel;
 import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Mailbox;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
 import id.gelombang.testing.SqsEvents;
+import id.gelombang.testing.TestWaves;
 import id.gelombang.testing.Traces;
 import id.gelombang.upload.service.KtpUploadService;
 import id.gelombang.upload.service.UploadConfig;
@@ -113,6 +117,17 @@ class WithdrawalTest {
         String acceptedKey = db.registration(r.id()).getString("ktp_object_key");
         byte[] pending = photo();
         String pendingKey = S3Upload.upload(r, "image/jpeg", pending);
+        // They came back once with an access code, and asked for another that is still waiting to be mailed.
+        String firstToken = r.token();
+        Access.requestCode(person).then().statusCode(202);
+        worker.drain(JobKind.ACCESS_CODE, Duration.ofSeconds(30), true);
+        Response back = Access.open(person, Mailbox.latestAccessCode((String) person.get("email")));
+        back.then().statusCode(200);
+        r = new Registered(r.id(), back.path("registrationToken"));
+        db.execute("UPDATE access_code SET requested_at = requested_at - interval '61 seconds' WHERE registration_id = $1",
+                UUID.fromString(r.id()));
+        Access.requestCode(person).then().statusCode(202);
+        assertThat(Jobs.of(db, r.id(), "ACCESS_CODE").getString("state")).isEqualTo("PENDING");
         // A worker is in the middle of the NIK check when the registrant withdraws.
         ClaimedJob running = worker.claim(JobKind.NIK_CHECK);
         assertThat(running.registrationId()).isEqualTo(UUID.fromString(r.id()));
@@ -121,9 +136,11 @@ class WithdrawalTest {
         withdraw(r).then().statusCode(204);
 
         // Nothing of the person is left: not in any table, not in the bucket.
+        // The keyed digest of the NIK too (hex, as row text shows a bytea): the access code's row held it.
         List<String> values = List.of((String) person.get("nik"), (String) person.get("kkNumber"),
                 (String) person.get("fullName"), (String) person.get("email"), (String) person.get("phone"),
-                "+62" + ((String) person.get("phone")).substring(1), (String) person.get("birthDate"), r.token());
+                "+62" + ((String) person.get("phone")).substring(1), (String) person.get("birthDate"), r.token(), firstToken,
+                HexFormat.of().formatHex(protection.lookupDigest("nik", (String) person.get("nik"))));
         assertThat(Traces.inDatabase(db, values)).isEmpty();
         assertThat(Traces.inBucket(s3, uploads.bucket().orElseThrow(), Set.of(Traces.sha256Hex(accepted), Traces.sha256Hex(pending)))).isEmpty();
         for (String objectKey : List.of(acceptedPending, acceptedKey, pendingKey)) {
@@ -141,8 +158,10 @@ class WithdrawalTest {
         assertThat(row.getValue("erased_at")).isNotNull();
         assertThat(row.getValue("released_at")).isNotNull();
         assertThat(db.count("SELECT count(*) FROM email_code WHERE registration_id = $1", UUID.fromString(r.id()))).isZero();
-        assertThat(db.count("SELECT count(*) FROM verification_job WHERE registration_id = $1 AND state <> 'CANCELLED'",
+        assertThat(db.count("SELECT count(*) FROM access_code WHERE registration_id = $1", UUID.fromString(r.id()))).isZero();
+        assertThat(db.count("SELECT count(*) FROM verification_job WHERE registration_id = $1 AND state IN ('PENDING', 'RUNNING')",
                 UUID.fromString(r.id()))).isZero();
+        assertThat(Jobs.of(db, r.id(), "ACCESS_CODE").getString("state")).isEqualTo("CANCELLED");
         Row reply = db.pool().preparedQuery("SELECT * FROM idempotency_key WHERE registration_id = $1")
                 .execute(Tuple.of(UUID.fromString(r.id()))).await().atMost(Duration.ofSeconds(10)).iterator().next();
         assertThat(reply.getInteger("response_status")).isEqualTo(410);
@@ -176,6 +195,29 @@ class WithdrawalTest {
         Registered again = Api.registerNew(person);
         Api.get(again).then().statusCode(200).body("status", equalTo("REGISTERED"));
         assertThat(remaining(wave)).isZero();
+    }
+
+    @Test
+    void aWithdrawalCancelsAPendingOutcomeNoticeAndForgetsTheAccessCode() {
+        Map<String, Object> person = uniquePerson(TestWaves.OPEN);
+        Registered r = Api.registerNew(person);
+        Access.requestCode(person).then().statusCode(202);
+        // The registry rejected the NIK: the notice is queued with the verdict, not mailed yet.
+        ClaimedJob check = worker.claim(JobKind.NIK_CHECK);
+        assertThat(check.registrationId()).isEqualTo(UUID.fromString(r.id()));
+        worker.settle(check, new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, "NIK_DATA_MISMATCH")));
+        assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
+        String nikDigest = HexFormat.of().formatHex(protection.lookupDigest("nik", (String) person.get("nik")));
+        assertThat(Traces.inDatabase(db, List.of(nikDigest))).as("the scan sees the access code's row")
+                .contains("access_code: " + nikDigest);
+
+        withdraw(r).then().statusCode(204);
+
+        assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("CANCELLED");
+        assertThat(Jobs.of(db, r.id(), "ACCESS_CODE").getString("state")).isEqualTo("CANCELLED");
+        assertThat(Traces.inDatabase(db, List.of(nikDigest, (String) person.get("email"), (String) person.get("nik")))).isEmpty();
+        worker.drain(JobKind.EMAIL_CODE, Duration.ofSeconds(30), true);
+        assertThat(Mailbox.to((String) person.get("email"))).as("nothing is mailed after the withdrawal").isEmpty();
     }
 
     @Test

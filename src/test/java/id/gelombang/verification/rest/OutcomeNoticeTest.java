@@ -1,0 +1,310 @@
+package id.gelombang.verification.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static id.gelombang.testing.Operator.operator;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+
+import id.gelombang.testing.Access;
+import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
+import id.gelombang.testing.Applicants;
+import id.gelombang.testing.Database;
+import id.gelombang.testing.DukcapilStub;
+import id.gelombang.testing.Jobs;
+import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Mailbox;
+import id.gelombang.testing.Mailbox.Mail;
+import id.gelombang.testing.SqsEvents;
+import id.gelombang.testing.SqsEvents.Message;
+import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.dukcapil.DukcapilClient;
+import id.gelombang.verification.service.EmailFeedback;
+import id.gelombang.verification.service.JobWorker;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Outcome notices (contract v1.2): a registrant is emailed when the registry rejects their NIK (with
+ * what to do) and when a draw selects them (or does not, if the wave says so), named only by the
+ * masked NIK and the wave code. Notices are queued with the outcome and mailed at the shared pace,
+ * and never hold up an email or access code.
+ */
+@QuarkusTest
+@WithTestResource(LocalBackendsResource.class)
+@WithTestResource(DukcapilStub.class)
+class OutcomeNoticeTest {
+
+    private static final String SQUATTER_NAME = "Nama Karangan";
+
+    @Inject
+    Database db;
+
+    @Inject
+    JobWorker worker;
+
+    @Inject
+    DukcapilClient dukcapil;
+
+    private final WireMockServer registry = DukcapilStub.server();
+
+    @BeforeEach
+    void onlyThisTestsJobsAreDue() {
+        Jobs.parkAllOpen(db);
+        registry.resetAll();
+        dukcapil.resetCircuit();
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(answer("MATCH")));
+        registry.stubFor(post(DukcapilStub.PATH).withRequestBody(matchingJsonPath("$.fullName", WireMock.equalTo(SQUATTER_NAME)))
+                .atPriority(1).willReturn(answer("MISMATCH")));
+    }
+
+    @Test
+    void aRegistrantWhoseNikTheRegistryRejectedIsToldWhatToDo() {
+        Map<String, Object> person = Applicants.with(Applicants.with(Applicants.valid(), "fullName", SQUATTER_NAME),
+                "email", uniqueEmail());
+        Registered r = Api.registerNew(person);
+        worker.drain(JobKind.NIK_CHECK, Duration.ofSeconds(30), true);
+        Api.get(r).then().statusCode(200).body("status", equalTo("REJECTED"));
+        assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).as("queued with the verdict").isEqualTo("PENDING");
+
+        drainEmail();
+        List<Mail> notices = notices(person);
+        assertThat(notices).hasSize(1);
+        Mail notice = notices.get(0);
+        String nik = (String) person.get("nik");
+        assertThat(notice.subject()).contains((String) person.get("waveCode"));
+        assertThat(notice.body()).contains(masked(nik), (String) person.get("waveCode"), "Yang dapat Anda lakukan", "What you can do",
+                "Sudah mendaftar? Cek status", "Already registered? Check status");
+        assertThat(notice.subject() + notice.body()).as("no full NIK, name, token, id or link with a secret")
+                .doesNotContain(nik, SQUATTER_NAME, r.token(), r.id(), "http");
+        assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("DONE");
+    }
+
+    @Test
+    void aDrawTellsTheSelectedAndTheNotSelectedOnlyWhenTheWaveSaysSo() {
+        String quiet = newDrawWave(false);
+        String told = newDrawWave(true);
+        List<Map<String, Object>> quietPeople = registerInto(quiet, 4);
+        List<Map<String, Object>> toldPeople = registerInto(told, 4);
+        for (String wave : List.of(quiet, told)) {
+            operator().post("/v1/admin/waves/" + wave + "/close").then().statusCode(200);
+            operator().post("/v1/admin/waves/" + wave + "/draw").then().statusCode(200).body("selected", equalTo(2));
+        }
+        assertThat(db.count("SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id "
+                + "WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE' AND j.state = 'PENDING'", quiet)).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id "
+                + "WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE' AND j.state = 'PENDING'", told)).isEqualTo(4);
+        operator().get("/v1/admin/audit?waveCode=" + told + "&limit=1").then().statusCode(200)
+                .body("[0].action", equalTo("DRAW")).body("[0].details.notifyNotSelected", equalTo(true));
+
+        drainEmail();
+        for (Map<String, Object> person : quietPeople) {
+            String status = statusOf(person);
+            assertThat(notices(person)).as(status).hasSize("SELECTED".equals(status) ? 1 : 0);
+        }
+        for (Map<String, Object> person : toldPeople) {
+            List<Mail> mails = notices(person);
+            assertThat(mails).hasSize(1);
+            String expected = "SELECTED".equals(statusOf(person)) ? "Anda terpilih" : "hasil undian";
+            assertThat(mails.get(0).subject()).contains(told, expected);
+            assertThat(mails.get(0).body()).contains(masked((String) person.get("nik")), told)
+                    .doesNotContain((String) person.get("nik"), (String) person.get("fullName"));
+        }
+    }
+
+    @Test
+    void notifyNotSelectedIsValidatedLikeTheOtherDrawSettings() {
+        Map<String, Object> firstCome = definition(newCode());
+        firstCome.put("notifyNotSelected", true);
+        operator().body(firstCome).post("/v1/admin/waves").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("notifyNotSelected"));
+        Map<String, Object> notABoolean = definition(newCode());
+        notABoolean.put("selection", "DRAW");
+        notABoolean.put("notifyNotSelected", "yes please");
+        operator().body(notABoolean).post("/v1/admin/waves").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("notifyNotSelected"));
+        Map<String, Object> draw = definition(newCode());
+        draw.put("selection", "DRAW");
+        operator().body(draw).post("/v1/admin/waves").then().statusCode(201).body("notifyNotSelected", equalTo(false));
+    }
+
+    @Test
+    void aNoticeNeverHoldsUpACode() throws Exception {
+        Map<String, Object> earlier = Applicants.with(Applicants.valid(), "email", uniqueEmail());
+        Api.registerNew(earlier);
+        int drawn = 10;
+        String wave = newDrawWave(false, drawn);
+        List<Map<String, Object>> people = registerInto(wave, drawn);
+        Jobs.parkAllOpen(db);
+        operator().post("/v1/admin/waves/" + wave + "/close").then().statusCode(200);
+        operator().post("/v1/admin/waves/" + wave + "/draw").then().statusCode(200).body("selected", equalTo(drawn));
+
+        // Three loops at once, as a worker with parallel=3 runs: each could hold a notice when the codes come.
+        CompletableFuture<JobWorker.Drained> draining = CompletableFuture.supplyAsync(
+                () -> worker.drain(JobKind.EMAIL_CODE, Duration.ofSeconds(60), true, 3));
+        awaitMails(people, 2);
+        Instant asked = Instant.now();
+        Map<String, Object> newcomer = Applicants.with(Applicants.valid(), "email", uniqueEmail());
+        Api.registerNew(newcomer); // its email code
+        Access.requestCode(earlier).then().statusCode(202); // and an access code
+        draining.get();
+
+        List<Instant> noticesSent = new ArrayList<>();
+        for (Map<String, Object> person : people) {
+            noticesSent.addAll(notices(person).stream().map(Mail::at).toList());
+        }
+        Instant emailCodeSent = Mailbox.to((String) newcomer.get("email")).get(0).at();
+        Instant accessCodeSent = Mailbox.to((String) earlier.get("email"), Mailbox.ACCESS_CODE_SUBJECT).get(0).at();
+        assertThat(noticesSent).hasSize(drawn);
+        Instant codesSent = emailCodeSent.isAfter(accessCodeSent) ? emailCodeSent : accessCodeSent;
+        long noticesBetween = noticesSent.stream().filter(at -> at.isAfter(asked) && at.isBefore(codesSent)).count();
+        long noticesAfter = noticesSent.stream().filter(at -> at.isAfter(codesSent)).count();
+        assertThat(noticesBetween).as("notices mailed after the codes were asked for and before they went").isLessThanOrEqualTo(1);
+        assertThat(noticesAfter).as("notices still waiting when the codes went out").isGreaterThanOrEqualTo(3);
+
+        List<Instant> everything = new ArrayList<>(noticesSent);
+        everything.add(emailCodeSent);
+        everything.add(accessCodeSent);
+        everything.sort(null);
+        assertThat(RateWindows.maxPerSecond(everything)).as("mails in any one second, codes and notices together")
+                .isLessThanOrEqualTo(DukcapilStub.EMAIL_RATE_PER_SECOND);
+    }
+
+    @Test
+    void noticesLeaveTheLastOfTheDaysQuotaToCodes() {
+        Map<String, Object> person = Applicants.with(Applicants.with(Applicants.valid(), "fullName", SQUATTER_NAME),
+                "email", uniqueEmail());
+        Registered rejected = Api.registerNew(person);
+        worker.drain(JobKind.NIK_CHECK, Duration.ofSeconds(30), true);
+        Jobs.parkAllOpen(db);
+        db.execute("UPDATE verification_job SET run_after = now() WHERE registration_id = $1 AND kind = 'OUTCOME_NOTICE'",
+                UUID.fromString(rejected.id()));
+        Access.requestCode(person).then().statusCode(202);
+        // 80 % of the day's 100,000 mails are used: what is left is the codes'.
+        long used = db.count("SELECT coalesce(max(used_today), 0) FROM outbound_gate WHERE name = 'email'");
+        db.execute("""
+                INSERT INTO outbound_gate (name, next_slot, quota_day, used_today)
+                VALUES ('email', now(), (now() AT TIME ZONE 'Asia/Jakarta')::date, 80000)
+                ON CONFLICT (name) DO UPDATE SET used_today = 80000, quota_day = excluded.quota_day""");
+        try {
+            drainEmail();
+        } finally {
+            db.execute("UPDATE outbound_gate SET used_today = $1 WHERE name = 'email'", (int) used);
+        }
+        assertThat(Mailbox.to((String) person.get("email"), Mailbox.ACCESS_CODE_SUBJECT)).as("the access code").hasSize(1);
+        assertThat(notices(person)).as("the notice waits for tomorrow's quota").isEmpty();
+        assertThat(Jobs.of(db, rejected.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
+        assertThat(Jobs.of(db, rejected.id(), "OUTCOME_NOTICE").getString("last_error")).isEqualTo("email-notice-share-used");
+    }
+
+    @Test
+    void noNoticeGoesToAnAddressThatBounced() {
+        String dead = uniqueEmail();
+        Map<String, Object> person = Applicants.with(Applicants.with(Applicants.valid(), "fullName", SQUATTER_NAME), "email", dead);
+        Registered r = Api.registerNew(person);
+        drainEmail();
+        SqsEvents.invoke(EmailFeedback.class, List.of(new Message(SqsEvents.sesBounce(dead, "Permanent"))));
+        int mailsToTheDeadAddress = Mailbox.to(dead).size();
+        worker.drain(JobKind.NIK_CHECK, Duration.ofSeconds(30), true);
+        Api.get(r).then().body("status", equalTo("REJECTED"));
+
+        drainEmail();
+        assertThat(Mailbox.to(dead)).as("SES would count another bounce").hasSize(mailsToTheDeadAddress);
+        assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("DONE");
+    }
+
+    private void awaitMails(List<Map<String, Object>> people, int count) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (people.stream().mapToInt(p -> notices(p).size()).sum() >= count) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no notice went out");
+    }
+
+    private String statusOf(Map<String, Object> person) {
+        return db.registration((String) person.get("id")).getString("status");
+    }
+
+    private List<Map<String, Object>> registerInto(String wave, int count) {
+        List<Map<String, Object>> people = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Map<String, Object> person = Applicants.with(Applicants.with(Applicants.valid(), "waveCode", wave), "email", uniqueEmail());
+            person.put("id", Api.registerNew(person).id());
+            people.add(person);
+        }
+        return people;
+    }
+
+    private static String newDrawWave(boolean notifyNotSelected) {
+        return newDrawWave(notifyNotSelected, 2);
+    }
+
+    private static String newDrawWave(boolean notifyNotSelected, int quota) {
+        String code = newCode();
+        Map<String, Object> body = definition(code);
+        body.put("quota", quota);
+        body.put("opensAt", Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS).toString());
+        body.put("selection", "DRAW");
+        body.put("notifyNotSelected", notifyNotSelected);
+        operator().body(body).post("/v1/admin/waves").then().statusCode(201).body("notifyNotSelected", equalTo(notifyNotSelected));
+        return code;
+    }
+
+    private static Map<String, Object> definition(String code) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("code", code);
+        body.put("opensAt", Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS).toString());
+        body.put("closesAt", Instant.now().plus(Duration.ofDays(60)).truncatedTo(ChronoUnit.SECONDS).toString());
+        body.put("quota", 2);
+        return body;
+    }
+
+    private void drainEmail() {
+        worker.drain(JobKind.EMAIL_CODE, Duration.ofSeconds(60), true);
+    }
+
+    /** Mails to the person that are neither codes: the notices. */
+    private static List<Mail> notices(Map<String, Object> person) {
+        return Mailbox.to((String) person.get("email"), "Pendaftaran Gelombang");
+    }
+
+    private static String masked(String nik) {
+        return nik.substring(0, 4) + "************" + nik.substring(12);
+    }
+
+    private static String newCode() {
+        return "N-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String uniqueEmail() {
+        return "o" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "@example.com";
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer(String result) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"result\": \"" + result + "\"}");
+    }
+}

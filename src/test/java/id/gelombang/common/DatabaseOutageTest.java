@@ -3,6 +3,7 @@ package id.gelombang.common;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -76,8 +77,7 @@ class DatabaseOutageTest {
                 database.cut();
                 Thread.sleep(Math.max(0, Duration.between(Instant.now(), restoreAt).toMillis()));
                 database.restore();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException | IOException e) {
                 throw new IllegalStateException(e);
             }
         });

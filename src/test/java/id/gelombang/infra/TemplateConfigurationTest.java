@@ -70,9 +70,13 @@ class TemplateConfigurationTest {
         EDGE(Set.of(), Set.of("gelombang.edge.origin-secret")),
         /** Invoked with events for /internal routes (workers, retention). */
         INTERNAL_ROUTES(Set.of("gelombang.internal-routes.enabled"), Set.of()),
-        /** Sender and SES's rate and quota for the account: the code's defaults are the sandbox's. */
+        /**
+         * Sender and SES's rate and quota for the account (the code's defaults are the sandbox's); the
+         * public page's address, when the stack hosts it.
+         */
         EMAIL_CODES(Set.of("gelombang.verification.email.from", "gelombang.verification.email.rate-per-second",
-                "gelombang.verification.email.daily-quota", "gelombang.verification.email.configuration-set"), Set.of()),
+                "gelombang.verification.email.daily-quota", "gelombang.verification.email.configuration-set"),
+                Set.of("gelombang.verification.email.site-url")),
         /**
          * The registry's agreed rate and daily quota; its URL (without it checks wait) and the
          * credential, fixed or read from its secret at run time.

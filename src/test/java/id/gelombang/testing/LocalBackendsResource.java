@@ -3,6 +3,9 @@ package id.gelombang.testing;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import id.gelombang.common.local.LocalBackends;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -21,7 +24,8 @@ public class LocalBackendsResource implements QuarkusTestResourceLifecycleManage
     /** LOGIN password the tests' migration gives the role gelombang_app. */
     public static final String APP_ROLE_PASSWORD = "test-only-app-role-password-0001";
 
-    private static TcpProxy databaseProxy;
+    /** The proxies of every application started with database=proxied, by the port the application was given. */
+    private static final Map<Integer, TcpProxy> PROXIES = new ConcurrentHashMap<>();
     private boolean proxied;
 
     @Override
@@ -37,19 +41,31 @@ public class LocalBackendsResource implements QuarkusTestResourceLifecycleManage
         if (proxied) {
             String url = config.get("quarkus.datasource.reactive.url");
             int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
+            TcpProxy proxy;
             try {
-                databaseProxy = new TcpProxy(port);
+                proxy = new TcpProxy(port);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            config.put("quarkus.datasource.reactive.url", url.replace(":" + port + "/", ":" + databaseProxy.port() + "/"));
+            PROXIES.put(proxy.port(), proxy);
+            config.put("quarkus.datasource.reactive.url", url.replace(":" + port + "/", ":" + proxy.port() + "/"));
         }
         return config;
     }
 
-    /** The proxy in front of PostgreSQL, for tests started with database=proxied. */
+    /**
+     * The proxy in front of PostgreSQL of the running application (started with database=proxied),
+     * found by the port in its own datasource URL: Quarkus may start this resource for another
+     * application meanwhile, so a single "latest" proxy could be one the running application never uses.
+     */
     public static TcpProxy databaseProxy() {
-        return databaseProxy;
+        String url = ConfigProvider.getConfig().getValue("quarkus.datasource.reactive.url", String.class);
+        int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
+        TcpProxy proxy = PROXIES.get(port);
+        if (proxy == null) {
+            throw new IllegalStateException("the running application was not started with database=proxied");
+        }
+        return proxy;
     }
 
     /** What the tests set beyond the backends' addresses: keys, migrations and the open test wave. */

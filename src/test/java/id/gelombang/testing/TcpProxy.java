@@ -13,32 +13,29 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder between the application and PostgreSQL that a test can cut: {@link #cut()}
- * drops every connection and resets new ones, as a crashed database would; {@link #restore()}
- * forwards new connections again. It also counts the round trips
+ * drops every connection and refuses new ones, as a crashed or unreachable database would;
+ * {@link #restore()} accepts connections again on the same port. It also counts the round trips
  * the application makes ({@link #roundTrips()}).
  */
 public final class TcpProxy {
 
     private final int targetPort;
-    private final ServerSocket server;
-    /** Every open pair; guarded by {@code this} together with {@link #cut}. */
+    private final int port;
+    /** Every open pair; guarded by {@code this}, like {@link #server}. */
     private final List<Socket> sockets = new ArrayList<>();
     private final AtomicLong readyForQuery = new AtomicLong();
-    private boolean cut;
+    private ServerSocket server;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        // Bound once for the proxy's life: a cut refuses on this very port, which nothing else can take meanwhile.
-        server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress("127.0.0.1", 0));
-        Thread acceptor = new Thread(this::accept, "tcp-proxy-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        try (ServerSocket probe = new ServerSocket(0)) {
+            this.port = probe.getLocalPort();
+        }
+        restore();
     }
 
     public int port() {
-        return server.getLocalPort();
+        return port;
     }
 
     /**
@@ -50,61 +47,59 @@ public final class TcpProxy {
         return readyForQuery.get();
     }
 
-    /** Drops every connection at once, and resets every new one until {@link #restore()}. */
-    public synchronized void cut() {
-        cut = true;
+    /** Stops listening, so new connections are refused, and closes every open one. */
+    public synchronized void cut() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
         for (Socket socket : sockets) {
-            reset(socket);
+            socket.close();
         }
         sockets.clear();
     }
 
-    public synchronized void restore() {
-        cut = false;
+    public synchronized void restore() throws IOException {
+        if (server != null) {
+            return;
+        }
+        ServerSocket listening = new ServerSocket();
+        listening.setReuseAddress(true);
+        listening.bind(new InetSocketAddress("127.0.0.1", port));
+        server = listening;
+        Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            Socket client;
+    private void accept(ServerSocket listening) {
+        while (!listening.isClosed()) {
             try {
-                client = server.accept();
-            } catch (IOException e) {
-                return;
-            }
-            try {
+                Socket client = listening.accept();
                 Socket database = new Socket("127.0.0.1", targetPort);
-                // Registered under the same lock as cut(): a connection accepted while a cut runs is
-                // dropped, never left open behind it.
-                if (!register(client, database)) {
-                    continue;
+                if (register(listening, client, database)) {
+                    pump(client, database, null);
+                    pump(database, client, new MessageCounter());
                 }
-                pump(client, database, null);
-                pump(database, client, new MessageCounter());
             } catch (IOException e) {
-                reset(client); // the database refused: the client sees its connection drop
+                // closed by cut(), or the database refused: the client sees its connection drop
             }
         }
     }
 
-    private synchronized boolean register(Socket client, Socket database) {
-        if (cut) {
-            reset(client);
-            reset(database);
+    /**
+     * Keeps a new pair, under the lock {@link #cut()} holds: a connection accepted just before a
+     * cut is closed, never left open behind it.
+     */
+    private synchronized boolean register(ServerSocket listening, Socket client, Socket database) throws IOException {
+        if (server != listening) {
+            client.close();
+            database.close();
             return false;
         }
         sockets.add(client);
         sockets.add(database);
         return true;
-    }
-
-    /** Closes with a reset (RST), as a crashed server's connections end, instead of an orderly FIN. */
-    private static void reset(Socket socket) {
-        try {
-            socket.setSoLinger(true, 0);
-            socket.close();
-        } catch (IOException e) {
-            // already closed
-        }
     }
 
     private void pump(Socket from, Socket to, MessageCounter counter) {

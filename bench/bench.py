@@ -904,9 +904,10 @@ SELECT outcome FROM register_in_one_statement(
     'BENCH', {id}, '{opens_at}', '{closes_at}', {household_limit}, false,
     gen_random_uuid(), decode(md5(:n || 'nik'), 'hex'), decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'),
     decode(md5(:n || 'token'), 'hex'), decode(md5(:n || 'code'), 'hex'), '/v1/registrations/bench',
-    ARRAY[201, 409, 409, 409, 409],
+    ARRAY[201, 409, 409, 409, 409, 409],
     ARRAY[decode(repeat('cd', 240), 'hex'), decode(repeat('ce', 330), 'hex'), decode(repeat('cf', 250), 'hex'),
-          decode(repeat('d0', 230), 'hex'), decode(repeat('d1', 230), 'hex')]);
+          decode(repeat('d0', 230), 'hex'), decode(repeat('d1', 230), 'hex'), decode(repeat('d2', 260), 'hex')],
+    decode(md5(:n || 'email'), 'hex'), 3, decode(md5(:n || 'source'), 'hex'), date_trunc('minute', now()), 300);
 """
 
 
@@ -1194,6 +1195,21 @@ PRICE_LIST = {
                                                      "counted here)", "2026-12-06", "aws.amazon.com/lambda/pricing"),
     "sns_topic_month": (0.0, "topic (email notifications: first 1,000 a month free)", "2026-12-06",
                         "aws.amazon.com/sns/pricing"),
+    # The optional edge (Edge=CloudFront, infra/edge-waf.yaml). CloudFront bills where the viewers are:
+    # the column "Hong Kong, Indonesia, Philippines, Singapore, South Korea, Taiwan, Thailand, Malaysia
+    # and Vietnam". WAF prices are the same in every region.
+    "cloudfront_https_per_10000": (0.0120, "10,000 HTTPS requests, viewers in Indonesia's price column (the first "
+                                   "10,000,000 a month are free)", "2026-12-06", "aws.amazon.com/cloudfront/pricing"),
+    "cloudfront_transfer_out_per_gb": (0.120, "GB to viewers in Indonesia's price column, first 10 TB a month (the "
+                                       "first 1 TB a month is free)", "2026-12-06", "aws.amazon.com/cloudfront/pricing"),
+    "waf_web_acl_month": (5.00, "web ACL-month, prorated by the hour", "2026-12-06", "aws.amazon.com/waf/pricing"),
+    "waf_rule_month": (1.00, "rule-month in a web ACL (a managed rule group counts as one), prorated by the hour",
+                       "2026-12-06", "aws.amazon.com/waf/pricing"),
+    "waf_per_million_requests": (0.60, "million requests the web ACL inspects", "2026-12-06", "aws.amazon.com/waf/pricing"),
+    "waf_bot_control_month": (10.00, "Bot Control subscription-month, common level", "2026-12-06",
+                              "aws.amazon.com/waf/pricing"),
+    "waf_bot_control_per_million": (1.00, "million requests Bot Control (common) inspects, beyond the first 10 million "
+                                    "a month", "2026-12-06", "aws.amazon.com/waf/pricing"),
 }
 PRICES = {"region": "us-east-1 (list prices; ap-southeast-3 is higher)",
           **{name: line[0] for name, line in PRICE_LIST.items()}}
@@ -1207,6 +1223,11 @@ SECRETS = 6
 # and Aurora's floor, per hour of the window.
 RUSH_PROVISIONED_INSTANCES = 100
 RUSH_AURORA_FLOOR_ACU = 8
+# The edge's web ACL as infra/edge-waf.yaml deploys it by default: the IP reputation group and two
+# rate-based rules; Bot Control adds a fourth rule and its subscription. Responses through the edge
+# are small JSON bodies: about 1 KiB each with their headers.
+EDGE_WAF_RULES = 3
+EDGE_RESPONSE_KIB = 1
 # Metrics the application publishes while it runs (common.observability.Metrics): Shed by function
 # and by each of its nine reasons, LockTimeouts, UploadEventFailures, AotCacheRejected, and three
 # verification metrics for each of the two workers.
@@ -1332,6 +1353,20 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None, cpu_share_data=Non
               * PRICES["cloudwatch_custom_metric_month"] * 24 / 730}
     # Optional, for a wave only: the dashboard while it exists, and the opening rush per hour.
     optional = {"dashboard_per_month_while_enabled": PRICES["cloudwatch_dashboard_month"]}
+    # The edge (Edge=CloudFront). CloudFront has no fixed cost; its origin secret is one more secret.
+    # The web ACL is a fixed monthly cost while it exists (prorated by the hour), which alone would
+    # take the idle stack past its USD 5 goal: it is off by default and attached for a wave only.
+    edge_idle = {"edge_origin_secret_while_edge_on": PRICES["secrets_manager_per_secret_month"],
+                 f"edge_waf_web_acl_and_{EDGE_WAF_RULES}_rules_while_attached": PRICES["waf_web_acl_month"]
+                 + EDGE_WAF_RULES * PRICES["waf_rule_month"],
+                 "edge_waf_bot_control_while_enabled": PRICES["waf_bot_control_month"] + PRICES["waf_rule_month"]}
+    # Per million registrants through the edge: every API call is a CloudFront request and a WAF
+    # inspection; Bot Control inspects only the registration route (one call each).
+    edge_per_million = {"cloudfront_requests": api_calls * 1e6 / 1e4 * PRICES["cloudfront_https_per_10000"],
+                        "cloudfront_transfer_out": api_calls * 1e6 * EDGE_RESPONSE_KIB / 2**20
+                        * PRICES["cloudfront_transfer_out_per_gb"],
+                        "waf_requests": api_calls * PRICES["waf_per_million_requests"],
+                        "waf_bot_control_if_enabled": PRICES["waf_bot_control_per_million"]}
     rush = {f"provisioned_concurrency_{RUSH_PROVISIONED_INSTANCES}_x_{MEMORY_MB}mb": RUSH_PROVISIONED_INSTANCES * 3600
             * gb * PRICES["lambda_provisioned_concurrency_per_gb_second"],
             f"aurora_floor_{RUSH_AURORA_FLOOR_ACU}_acu": RUSH_AURORA_FLOOR_ACU * PRICES["aurora_serverless_v2_per_acu_hour"]}
@@ -1346,6 +1381,10 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None, cpu_share_data=Non
             "verification_window_per_day_usd": {k: round(v, 2) for k, v in window.items()},
             "verification_window_total_per_day_usd": round(sum(window.values()), 2),
             "optional_per_month_usd": {k: round(v, 2) for k, v in optional.items()},
+            "edge_fixed_per_month_usd": {k: round(v, 2) for k, v in edge_idle.items()},
+            "edge_per_million_registrants_usd": {k: round(v, 2) for k, v in edge_per_million.items()},
+            "edge_total_per_million_registrants_usd": round(sum(v for k, v in edge_per_million.items()
+                                                                 if not k.endswith("_if_enabled")), 2),
             "rush_window_per_hour_usd": {k: round(v, 2) for k, v in rush.items()},
             "rush_window_total_per_hour_usd": round(sum(rush.values()), 2)}
 
@@ -1627,6 +1666,13 @@ def write_report(data):
               "| Optional (`OperationsDashboard=Enabled`, for a wave) | USD |", "|---|---|"]
     for k, v in cost.get("optional_per_month_usd", {}).items():
         lines.append(f"| {k} | {v} |")
+    if "edge_fixed_per_month_usd" in cost:
+        lines += ["", "| Optional edge (`Edge=CloudFront`; the web ACL of infra/edge-waf.yaml while attached), per month "
+                  "| USD |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in cost["edge_fixed_per_month_usd"].items()]
+        lines += ["", "| Optional edge, per million registrants (on top of the total above) | USD |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in cost["edge_per_million_registrants_usd"].items()]
+        lines.append(f"| **total** (without Bot Control) | **{cost['edge_total_per_million_registrants_usd']}** |")
     lines += ["",
               "Prices used:", "", "| Price | USD | Per | Recorded | Source |", "|---|---|---|---|---|",
               *[f"| {name} | {usd:g} | {unit} | {day} | {source} |" for name, (usd, unit, day, source)

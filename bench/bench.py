@@ -21,6 +21,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -47,7 +48,15 @@ PG_DIR = Path("/tmp/gelombang-bench-pg")
 QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"
 BASELINE_HANDLER = "bench.BaselineHandler::handleRequest"
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
-MEMORY_MB = 1024  # what infra/template.yaml gives the API function
+
+
+def api_function_memory_mb(template=Path(__file__).resolve().parent.parent / "infra" / "template.yaml"):
+    """The MemorySize infra/template.yaml gives ApiFunction, so that the cost model prices what is deployed."""
+    block = re.search(r"^  ApiFunction:\n(.*?)(?=^  \S)", template.read_text(), re.M | re.S).group(1)
+    return int(re.search(r"^      MemorySize: (\d+)", block, re.M).group(1))
+
+
+MEMORY_MB = api_function_memory_mb()
 WAVE = "BENCH"
 LAMBDA_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"]  # what the managed Java runtime sets
 CUSTOM = "custom"  # Function's java_home for the API function's own runtime (target/api-function.zip)
@@ -143,14 +152,18 @@ def api_event(method, path, headers=None, body=None):
 class Function:
     """One Lambda instance: the emulator plus the runtime process it starts on the first invoke."""
 
-    def __init__(self, name, java_home, flags, task_root, handler, config, log_file, timeout=60):
+    def __init__(self, name, java_home, flags, task_root, handler, config, log_file, timeout=60, cpu=None,
+                 memory_mb=MEMORY_MB):
         """java_home CUSTOM runs task_root's bootstrap (the provided.al2023 package: its jlinked JDK, its
         flags, its AOT cache), with flags as extra JVM options; otherwise java_home's java runs AWS's
-        runtime interface client as the managed Java runtime does."""
+        runtime interface client as the managed Java runtime does. cpu, a CpuShare, puts the whole
+        instance (emulator, bootstrap, JVM) in its cgroup with the CPU it gives during init, and
+        gives the handler's CPU once init is done, when the runtime first asks for an event."""
         self.port = free_port()
         self.log_path = log_file
         self.timeout = timeout
-        env = dict(os.environ, AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(MEMORY_MB), AWS_REGION="ap-southeast-3",
+        self.cpu = cpu
+        env = dict(os.environ, AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(memory_mb), AWS_REGION="ap-southeast-3",
                    AWS_LAMBDA_FUNCTION_NAME=name)
         if java_home == CUSTOM:
             runtime = [str(Path(task_root) / "bootstrap"), *flags, *[f"-D{k}={v}" for k, v in config.items()]]
@@ -159,12 +172,24 @@ class Function:
             runtime = [f"{java_home}/bin/java", *flags, *[f"-D{k}={v}" for k, v in config.items()],
                        "-cp", f"{TARGET / 'lambda-runtime'}/*", RIC_MAIN, handler]
         # Each emulator gets its own Runtime API port (default 9001), so instances can run side by side.
+        runtime_api_port = free_port()
+        join_cgroup = None
+        self.tap = None
+        if cpu:
+            cpu.cap.wait_empty()
+            cpu.cap.limit(cpu.init_vcpus)
+            join_cgroup = cpu.cap.join
+        if cpu and cpu.init_vcpus != cpu.handler_vcpus:
+            # The runtime reaches the emulator through the tap, which notices the end of init. Only
+            # here: relaying every call through Python adds to each invocation's time.
+            self.tap = RuntimeApiTap(runtime_api_port, lambda: cpu.cap.limit(cpu.handler_vcpus))
+            runtime = ["/usr/bin/env", f"AWS_LAMBDA_RUNTIME_API=127.0.0.1:{self.tap.port}", *runtime]
         cmd = [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
-               "--runtime-api-address", f"127.0.0.1:{free_port()}", *runtime]
+               "--runtime-api-address", f"127.0.0.1:{runtime_api_port}", *runtime]
         self.log = open(log_file, "w")
         self.started = time.perf_counter()
         self.process = subprocess.Popen(cmd, cwd=task_root, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=join_cgroup)
         self.url = f"http://127.0.0.1:{self.port}/2015-03-31/functions/function/invocations"
 
     def invoke(self, event, timeout=None):
@@ -235,6 +260,175 @@ class Function:
             pass
         self.process.wait()
         self.log.close()
+        if self.tap:
+            self.tap.close()
+
+
+# ----------------------------------------------------------------------------- Lambda's CPU share
+
+# Lambda gives CPU in proportion to memory: "At 1,769 MB, a function has the equivalent of one vCPU
+# (one vCPU-second of credits per second)" (docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html,
+# read 2026-12-06). Below and above it the share is proportional, which is what the bench caps to.
+LAMBDA_MB_PER_VCPU = 1769
+# The memory sizes the cold start is measured at: the workers' (and once the API function's), one
+# vCPU, two steps between, and the largest size at which Lambda still shows the function 2 vCPUs (as
+# on this machine).
+SHARE_MEMORIES_MB = (1024, 1769, 2048, 2560, 3008)
+# The throttling period: Linux's default CFS period. AWS does not document Lambda's.
+CFS_PERIOD_US = 100_000
+# Lambda shows a function of up to 3,008 MB two vCPUs and no quota of its own (github.com/rwnx/lambda-cpuinfo;
+# Runtime.availableProcessors() answers 2), so the JVM must not size itself from the bench's cgroup
+# either: with the quota visible it would count one CPU where Lambda's JVM counts two.
+AS_IN_LAMBDA = ["-XX:-UseContainerSupport"]
+
+
+def vcpus(memory_mb):
+    return memory_mb / LAMBDA_MB_PER_VCPU
+
+
+class CpuCap:
+    """A cgroup of the CPU controller whose bandwidth the bench sets (cgroup v1: cpu.cfs_quota_us and
+    cpu.cfs_period_us; v2: cpu.max). Instances join it from their first instruction (preexec_fn, so the
+    emulator and everything it starts are in it); PostgreSQL and the bench itself stay outside."""
+
+    def __init__(self, path, version):
+        self.path, self.version = path, version
+
+    @classmethod
+    def create(cls, name, v1_roots=(Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup/cpu,cpuacct")), v2_roots=None):
+        """The cgroup, or None with a warning when this machine or user cannot make one. v2_roots:
+        the cgroup v2 mounts to try, by default those in /proc/mounts."""
+        reasons = []
+        for root in v1_roots:
+            if (root / "cpu.cfs_quota_us").exists():
+                try:
+                    path = root / name
+                    path.mkdir(exist_ok=True)
+                    cap = cls(path, 1)
+                    cap.limit(None)
+                    return cap
+                except OSError as e:
+                    reasons.append(f"v1 at {root}: {e}")
+        if v2_roots is None:
+            v2_roots = [Path(line.split()[1]) for line in Path("/proc/mounts").read_text().splitlines()
+                        if line.split()[2] == "cgroup2"]
+        for root in v2_roots:
+            try:
+                if "cpu" not in (root / "cgroup.controllers").read_text().split():
+                    reasons.append(f"v2 at {root}: the cpu controller is not available there")
+                    continue
+                if "cpu" not in (root / "cgroup.subtree_control").read_text().split():
+                    (root / "cgroup.subtree_control").write_text("+cpu")
+                path = root / name
+                path.mkdir(exist_ok=True)
+                cap = cls(path, 2)
+                cap.limit(None)
+                return cap
+            except OSError as e:
+                reasons.append(f"v2 at {root}: {e}")
+        log("WARNING: no CPU cgroup could be made, so the cold start at Lambda's CPU share is not measured ("
+            + ("; ".join(reasons) or "no cgroup v1 cpu controller or cgroup v2 mount") + ")")
+        return None
+
+    def limit(self, cpus):
+        """At most `cpus` CPUs' worth of time per period for everything in the cgroup; None: no limit."""
+        quota = -1 if cpus is None else max(1000, round(cpus * CFS_PERIOD_US))
+        if self.version == 1:
+            (self.path / "cpu.cfs_period_us").write_text(str(CFS_PERIOD_US))
+            (self.path / "cpu.cfs_quota_us").write_text(str(quota))
+        else:
+            (self.path / "cpu.max").write_text(f"{'max' if quota < 0 else quota} {CFS_PERIOD_US}")
+
+    def join(self):
+        """Moves the calling process into the cgroup (run in the child before exec: all it starts follows)."""
+        (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def wait_empty(self):
+        """Waits until the previous instance's processes have left (they would take the next one's CPU)."""
+        for _ in range(200):
+            if not (self.path / "cgroup.procs").read_text().split():
+                return
+            time.sleep(0.01)
+        raise RuntimeError(f"processes left in {self.path}: {(self.path / 'cgroup.procs').read_text().split()}")
+
+    def throttled_periods(self):
+        stat = dict(line.split() for line in (self.path / "cpu.stat").read_text().splitlines())
+        return int(stat.get("nr_throttled", 0))
+
+    def remove(self):
+        for pid in (self.path / "cgroup.procs").read_text().split():
+            try:
+                (self.path.parent / "cgroup.procs").write_text(pid)
+            except OSError:
+                pass
+        for attempt in range(50):  # processes killed a moment ago may still be leaving
+            try:
+                self.path.rmdir()
+                return
+            except OSError as e:
+                if attempt == 49:
+                    log(f"WARNING: could not remove {self.path}: {e}")
+                time.sleep(0.1)
+
+    def describe(self):
+        return f"cgroup v{self.version} {self.path}, period {CFS_PERIOD_US // 1000} ms"
+
+
+class CpuShare:
+    """How an instance is capped: the CPU it gets during init and once init is done (None: uncapped)."""
+
+    def __init__(self, cap, init_vcpus, handler_vcpus):
+        self.cap, self.init_vcpus, self.handler_vcpus = cap, init_vcpus, handler_vcpus
+
+
+class RuntimeApiTap:
+    """A TCP relay between the runtime and the emulator's Runtime API. When the runtime first asks for
+    an event (GET .../runtime/invocation/next), which is where Lambda's INIT phase ends, it calls
+    on_init_done before that request reaches the emulator, so nothing of the first invocation runs
+    before it. Everything else passes through unchanged."""
+
+    def __init__(self, upstream_port, on_init_done):
+        self.upstream_port, self.on_init_done = upstream_port, on_init_done
+        self.init_done_at = None
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.sockets = [self.server]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                runtime, _ = self.server.accept()
+            except OSError:
+                return
+            emulator = socket.create_connection(("127.0.0.1", self.upstream_port))
+            for s in (runtime, emulator):
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.sockets += [runtime, emulator]
+            threading.Thread(target=self._pump, args=(runtime, emulator, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(emulator, runtime, False), daemon=True).start()
+
+    def _pump(self, source, sink, from_runtime):
+        try:
+            while data := source.recv(65536):
+                if from_runtime and self.init_done_at is None and b"/runtime/invocation/next" in data:
+                    self.init_done_at = time.perf_counter()
+                    self.on_init_done()
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                sink.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def close(self):
+        for s in self.sockets:
+            try:
+                s.close()
+            except OSError:
+                pass
 
 
 def _is_zombie(pid):
@@ -526,6 +720,147 @@ def startup_breakdown(variants):
     return results
 
 
+INIT_UNTHROTTLED = "init unthrottled, handler throttled"
+THROTTLED = "throttled"
+UNTHROTTLED = "unthrottled"
+
+
+def cpu_share(custom, custom_baseline, runs, warm_count, memories=SHARE_MEMORIES_MB, variants=None):
+    """The API function's cold start and warm calls at the CPU share Lambda gives each memory size.
+    variants: (name, task root, baseline task root, extra JVM flags), measured side by side; by default
+    the shipped runtime alone. None when no CPU cgroup can be made here (a warning says why)."""
+    cap = CpuCap.create(f"gelombang-bench-{os.getpid()}")
+    if not cap:
+        return None
+    try:
+        variants = variants or [("Custom runtime, as shipped", custom, custom_baseline, [])]
+        data = {"cgroup": cap.describe(), "mb_per_vcpu": LAMBDA_MB_PER_VCPU, "memories_mb": list(memories),
+                "cold_start": cold_starts_at_cpu_share(cap, variants, memories, runs)}
+    finally:
+        cap.remove()
+    data["warm"] = warm_at_cpu_share(cap.path.name, custom, memories, warm_count)
+    return data
+
+
+def cold_starts_at_cpu_share(cap, variants, memories, runs, readings=(THROTTLED, INIT_UNTHROTTLED), unthrottled=True):
+    """Process start to ready and to the first registration + upload URL, and the plain-Java baseline,
+    for each variant unthrottled and, at each memory size's share, in two readings of init: throttled
+    (the instance in the capped cgroup from its first instruction) and init unthrottled with the
+    handler throttled (the cap applied when the runtime first asks for an event). The rows are
+    interleaved run by run, so that the machine's drift spreads over all of them."""
+    rows = []
+    for variant in variants:
+        if unthrottled:
+            rows.append((variant, None, UNTHROTTLED))
+        rows += [(variant, mb, reading) for mb in memories for reading in readings]
+    keys = ("ready", "first", "baseline", "init", "init_done", "cpu_at_ready", "throttled_periods")
+    samples = [{k: [] for k in keys} for _ in rows]
+    for run in range(runs):
+        for (variant, mb, reading), s in zip(rows, samples):
+            name, task, baseline, flags = variant
+            share = vcpus(mb) if mb else None
+            cpu = CpuShare(cap, None if reading == INIT_UNTHROTTLED else share, share)
+            flags = AS_IN_LAMBDA + flags
+            memory = mb or MEMORY_MB
+            periods = cap.throttled_periods()
+            fn = Function("cold", CUSTOM, flags, task, QUARKUS_HANDLER, app_config(), WORK / "share.log", timeout=120,
+                          cpu=cpu, memory_mb=memory)
+            fn.invoke(api_event("GET", "/q/health/live"))
+            s["ready"].append(fn.since_start_ms())
+            s["cpu_at_ready"].append(fn.cpu_ms())
+            s["init"].append(fn.init_ms() or 0)
+            if fn.tap:
+                s["init_done"].append((fn.tap.init_done_at - fn.started) * 1000)
+            fn.stop()
+            fn = Function("cold", CUSTOM, flags, task, QUARKUS_HANDLER, app_config(), WORK / "share.log", timeout=120,
+                          cpu=cpu, memory_mb=memory)
+            rid, token, _ = register(fn)
+            upload_url(fn, rid, token)
+            s["first"].append(fn.since_start_ms())
+            fn.stop()
+            fn = Function("baseline", CUSTOM, flags, baseline, BASELINE_HANDLER, {}, WORK / "share-baseline.log",
+                          cpu=cpu, memory_mb=memory)
+            fn.invoke(api_event("GET", "/"))
+            s["baseline"].append(fn.since_start_ms())
+            fn.stop()
+            s["throttled_periods"].append(cap.throttled_periods() - periods)
+        log(f"cold start at CPU share, run {run + 1} of {runs}: " + "; ".join(
+            f"{(mb or 'unthrottled')}{'' if not mb else ' ' + ('T' if reading == THROTTLED else 'I')} "
+            f"{round(s['ready'][-1])}/{round(s['first'][-1])}" for (_, mb, reading), s in zip(rows, samples)))
+    results = []
+    for (variant, mb, reading), s in zip(rows, samples):
+        row = {"variant": variant[0], "memory_mb": mb, "vcpus": round(vcpus(mb), 2) if mb else None, "reading": reading,
+               "ready_ms": summary(s["ready"]), "first_registration_ms": summary(s["first"]),
+               "baseline_ready_ms": summary(s["baseline"]),
+               "ratio_ready_to_baseline": round(statistics.median(s["ready"]) / statistics.median(s["baseline"]), 1),
+               "emulator_init_ms": summary(s["init"]),
+               **({"init_done_ms": summary(s["init_done"])} if s["init_done"] else {}),
+               "cpu_at_ready_ms": summary(s["cpu_at_ready"]),
+               "throttled_periods": sum(s["throttled_periods"])}
+        log(f"cold start, {row['variant']}, {mb or 'unthrottled'} MB {reading if mb else ''}: ready "
+            f"{row['ready_ms']['median']} ms, first registration {row['first_registration_ms']['median']} ms, "
+            f"baseline {row['baseline_ready_ms']['median']} ms")
+        results.append(row)
+    return results
+
+
+def warm_at_cpu_share(cap_name, custom, memories, count, rounds=5):
+    """Per memory size, one instance capped at its share from the start (each in a cgroup of its own;
+    and one unthrottled), after warm-up: each call's billed duration (Lambda bills each invocation
+    rounded up to the millisecond, so the cost model takes the mean of those) and CPU per
+    registration. Calls run back to back, as on an instance that is busy all through a wave's
+    opening, where throttling bites most; the instances take turns, `rounds` times, so that the
+    machine's drift spreads over all of them."""
+    caps, instances = [], []
+    try:
+        for mb in (None, *memories):
+            share = vcpus(mb) if mb else None
+            cap = CpuCap.create(f"{cap_name}-{mb}") if mb else None
+            if mb and not cap:
+                continue
+            caps += [cap] if cap else []
+            fn = Function(f"warm-share-{mb}", CUSTOM, AS_IN_LAMBDA, custom, QUARKUS_HANDLER, app_config(),
+                          WORK / f"warm-share-{mb or 'unthrottled'}.log", timeout=120,
+                          cpu=CpuShare(cap, share, share) if cap else None, memory_mb=mb or MEMORY_MB)
+            rid, token, _ = register(fn)
+            for _ in range(max(100, count // 4)):
+                r2, t2, _ = register(fn)
+                upload_url(fn, r2, t2)
+                get_registration(fn, r2, t2)
+            for _ in range(count):  # C1 keeps compiling for the first few thousand calls
+                register(fn)
+            calls = (("POST /v1/registrations", lambda fn=fn: register(fn)),
+                     ("GET /v1/registrations/{id}", lambda fn=fn, rid=rid, token=token: get_registration(fn, rid, token)),
+                     ("POST /v1/registrations/{id}/ktp/upload-url",
+                      lambda fn=fn, rid=rid, token=token: upload_url(fn, rid, token)))
+            instances.append((mb, share, fn, calls, {name: [] for name, _ in calls}, []))
+        for _ in range(rounds):
+            for mb, share, fn, calls, billed, cpu in instances:
+                for name, run in calls:
+                    before, cpu_before = len(fn.durations()), fn.cpu_ms()
+                    for _ in range(count // rounds):
+                        run()
+                    billed[name] += fn.durations()[before:before + count // rounds]
+                    if name == "POST /v1/registrations":
+                        cpu.append((fn.cpu_ms() - cpu_before) / (count // rounds))
+        results = []
+        for mb, share, fn, calls, billed, cpu in instances:
+            row = {"memory_mb": mb, "vcpus": round(share, 2) if share else None,
+                   "cpu_ms_per_registration": round(statistics.mean(cpu), 3),
+                   "calls": {name: {**summary(ms), "billed_mean": round(statistics.mean(-(-x // 1) for x in ms), 2)}
+                             for name, ms in billed.items()}}
+            reg = row["calls"]["POST /v1/registrations"]
+            log(f"warm at CPU share, {mb or 'unthrottled'} MB: registration billed mean {reg['billed_mean']} ms, "
+                f"p50 {reg['median']}, p99 {reg['p99']}; {row['cpu_ms_per_registration']} ms CPU per registration")
+            results.append(row)
+        return results
+    finally:
+        for _, _, fn, _, _, _ in instances:
+            fn.stop()
+        for cap in caps:
+            cap.remove()
+
+
 def warm_invocations(task, count):
     """Billed duration of each endpoint after warm-up on the API function's runtime (the custom one),
     and the instance's peak RSS."""
@@ -569,9 +904,10 @@ SELECT outcome FROM register_in_one_statement(
     'BENCH', {id}, '{opens_at}', '{closes_at}', {household_limit}, false,
     gen_random_uuid(), decode(md5(:n || 'nik'), 'hex'), decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'),
     decode(md5(:n || 'token'), 'hex'), decode(md5(:n || 'code'), 'hex'), '/v1/registrations/bench',
-    ARRAY[201, 409, 409, 409, 409],
+    ARRAY[201, 409, 409, 409, 409, 409],
     ARRAY[decode(repeat('cd', 240), 'hex'), decode(repeat('ce', 330), 'hex'), decode(repeat('cf', 250), 'hex'),
-          decode(repeat('d0', 230), 'hex'), decode(repeat('d1', 230), 'hex')]);
+          decode(repeat('d0', 230), 'hex'), decode(repeat('d1', 230), 'hex'), decode(repeat('d2', 260), 'hex')],
+    decode(md5(:n || 'email'), 'hex'), 3, decode(md5(:n || 'source'), 'hex'), date_trunc('minute', now()), 300);
 """
 
 
@@ -859,6 +1195,21 @@ PRICE_LIST = {
                                                      "counted here)", "2026-12-06", "aws.amazon.com/lambda/pricing"),
     "sns_topic_month": (0.0, "topic (email notifications: first 1,000 a month free)", "2026-12-06",
                         "aws.amazon.com/sns/pricing"),
+    # The optional edge (Edge=CloudFront, infra/edge-waf.yaml). CloudFront bills where the viewers are:
+    # the column "Hong Kong, Indonesia, Philippines, Singapore, South Korea, Taiwan, Thailand, Malaysia
+    # and Vietnam". WAF prices are the same in every region.
+    "cloudfront_https_per_10000": (0.0120, "10,000 HTTPS requests, viewers in Indonesia's price column (the first "
+                                   "10,000,000 a month are free)", "2026-12-06", "aws.amazon.com/cloudfront/pricing"),
+    "cloudfront_transfer_out_per_gb": (0.120, "GB to viewers in Indonesia's price column, first 10 TB a month (the "
+                                       "first 1 TB a month is free)", "2026-12-06", "aws.amazon.com/cloudfront/pricing"),
+    "waf_web_acl_month": (5.00, "web ACL-month, prorated by the hour", "2026-12-06", "aws.amazon.com/waf/pricing"),
+    "waf_rule_month": (1.00, "rule-month in a web ACL (a managed rule group counts as one), prorated by the hour",
+                       "2026-12-06", "aws.amazon.com/waf/pricing"),
+    "waf_per_million_requests": (0.60, "million requests the web ACL inspects", "2026-12-06", "aws.amazon.com/waf/pricing"),
+    "waf_bot_control_month": (10.00, "Bot Control subscription-month, common level", "2026-12-06",
+                              "aws.amazon.com/waf/pricing"),
+    "waf_bot_control_per_million": (1.00, "million requests Bot Control (common) inspects, beyond the first 10 million "
+                                    "a month", "2026-12-06", "aws.amazon.com/waf/pricing"),
 }
 PRICES = {"region": "us-east-1 (list prices; ap-southeast-3 is higher)",
           **{name: line[0] for name, line in PRICE_LIST.items()}}
@@ -872,6 +1223,11 @@ SECRETS = 6
 # and Aurora's floor, per hour of the window.
 RUSH_PROVISIONED_INSTANCES = 100
 RUSH_AURORA_FLOOR_ACU = 8
+# The edge's web ACL as infra/edge-waf.yaml deploys it by default: the IP reputation group and two
+# rate-based rules; Bot Control adds a fourth rule and its subscription. Responses through the edge
+# are small JSON bodies: about 1 KiB each with their headers.
+EDGE_WAF_RULES = 3
+EDGE_RESPONSE_KIB = 1
 # Metrics the application publishes while it runs (common.observability.Metrics): Shed by function
 # and by each of its nine reasons, LockTimeouts, UploadEventFailures, AotCacheRejected, and three
 # verification metrics for each of the two workers.
@@ -893,7 +1249,54 @@ def template_alarm_metrics(template=Path(__file__).resolve().parent.parent / "in
     return alarms, metrics
 
 
-def cost_model(warm, ceiling, fleet_results, cold_start=None):
+# A wave like Kartu Prakerja's first (April 2020): 1.4 million registrants in a weekend.
+WAVE_REGISTRANTS = 1_400_000
+# The API function's start goals, at the deployed memory, in the throttled reading.
+READY_GOAL_MS, FIRST_REGISTRATION_GOAL_MS = 1000, 1200
+
+
+def throttled_start(cpu_share_data, memory_mb):
+    """The shipped runtime's cold-start row at memory_mb's CPU share, throttled from the start, if measured."""
+    rows = (cpu_share_data or {}).get("cold_start", [])
+    return next((r for r in rows if r["memory_mb"] == memory_mb and r["reading"] == THROTTLED
+                 and r["variant"] == rows[0]["variant"]), None)
+
+
+def memory_costs(cpu_share_data):
+    """Per memory size measured: the API function's Lambda bill for a wave's registrants (each call's
+    mean billed duration at that size's CPU share x its GB x the price per GB-second, plus the billed
+    INIT of its cold starts), beside its throttled start and whether that meets the start goals."""
+    rows = []
+    for w in cpu_share_data["warm"]:
+        mb = w["memory_mb"]
+        cold = throttled_start(cpu_share_data, mb)
+        if not mb or not cold:
+            continue
+        c = w["calls"]
+        reg, get, url = (c[k]["billed_mean"] for k in ("POST /v1/registrations", "GET /v1/registrations/{id}",
+                                                       "POST /v1/registrations/{id}/ktp/upload-url"))
+        # The API function's six calls per registrant, priced as in cost_model (the upload event is the
+        # upload worker's): waves/current and two status reads as a status read, confirm as a
+        # registration + 60 ms of S3, email verify as a registration.
+        ms = get + reg + url + (reg + 60) + reg + 2 * get
+        gb = mb / 1024
+        cold_starts = COLD_STARTS_PER_MILLION * WAVE_REGISTRANTS / 1e6
+        duration_usd = WAVE_REGISTRANTS * ms / 1000 * gb * PRICES["lambda_per_gb_second"]
+        init_usd = cold_starts * cold["emulator_init_ms"]["median"] / 1000 * gb * PRICES["lambda_per_gb_second"]
+        rows.append({"memory_mb": mb, "vcpus": w["vcpus"], "billed_ms_per_registrant": round(ms, 1),
+                     "registration_billed_mean_ms": reg, "cpu_ms_per_registration": w["cpu_ms_per_registration"],
+                     "duration_usd_per_wave": round(duration_usd, 2), "init_usd_per_wave": round(init_usd, 2),
+                     "lambda_usd_per_wave": round(duration_usd + init_usd, 2),
+                     "ready_ms": cold["ready_ms"]["median"],
+                     "first_registration_ms": cold["first_registration_ms"]["median"],
+                     "meets_start_goals": cold["ready_ms"]["median"] <= READY_GOAL_MS
+                     and cold["first_registration_ms"]["median"] <= FIRST_REGISTRATION_GOAL_MS})
+    meeting = [r["memory_mb"] for r in rows if r["meets_start_goals"]]
+    return {"wave_registrants": WAVE_REGISTRANTS, "cold_starts_per_wave": round(COLD_STARTS_PER_MILLION * WAVE_REGISTRANTS / 1e6),
+            "rows": rows, "smallest_meeting_start_goals_mb": min(meeting) if meeting else None}
+
+
+def cost_model(warm, ceiling, fleet_results, cold_start=None, cpu_share_data=None):
     reg = warm["POST /v1/registrations"]["function_ms"]["median"]
     get = warm["GET /v1/registrations/{id}"]["function_ms"]["median"]
     url = warm["POST /v1/registrations/{id}/ktp/upload-url"]["function_ms"]["median"]
@@ -920,10 +1323,13 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None):
         "s3_requests": 1e6 * (2 * PRICES["s3_put_per_1000"] + PRICES["s3_get_per_1000"]) / 1000,
     }
     # INIT of the instances a wave starts, at the shipped runtime's median time to ready.
+    # At the deployed memory's CPU share, throttled, when measured (Lambda bills the Init Duration).
     shipped = next((row for row in cold_start or [] if row["variant"].startswith("Custom runtime (provided")), None)
-    if shipped:
-        per_million["lambda_init"] = (COLD_STARTS_PER_MILLION * shipped["ready_ms"]["median"] / 1000 * gb
-                                      * PRICES["lambda_per_gb_second"])
+    throttled = throttled_start(cpu_share_data, MEMORY_MB)
+    init_ms = (throttled["emulator_init_ms"]["median"] if throttled
+               else shipped["emulator_init_ms"]["median"] if shipped else None)
+    if init_ms:
+        per_million["lambda_init"] = COLD_STARTS_PER_MILLION * init_ms / 1000 * gb * PRICES["lambda_per_gb_second"]
     # Database: ACU-hours while a wave of a million registrants is served at the measured fleet rate
     # (8 instances); assume 8 ACU during that time.
     best_rate = max(v["registrations_per_s"] for v in fleet_results.values())
@@ -947,10 +1353,26 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None):
               * PRICES["cloudwatch_custom_metric_month"] * 24 / 730}
     # Optional, for a wave only: the dashboard while it exists, and the opening rush per hour.
     optional = {"dashboard_per_month_while_enabled": PRICES["cloudwatch_dashboard_month"]}
+    # The edge (Edge=CloudFront). CloudFront has no fixed cost; its origin secret is one more secret.
+    # The web ACL is a fixed monthly cost while it exists (prorated by the hour), which alone would
+    # take the idle stack past its USD 5 goal: it is off by default and attached for a wave only.
+    edge_idle = {"edge_origin_secret_while_edge_on": PRICES["secrets_manager_per_secret_month"],
+                 f"edge_waf_web_acl_and_{EDGE_WAF_RULES}_rules_while_attached": PRICES["waf_web_acl_month"]
+                 + EDGE_WAF_RULES * PRICES["waf_rule_month"],
+                 "edge_waf_bot_control_while_enabled": PRICES["waf_bot_control_month"] + PRICES["waf_rule_month"]}
+    # Per million registrants through the edge: every API call is a CloudFront request and a WAF
+    # inspection; Bot Control inspects only the registration route (one call each).
+    edge_per_million = {"cloudfront_requests": api_calls * 1e6 / 1e4 * PRICES["cloudfront_https_per_10000"],
+                        "cloudfront_transfer_out": api_calls * 1e6 * EDGE_RESPONSE_KIB / 2**20
+                        * PRICES["cloudfront_transfer_out_per_gb"],
+                        "waf_requests": api_calls * PRICES["waf_per_million_requests"],
+                        "waf_bot_control_if_enabled": PRICES["waf_bot_control_per_million"]}
     rush = {f"provisioned_concurrency_{RUSH_PROVISIONED_INSTANCES}_x_{MEMORY_MB}mb": RUSH_PROVISIONED_INSTANCES * 3600
             * gb * PRICES["lambda_provisioned_concurrency_per_gb_second"],
             f"aurora_floor_{RUSH_AURORA_FLOOR_ACU}_acu": RUSH_AURORA_FLOOR_ACU * PRICES["aurora_serverless_v2_per_acu_hour"]}
     return {"prices": PRICES, "invocation_ms": invocations, "billed_ms_per_registrant": billed_ms,
+            "init_ms": init_ms, "init_measured_at": f"{MEMORY_MB} MB, throttled" if throttled else "2 unthrottled cores",
+            **({"api_memory": memory_costs(cpu_share_data)} if cpu_share_data else {}),
             "per_million_registrants_usd": {k: round(v, 2) for k, v in per_million.items()},
             "total_per_million_registrants_usd": round(total, 2),
             "idle_per_month_usd": {k: round(v, 2) for k, v in idle.items()},
@@ -959,6 +1381,10 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None):
             "verification_window_per_day_usd": {k: round(v, 2) for k, v in window.items()},
             "verification_window_total_per_day_usd": round(sum(window.values()), 2),
             "optional_per_month_usd": {k: round(v, 2) for k, v in optional.items()},
+            "edge_fixed_per_month_usd": {k: round(v, 2) for k, v in edge_idle.items()},
+            "edge_per_million_registrants_usd": {k: round(v, 2) for k, v in edge_per_million.items()},
+            "edge_total_per_million_registrants_usd": round(sum(v for k, v in edge_per_million.items()
+                                                                 if not k.endswith("_if_enabled")), 2),
             "rush_window_per_hour_usd": {k: round(v, 2) for k, v in rush.items()},
             "rush_window_total_per_hour_usd": round(sum(rush.values()), 2)}
 
@@ -973,8 +1399,10 @@ def package_size():
         for info in z.infolist():
             top = info.filename.split("/")[0]
             parts[top] = parts.get(top, 0) + info.file_size
+    bound = re.search(r"^MAX_UNZIPPED_BYTES=(\d+)", (ROOT / "src/main/lambda/build-api-function.sh").read_text(), re.M)
     return {"zipped_mb": round((TARGET / "api-function.zip").stat().st_size / 2**20, 1),
-            "unzipped_mb": round(sum(parts.values()) / 2**20, 1),
+            "unzipped_mb": round(sum(parts.values()) / 2**20, 1), "unzipped_bytes": sum(parts.values()),
+            **({"bound_bytes": int(bound.group(1))} if bound else {}),
             "parts_mb": {k: round(v / 2**20, 1) for k, v in sorted(parts.items(), key=lambda kv: -kv[1])}}
 
 
@@ -993,6 +1421,11 @@ def prepare_packages():
     task, baseline = prepare_function()
     custom, custom_baseline = prepare_custom_runtime(baseline)
     return task, custom, runtime_variants(task, baseline, custom, custom_baseline)
+
+
+def custom_baseline_of(variants):
+    """The plain-Java baseline's task root under the custom runtime (same bootstrap, JDK, runtime client)."""
+    return next(baseline for _, jdk, _, _, baseline in variants if jdk == CUSTOM)
 
 
 def migrate_and_define_wave(task):
@@ -1064,12 +1497,88 @@ def runtime_report_lines(data):
                   for p in row["phases"]] or ["| (AOT-linked classes load at VM start, so class loads mark no "
                                               "phase: see the totals above) | | | | |"]
         lines.append("")
+    return lines + package_report_lines(data)
+
+
+def package_report_lines(data):
     pkg = data.get("api_function_package")
     if not pkg:
-        return lines
-    lines += ["## API function package (target/api-function.zip)", "",
-              f"{pkg['zipped_mb']} MiB zipped, {pkg['unzipped_mb']} MiB unzipped (Lambda allows 250 MiB unzipped, layers included): "
-              + ", ".join(f"{k} {v} MiB" for k, v in pkg["parts_mb"].items()) + "."]
+        return []
+    return ["## API function package (target/api-function.zip)", "",
+            f"{pkg['zipped_mb']} MiB zipped, {pkg['unzipped_mb']} MiB unzipped"
+            + (f" ({pkg['unzipped_bytes']:,} bytes; the build fails above {pkg['bound_bytes']:,}; Lambda allows "
+               "262,144,000 for code and layers together)" if "bound_bytes" in pkg else
+               " (Lambda allows 250 MiB unzipped, layers included)") + ": "
+            + ", ".join(f"{k} {v} MiB" for k, v in pkg["parts_mb"].items()) + "."]
+
+
+def spread(s):
+    return f"{s['median']:,.0f} [{s['min']:,.0f}-{s['max']:,.0f}]"
+
+
+def cpu_share_report_lines(share, api_memory=None):
+    """The cold start and warm calls at Lambda's CPU share, and the memory sizes' start and cost side by side."""
+    if not share:
+        return ["## Cold start at Lambda's CPU share", "", "Not measured: no CPU cgroup could be made on this machine "
+                "(see the bench's warning)."]
+    rows = share["cold_start"]
+    several = len({r["variant"] for r in rows}) > 1
+    lines = ["## Cold start at Lambda's CPU share", "",
+             f"Lambda gives a function one vCPU at {share['mb_per_vcpu']:,} MB and proportionally less or more at "
+             "other sizes. Each instance (emulator, bootstrap, JVM) runs in a CPU-capped cgroup "
+             f"({share['cgroup']}); PostgreSQL and the bench stay outside it. Two readings of init: **throttled** "
+             "(capped from the instance's first instruction) and **init unthrottled** (capped only once the runtime "
+             "first asks for an event, where Lambda's INIT phase ends; the handler is always capped; the runtime "
+             "then reaches the emulator through a relay in the bench that notices that moment, which adds about a "
+             "millisecond to each call). The JVM runs "
+             "with `-XX:-UseContainerSupport`, so it counts the two CPUs Lambda shows up to 3,008 MB instead of "
+             f"sizing itself from the cap. Medians of {rows[0]['ready_ms']['n']} runs per row, the rows interleaved "
+             "run by run; the lowest and highest run in brackets.", "",
+             ("| Variant " if several else "") + "| Memory (vCPU) | Init | Ready, ms | First registration + upload "
+             "URL, ms | Plain-Java baseline ready, ms | Ready / baseline | Init Duration (emulator), ms | "
+             "CPU at ready, ms | Throttled periods |",
+             ("|---" if several else "") + "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        memory = f"{r['memory_mb']:,} MB ({r['vcpus']})" if r["memory_mb"] else "2 cores, unthrottled"
+        reading = {THROTTLED: "throttled", INIT_UNTHROTTLED: "unthrottled, handler throttled"}.get(r["reading"], "-")
+        lines.append((f"| {r['variant']} " if several else "")
+                     + f"| {memory} | {reading} | {spread(r['ready_ms'])} | {spread(r['first_registration_ms'])} | "
+                     f"{r['baseline_ready_ms']['median']:.0f} | {r['ratio_ready_to_baseline']}x | "
+                     f"{r['emulator_init_ms']['median']:.0f} | {r['cpu_at_ready_ms']['median']:.0f} | "
+                     f"{r['throttled_periods']} |")
+    lines += ["", "CPU at ready: user + system time of the runtime process when the first invocation was answered. "
+              "Throttled periods: the cgroup's count over all runs of the row (the cap did bite). A cap is a "
+              "ceiling: on this shared machine an instance can get less than its share, never more.", "",
+              "### Warm calls at the CPU share (one instance each, back to back after warm-up)", "",
+              "| Memory (vCPU) | Registration billed mean / p50 / p99, ms | Status read mean / p50 / p99 | "
+              "Upload URL mean / p50 / p99 | CPU per registration, ms |", "|---|---|---|---|---|"]
+    for w in share["warm"]:
+        c = w["calls"]
+        memory = f"{w['memory_mb']:,} MB ({w['vcpus']})" if w["memory_mb"] else "2 cores, unthrottled"
+        lines.append(f"| {memory} | " + " | ".join(
+            f"{c[k]['billed_mean']} / {c[k]['median']} / {c[k]['p99']}" for k in
+            ("POST /v1/registrations", "GET /v1/registrations/{id}", "POST /v1/registrations/{id}/ktp/upload-url"))
+            + f" | {w['cpu_ms_per_registration']} |")
+    lines += ["", "Billed mean: each invocation's duration rounded up to the millisecond, as Lambda bills it, averaged."]
+    if api_memory:
+        lines += ["", "### The API function's memory: start against cost", "",
+                  f"Lambda's bill for the API function over a wave of {api_memory['wave_registrants']:,} registrants "
+                  "(six calls each, priced from the billed means above as the cost model prices them, plus "
+                  f"{api_memory['cold_starts_per_wave']:,} cold starts' billed INIT), at the price per GB-second "
+                  "in the price list below. Goals: ready <= "
+                  f"{READY_GOAL_MS:,} ms and first registration + upload URL <= {FIRST_REGISTRATION_GOAL_MS:,} ms, "
+                  "throttled.", "",
+                  "| Memory (vCPU) | Ready, throttled, ms | First registration, throttled, ms | Start goals | "
+                  "Billed ms per registrant | Lambda USD per wave (duration + INIT) |", "|---|---|---|---|---|---|"]
+        for r in api_memory["rows"]:
+            deployed = " **(deployed)**" if r["memory_mb"] == MEMORY_MB else ""
+            lines.append(f"| {r['memory_mb']:,} MB ({r['vcpus']}){deployed} | {r['ready_ms']:,.0f} | "
+                         f"{r['first_registration_ms']:,.0f} | {'met' if r['meets_start_goals'] else 'missed'} | "
+                         f"{r['billed_ms_per_registrant']} | {r['lambda_usd_per_wave']} "
+                         f"({r['duration_usd_per_wave']} + {r['init_usd_per_wave']}) |")
+        smallest = api_memory["smallest_meeting_start_goals_mb"]
+        lines += ["", f"Smallest memory measured that meets both start goals: "
+                  f"{f'{smallest:,} MB' if smallest else 'none'}."]
     return lines
 
 
@@ -1094,6 +1603,8 @@ def write_report(data):
              f"in {data['elapsed_s']} s. Shared, noisy machine: compare ratios, not absolute times.", "",
              ]
     lines += runtime_report_lines(data)
+    if "cpu_share" in data:
+        lines += [""] + cpu_share_report_lines(data["cpu_share"], data.get("cost", {}).get("api_memory"))
     lines += ["",
               "## Warm invocations (the API function's custom runtime, after warm-up)", "",
               "| Call | Function (billed) p50 / p90 / p99 ms | Client p50 / p99 ms | n |", "|---|---|---|---|"]
@@ -1155,20 +1666,29 @@ def write_report(data):
               "| Optional (`OperationsDashboard=Enabled`, for a wave) | USD |", "|---|---|"]
     for k, v in cost.get("optional_per_month_usd", {}).items():
         lines.append(f"| {k} | {v} |")
+    if "edge_fixed_per_month_usd" in cost:
+        lines += ["", "| Optional edge (`Edge=CloudFront`; the web ACL of infra/edge-waf.yaml while attached), per month "
+                  "| USD |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in cost["edge_fixed_per_month_usd"].items()]
+        lines += ["", "| Optional edge, per million registrants (on top of the total above) | USD |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in cost["edge_per_million_registrants_usd"].items()]
+        lines.append(f"| **total** (without Bot Control) | **{cost['edge_total_per_million_registrants_usd']}** |")
     lines += ["",
               "Prices used:", "", "| Price | USD | Per | Recorded | Source |", "|---|---|---|---|---|",
               *[f"| {name} | {usd:g} | {unit} | {day} | {source} |" for name, (usd, unit, day, source)
                 in PRICE_LIST.items()], "",
-              f"The INIT line assumes {COLD_STARTS_PER_MILLION:,} cold starts per million registrants at the "
-              "shipped runtime's median time to ready.", "",
+              f"The INIT line assumes {COLD_STARTS_PER_MILLION:,} cold starts per million registrants, each "
+              f"billed the shipped runtime's median Init Duration ({cost.get('init_ms')} ms, measured at "
+              f"{cost.get('init_measured_at')}).", "",
               "## How to read this", "",
               "- Cold start: wall time from starting the emulator to the answer of the first invocation, which "
               "the emulator holds until the runtime is initialised (Lambda bills that init). The baseline is a "
               "plain `RequestStreamHandler` under the same emulator, runtime, JDK and flags. The shipped "
               "runtime's AOT cache is trained during the Maven build; the full JDK 25's is trained by the "
-              "bench (20 registrations). This machine gives each process 2 unthrottled cores; at 1024 MB "
-              "Lambda gives about 0.6 of one, so the JIT and GC threads that run beside the start here "
-              "compete with it there.",
+              "bench (20 registrations). This machine gives each process 2 unthrottled cores; at "
+              f"{MEMORY_MB:,} MB Lambda gives about {vcpus(MEMORY_MB):.2f} of a vCPU, so the JIT and GC threads "
+              "that run beside the start here compete with it there (\"Cold start at Lambda's CPU share\", "
+              "when measured, caps the instance to that share).",
               "- Warm: durations the emulator reports per invocation (`INVOKE RTDONE`), i.e. what Lambda "
               "bills, after warm-up; client times add the emulator's HTTP hop.",
               "- Ceiling vs fleet: pgbench runs exactly the statement one registration executes (see the "
@@ -1190,12 +1710,17 @@ def write_report(data):
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
 
 
-def write_only(data, started):
-    """bench/run --only: the parts measured, in target/bench/only.json (and the wave ceiling's table in only.md)."""
+def write_only(data, started, lines=()):
+    """bench/run --only: the parts measured, in target/bench/only.json, and in only.md the wave ceiling's
+    table and the given report lines."""
     (WORK / "only.json").write_text(json.dumps(data, indent=2) + "\n")
+    command = "bench/run " + " ".join(sys.argv[1:])
+    md = [f"# {command} ({data['date']})", ""]
     if "wave_ceiling" in data:
-        (WORK / "only.md").write_text("\n".join(wave_ceiling.report_lines(
-            data["wave_ceiling"], data["wave_ceiling_full_wave"], "bench/run " + " ".join(sys.argv[1:]))) + "\n")
+        md += wave_ceiling.report_lines(data["wave_ceiling"], data["wave_ceiling_full_wave"], command) + [""]
+    md += list(lines)
+    if len(md) > 2:
+        (WORK / "only.md").write_text("\n".join(md) + "\n")
     log(f"done in {round(time.time() - started)} s: {WORK / 'only.json'}")
 
 
@@ -1209,8 +1734,9 @@ def main():
     parser.add_argument("--draw-only", action="store_true",
                         help="only the draw of a wave of 1,000,000 registrations; writes draw.md and draw.json")
     parser.add_argument("--only", metavar="PARTS",
-                        help="comma-separated parts among warm,pgbench,wave_ceiling; writes target/bench/only.json "
-                             "(and only.md), not latest.*")
+                        help="comma-separated parts among warm,pgbench,wave_ceiling,share (share: the API "
+                             "function's cold start and warm calls at Lambda's CPU share); writes "
+                             "target/bench/only.json (and only.md), not latest.*")
     args = parser.parse_args()
     if args.draw_only:
         started = time.time()
@@ -1229,19 +1755,23 @@ def main():
         return
     if args.report_only:
         data = json.loads((RESULTS / "latest.json").read_text())
-        data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"], data.get("cold_start"))
+        data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"], data.get("cold_start"),
+                                  data.get("cpu_share"))
         write_report(data)
         log(f"report rewritten from latest.json: {RESULTS / 'latest.md'}")
         return
     runs, warm_count, seconds, sizes = (3, 300, 5, [1, 2]) if args.quick else (10, 2000, 15, [1, 2, 4, 8])
     load_count = 300 if args.quick else 1000
+    # Eleven rows of three starts each per run: fewer runs than the unthrottled comparison.
+    share_runs = 3 if args.quick else 5
     if args.runtimes_only:
         runtimes_only(runs, load_count)
         return
     started = time.time()
     parts = set(args.only.split(",")) if args.only else None
-    if parts and not parts <= {"warm", "pgbench", "wave_ceiling"}:
-        parser.error(f"unknown parts in --only: {sorted(parts - {'warm', 'pgbench', 'wave_ceiling'})}")
+    known = {"warm", "pgbench", "wave_ceiling", "share"}
+    if parts and not parts <= known:
+        parser.error(f"unknown parts in --only: {sorted(parts - known)}")
     if parts == {"wave_ceiling"}:
         # PostgreSQL alone: its own databases, migrated from the scripts; no package, no emulator.
         WORK.mkdir(parents=True, exist_ok=True)
@@ -1265,7 +1795,13 @@ def main():
                 data["database_ceiling"] = database_ceiling(sizes, seconds)
             if "wave_ceiling" in parts:
                 data.update(one_wave_ceiling(args.quick))
-            write_only(data, started)
+            lines = []
+            if "share" in parts:
+                data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), share_runs, load_count)
+                data["api_function_package"] = package_size()
+                api_memory = memory_costs(data["cpu_share"]) if data["cpu_share"] else None
+                lines += cpu_share_report_lines(data["cpu_share"], api_memory) + [""] + package_report_lines(data)
+            write_only(data, started, lines)
             return
         data["presign"] = presign_cost(task)
         data["warm"] = warm_invocations(custom, warm_count)
@@ -1273,6 +1809,7 @@ def main():
         data.update(one_wave_ceiling(args.quick))
         data["fleet"] = fleet(custom, sizes, seconds)
         data["cold_start"] = cold_starts(variants, runs)
+        data["cpu_share"] = cpu_share(custom, custom_baseline_of(variants), share_runs, load_count)
         data["runtime_load"] = runtime_load(variants, load_count)
         data["startup_breakdown"] = startup_breakdown(variants)
         check_aot_cache_used(data["startup_breakdown"])
@@ -1283,7 +1820,8 @@ def main():
         stop_postgres()
         start_postgres()
         data["draw"] = draw_bench()
-        data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"], data["cold_start"])
+        data["cost"] = cost_model(data["warm"], data["database_ceiling"], data["fleet"], data["cold_start"],
+                                  data["cpu_share"])
         data["elapsed_s"] = round(time.time() - started)
         write_report(data)
         log(f"done in {data['elapsed_s']} s: {RESULTS / 'latest.md'}")

@@ -29,8 +29,9 @@ DATABASES = {"wave": "gelombang_wave", "control": "gelombang_wave_control", "lan
 BIG_QUOTA = 100_000_000
 
 # The statement the application sends (RegistrationStore.REGISTER), its parameters as the application
-# fills them: the wave it validated against, a random id, digests, ~190 bytes of sealed personal data
-# and the five encrypted replies. Each client gets fresh NIKs and family cards, so every call in an
+# fills them: the wave it validated against, a random id, digests, ~190 bytes of sealed personal data,
+# the encrypted replies and, where the schema has them (V15), the limits on volume at their defaults
+# with an address and a source of the client's own, which no limit refuses. Each client gets fresh NIKs and family cards, so every call in an
 # open wave is accepted. The key carries the wave's code, so each run's replies can be counted.
 SCRIPT = """\\set n random(1, 9000000000000000000)
 SELECT * FROM register_in_one_statement(
@@ -38,11 +39,13 @@ SELECT * FROM register_in_one_statement(
     '{code}', {id}, '{opens_at}', '{closes_at}', {household_limit}, false,
     gen_random_uuid(), decode(md5(:n || 'nik'), 'hex'), decode(md5(:n || 'kk'), 'hex'), decode(repeat('ab', 190), 'hex'),
     decode(md5(:n || 'token'), 'hex'), decode(md5(:n || 'code'), 'hex'), '/v1/registrations/bench',
-    ARRAY[201, 409, 409, 409, 409],
+    ARRAY[201, 409, 409, 409, 409, 409],
     ARRAY[decode(repeat('cd', 240), 'hex'), decode(repeat('ce', 330), 'hex'), decode(repeat('cf', 250), 'hex'),
-          decode('{full_reply}', 'hex'), decode(repeat('d1', 230), 'hex')]);
+          decode('{full_reply}', 'hex'), decode(repeat('d1', 230), 'hex'), decode(repeat('d2', 260), 'hex')]{limits});
 """
 FULL_REPLY = "d0" * 230
+LIMITS = (",\n    decode(md5(:n || 'email'), 'hex'), 3, decode(md5(:n || 'source'), 'hex'), "
+          "date_trunc('minute', now()), 300")
 
 # Only the place accounting out: the claim becomes a read of the shard it would try first.
 CONTROL = """
@@ -99,8 +102,10 @@ class WaveCeiling:
                          "RETURNING id || '|' || opens_at || '|' || closes_at || '|' || household_limit", db)
         wave_id, opens_at, closes_at, household_limit = wave.splitlines()[0].split("|")
         script = self.work / f"wave-ceiling-{code}.sql"
+        with_limits = self.psql("SELECT max(pronargs) FROM pg_proc WHERE proname = 'register_in_one_statement'", db) == "24"
         script.write_text(SCRIPT.format(code=code, id=wave_id, opens_at=opens_at, closes_at=closes_at,
-                                        household_limit=household_limit, full_reply=FULL_REPLY))
+                                        household_limit=household_limit, full_reply=FULL_REPLY,
+                                        limits=LIMITS if with_limits else ""))
         self.psql("CHECKPOINT", db)
         return code, int(wave_id), script
 

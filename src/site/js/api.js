@@ -75,10 +75,12 @@ export function createApi({
       if (response.ok) {
         return { status: response.status, data, replayed: response.headers.get('Idempotent-Replayed') === 'true' };
       }
-      // A 429 without a problem body is the gateway's throttle; ours (too many codes) are answers.
+      // A 429 without a problem body is the gateway's throttle; ours (too many codes) are answers,
+      // except rate-limited: too many registrations from this network, retried like the gateway's.
       // So is a 500 without one: API Gateway's answer when Lambda refused to run the function
       // (throttled); our own 500s carry a problem body and are not repeated.
       const retryable = RETRY_STATUSES.has(response.status) || ((response.status === 429 || response.status === 500) && !problem)
+        || (response.status === 429 && problem && (data?.type || '').endsWith('/rate-limited'))
         || (response.status === 409 && problem && (data?.type || '').endsWith('/request-in-flight'));
       if (retry && retryable && attempt < maxAttempts) {
         await wait(retryAfterMs(response) ?? backoff(attempt));

@@ -108,7 +108,10 @@ class WorkerCrashIT {
                 "gelombang.verification.dukcapil.credential", DukcapilStub.CREDENTIAL,
                 // Longer than the stall: the first worker is inside its call when it is killed.
                 "gelombang.verification.dukcapil.timeout", "PT150S",
-                "gelombang.verification.lease", LEASE.toString());
+                "gelombang.verification.lease", LEASE.toString(),
+                // This registrant has not verified their email: check it now, not only from quota left over.
+                "gelombang.verification.dukcapil.unverified-reserve", "0",
+                "gelombang.verification.dukcapil.unverified-after", "PT0S");
     }
 
     private static void awaitCalls(int n) throws InterruptedException {

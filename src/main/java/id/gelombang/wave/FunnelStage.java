@@ -12,7 +12,9 @@ public enum FunnelStage {
     /** The NIK check ran out of retries without an answer from the registry. */
     NIK_CHECK_FAILED,
     /** The registrant withdrew and the personal data was erased. */
-    WITHDRAWN;
+    WITHDRAWN,
+    /** An operator voided the registration: an identity check outside the system proved it made with someone else's NIK. */
+    VOIDED;
 
     /** The stage a KTP status counts towards, or null when it is not counted. */
     public static FunnelStage of(KtpStatus status) {

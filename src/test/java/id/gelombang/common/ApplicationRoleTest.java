@@ -80,13 +80,16 @@ class ApplicationRoleTest {
         String outcome = asApplication(conn -> conn.begin().chain(tx -> conn.query("""
                 SELECT outcome FROM register_in_one_statement('role-test-%s', %d, '\\x01', now(), '%s', %d, '%s', '%s', %d, false,
                     '%s', '\\x%s', '\\x0b', '\\x0c', '\\x%s', '\\x0e', '/v1/registrations/role-test',
-                    ARRAY[201, 409, 409, 409, 409], ARRAY['\\x11', '\\x12', '\\x13', '\\x14', '\\x15']::bytea[])""".formatted(
+                    ARRAY[201, 409, 409, 409, 409, 409], ARRAY['\\x11', '\\x12', '\\x13', '\\x14', '\\x15', '\\x16']::bytea[],
+                    '\\x%s', 3, '\\x%s', date_trunc('minute', now()), 300)""".formatted(
                 UUID.randomUUID(), System.nanoTime(), TestWaves.OPEN, wave.getLong("id"), wave.getOffsetDateTime("opens_at"),
                 wave.getOffsetDateTime("closes_at"), wave.getInteger("household_limit"), UUID.randomUUID(),
+                UUID.randomUUID().toString().replace("-", ""), UUID.randomUUID().toString().replace("-", ""),
                 UUID.randomUUID().toString().replace("-", ""), UUID.randomUUID().toString().replace("-", "")))
                 .execute().map(rows -> rows.iterator().next().getString("outcome"))
                 .call(tx::rollback)));
-        // Every table the function writes (registration, household, wave_place, jobs, email code, stored reply) is the role's to write.
+        // Every table the function writes (registration, household, the address's and the source's counts, wave_place,
+        // jobs, email code, stored reply) is the role's to write.
         assertThat(outcome).isEqualTo("ACCEPTED");
     }
 

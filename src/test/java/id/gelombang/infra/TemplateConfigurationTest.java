@@ -66,6 +66,8 @@ class TemplateConfigurationTest {
         /** KTP photos and the published wave schedule. */
         BUCKET(Set.of("gelombang.upload.bucket"), Set.of()),
         OPERATOR_API(Set.of("gelombang.admin.operator-key"), Set.of()),
+        /** Public routes behind the optional CloudFront edge: its origin secret, given only with Edge=CloudFront. */
+        EDGE(Set.of(), Set.of("gelombang.edge.origin-secret")),
         /** Invoked with events for /internal routes (workers, retention). */
         INTERNAL_ROUTES(Set.of("gelombang.internal-routes.enabled"), Set.of()),
         /**
@@ -99,7 +101,7 @@ class TemplateConfigurationTest {
     /** What each function's code does (the routes or queue handlers its events reach). */
     private static final Map<String, Set<Feature>> FUNCTIONS = Map.of(
             "EmailFeedbackFunction", EnumSet.of(Feature.DATABASE, Feature.EMAIL_FEEDBACK),
-            "ApiFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.BUCKET, Feature.OPERATOR_API),
+            "ApiFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.BUCKET, Feature.OPERATOR_API, Feature.EDGE),
             "SchemaMigrationFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.SCHEMA_MIGRATION),
             "DrawFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.OPERATOR_API, Feature.LONG_DRAW),
             "EmailWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.EMAIL_CODES),

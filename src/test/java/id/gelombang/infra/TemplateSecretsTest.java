@@ -49,7 +49,8 @@ class TemplateSecretsTest {
         Set<String> appUser = Set.of("DatabaseAppUserSecret:username", "DatabaseAppUserSecret:password");
         Set<String> keys = Set.of("DataKeySecret", "LookupKeySecret");
         assertThat(actual).isEqualTo(Map.of(
-                "ApiFunction", union(appUser, keys, Set.of("OperatorKeySecret")),
+                // The edge's origin secret only with Edge=CloudFront (TemplateEdgeTest).
+                "ApiFunction", union(appUser, keys, Set.of("OperatorKeySecret", "EdgeOriginSecret")),
                 "EmailWorkerFunction", union(appUser, keys),
                 "NikWorkerFunction", union(appUser, keys, Set.of("DukcapilCredentialSecret")),
                 "UploadWorkerFunction", appUser,

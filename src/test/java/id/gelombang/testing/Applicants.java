@@ -50,7 +50,8 @@ public final class Applicants {
         body.put("fullName", "Siti Rahayu");
         body.put("birthDate", birthDate.toString());
         body.put("sex", woman ? "F" : "M");
-        body.put("email", "siti" + serial + "@example.com");
+        // One address per registrant: the limit of registrations per address and wave never interferes unless a test wants it.
+        body.put("email", "siti" + n + "@example.com");
         body.put("phone", "0812345" + String.format("%05d", serial));
         body.put("waveCode", TestWaves.OPEN);
         return body;

@@ -2,6 +2,7 @@ package id.gelombang.testing;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -20,15 +21,25 @@ public class DukcapilStub implements QuarkusTestResourceLifecycleManager {
     /** Resource argument: "secret" reads the credential from a Secrets Manager secret through the stub. */
     public static final String CREDENTIAL_ARG = "credential";
     public static final String SECRET_ID = "arn:aws:secretsmanager:ap-southeast-3:000000000000:secret:dukcapil-credential";
+    /**
+     * Resource argument: "verified-first" runs the registry's quota share as in AWS (a reserve of the
+     * whole rest of the day, unverified registrations checked once 30 minutes old) with a daily quota
+     * of {@link #SHARED_DAILY_QUOTA}. Without it unverified registrations are checked at once, as the
+     * pipeline tests expect of a registration they just made.
+     */
+    public static final String QUOTA_SHARE_ARG = "quota-share";
+    public static final int SHARED_DAILY_QUOTA = 1000;
     public static final int NIK_RATE_PER_SECOND = 5;
     public static final int EMAIL_RATE_PER_SECOND = 4;
 
     private static WireMockServer server;
     private boolean fromSecret;
+    private boolean verifiedFirst;
 
     @Override
     public void init(Map<String, String> args) {
         fromSecret = "secret".equals(args.get(CREDENTIAL_ARG));
+        verifiedFirst = "verified-first".equals(args.get(QUOTA_SHARE_ARG));
     }
 
     @Override
@@ -39,7 +50,14 @@ public class DukcapilStub implements QuarkusTestResourceLifecycleManager {
         Map.Entry<String, String> credential = fromSecret
                 ? Map.entry("gelombang.verification.dukcapil.credential-secret", SECRET_ID)
                 : Map.entry("gelombang.verification.dukcapil.credential", CREDENTIAL);
-        return Map.ofEntries(
+        Map<String, String> share = verifiedFirst
+                ? Map.of("gelombang.verification.dukcapil.unverified-reserve", "1",
+                        "gelombang.verification.dukcapil.unverified-after", "PT30M",
+                        "gelombang.verification.dukcapil.daily-quota", Integer.toString(SHARED_DAILY_QUOTA))
+                : Map.of("gelombang.verification.dukcapil.unverified-reserve", "0",
+                        "gelombang.verification.dukcapil.unverified-after", "PT0S");
+        Map<String, String> config = new HashMap<>(share);
+        config.putAll(Map.ofEntries(
                 Map.entry("gelombang.verification.dukcapil.url", server.baseUrl()),
                 Map.entry("gelombang.verification.dukcapil.secrets-extension", server.baseUrl()),
                 credential,
@@ -52,7 +70,8 @@ public class DukcapilStub implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gelombang.verification.backoff-cap", "PT2S"),
                 Map.entry("gelombang.verification.max-attempts", "4"),
                 // Five failures in a row open the circuit (30 s by default).
-                Map.entry("gelombang.verification.dukcapil.breaker-failures", "5"));
+                Map.entry("gelombang.verification.dukcapil.breaker-failures", "5")));
+        return config;
     }
 
     public static WireMockServer server() {

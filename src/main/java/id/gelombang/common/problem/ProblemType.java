@@ -16,6 +16,7 @@ public enum ProblemType {
     WAVE_CLOSED("wave-closed", "Wave is not open for registration", 409),
     WAVE_FULL("wave-full", "Wave is full", 409),
     HOUSEHOLD_LIMIT("household-limit", "Family card has reached this wave's limit", 409),
+    EMAIL_LIMIT("email-limit", "Email address has reached this wave's limit", 409),
     WAVE_EXISTS("wave-exists", "A wave with this code already exists", 409),
     QUOTA_BELOW_REGISTERED("quota-below-registered", "Quota cannot go below the registrations already accepted", 409),
     WAVE_ALREADY_OPEN("wave-already-open", "An open wave's opening time cannot change", 409),
@@ -24,6 +25,7 @@ public enum ProblemType {
     FORBIDDEN("forbidden", "Not allowed", 403),
     REQUEST_IN_FLIGHT("request-in-flight", "A request with this Idempotency-Key is still being processed", 409),
     WITHDRAWN("withdrawn", "Registration withdrawn and its personal data erased", 410),
+    VOIDED("voided", "Registration voided: it was made with someone else's identity", 410),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key was used with a different request", 422),
     KTP_MISSING("ktp-missing", "No KTP photo has been uploaded", 422),
@@ -34,6 +36,7 @@ public enum ProblemType {
     INVALID_ACCESS_CODE("invalid-access-code", "Access code wrong, used or expired, or no matching registration", 422),
     TOO_MANY_ATTEMPTS("too-many-attempts", "Too many attempts", 429),
     TOO_MANY_REQUESTS("too-many-requests", "Asked again too soon", 429),
+    RATE_LIMITED("rate-limited", "Too many registrations from this network", 429),
     UNAVAILABLE("unavailable", "Service temporarily unavailable", 503),
     INTERNAL("internal", "Unexpected error", 500);
 

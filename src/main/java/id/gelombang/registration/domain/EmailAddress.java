@@ -24,6 +24,28 @@ public final class EmailAddress {
         return value.substring(0, at) + value.substring(at).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The form under which registrations per address are counted: one mailbox, one form. Mail
+     * providers deliver {@code Siti+gelombang@example.com} to {@code siti@example.com} (sub-addressing),
+     * and Gmail ignores dots in the local part and answers for googlemail.com too; a bot with one
+     * mailbox must not pass for many. Only a digest of this form is stored; mail goes to the address as typed.
+     */
+    public static String canonical(String address) {
+        String lower = address.strip().toLowerCase(Locale.ROOT);
+        int at = lower.lastIndexOf('@');
+        String local = lower.substring(0, at);
+        String domain = lower.substring(at + 1);
+        int plus = local.indexOf('+');
+        if (plus > 0) {
+            local = local.substring(0, plus);
+        }
+        if (domain.equals("gmail.com") || domain.equals("googlemail.com")) {
+            domain = "gmail.com";
+            local = local.replace(".", "");
+        }
+        return local + "@" + domain;
+    }
+
     /** {@code siti@example.com} becomes {@code s***@example.com}. */
     public static String mask(String address) {
         int at = address.lastIndexOf('@');

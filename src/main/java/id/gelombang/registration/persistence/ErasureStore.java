@@ -23,19 +23,40 @@ public class ErasureStore {
 
     /**
      * Erases the registrations' personal data in one statement: personal data, NIK, family-card and
-     * email digests, KTP object keys and declaration, email codes, access codes (and the NIK's request
-     * limits when no registration held them: the sub-select sees the digests before this update);
-     * open verification jobs, outcome notices and mails of codes included, are cancelled and lose
-     * their lease, so a worker still holding one cannot record a result. Erasing an
+     * email digests (the one its address was counted under too), KTP object keys and declaration,
+     * email codes, access codes (and the NIK's request limits when no registration held them: the
+     * sub-select sees the digests before this update); open verification jobs, outcome notices and
+     * mails of codes included, are cancelled and lose their lease, so a worker still holding one
+     * cannot record a result. Erasing an
      * erased row again changes nothing that matters. Returns how many rows it erased.
      */
     public Uni<Long> erase(Collection<UUID> registrationIds, Instant now) {
+        return erase(registrationIds, now, false);
+    }
+
+    /**
+     * As {@link #erase}, but the sealed personal record stays for one last message to the
+     * registration's address (a voided registration's notice), which erases it after; erased_at is
+     * set then. Nothing can find the row by any digest in between.
+     */
+    public Uni<Long> eraseAllButTheSealedRecord(Collection<UUID> registrationIds, Instant now) {
+        return erase(registrationIds, now, true);
+    }
+
+    /** Erases the sealed personal record a registration kept for its last message. Needs a transaction. */
+    public Uni<Long> eraseSealedRecord(UUID registrationId, Instant now) {
+        return erase(java.util.List.of(registrationId), now, false);
+    }
+
+    private Uni<Long> erase(Collection<UUID> registrationIds, Instant now, boolean keepSealedRecord) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 WITH erased AS (
-                    UPDATE registration SET personal_data = NULL, nik_digest = NULL, kk_digest = NULL, email_digest = NULL,
+                    UPDATE registration SET
+                           personal_data = CASE WHEN :keep THEN personal_data END,
+                           nik_digest = NULL, kk_digest = NULL, email_digest = NULL, email_use_digest = NULL,
                            ktp_pending_key = NULL, ktp_object_key = NULL, ktp_content_type = NULL,
                            ktp_content_length = NULL, ktp_checksum = NULL,
-                           erased_at = coalesce(erased_at, :now), updated_at = :now
+                           erased_at = CASE WHEN :keep THEN erased_at ELSE coalesce(erased_at, :now) END, updated_at = :now
                     WHERE id = ANY(CAST(:ids AS uuid[]))
                     RETURNING id),
                 codes AS (
@@ -51,6 +72,7 @@ public class ErasureStore {
                 SELECT count(*) FROM erased""", Long.class)
                 .setParameter("ids", array(registrationIds))
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .setParameter("keep", keepSealedRecord)
                 .getSingleResult());
     }
 

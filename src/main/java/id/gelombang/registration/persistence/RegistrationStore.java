@@ -46,10 +46,26 @@ public class RegistrationStore {
         /** No place left. */
         FULL,
         /** No wave, or the wave is not open at this instant. */
-        CLOSED;
+        CLOSED,
+        /** The email address already serves as many registrations in this wave as the limit allows. */
+        EMAIL_LIMIT,
+        /** The source made as many attempts this minute as the limit allows; nothing done, no reply stored. */
+        RATE_LIMITED;
 
         /** The outcomes that store a reply, in the order the statement takes their replies. */
-        public static final List<Outcome> DECIDED = List.of(ACCEPTED, DUPLICATE, HOUSEHOLD_LIMIT, FULL, CLOSED);
+        public static final List<Outcome> DECIDED = List.of(ACCEPTED, DUPLICATE, HOUSEHOLD_LIMIT, FULL, CLOSED, EMAIL_LIMIT);
+    }
+
+    /**
+     * The limits on volume the statement enforces (0: off): registrations per address per wave, by a
+     * keyed digest of the address's canonical form; attempts per source per minute, by a keyed
+     * digest of the caller's address and the minute it falls in. A null digest leaves its limit out
+     * (an invalid request has no address; a direct invocation no source).
+     */
+    public record Limits(byte[] emailDigest, int perEmailPerWave, byte[] sourceDigest, Instant sourceWindow,
+            int perSourcePerMinute) {
+
+        public static final Limits NONE = new Limits(null, 0, null, null, 0);
     }
 
     /** What registration needs of a wave. */
@@ -81,7 +97,7 @@ public class RegistrationStore {
      * {@code replies} holds the reply of each outcome in {@link Outcome#DECIDED} (null where impossible).
      */
     public record Attempt(String keyDigest, byte[] requestDigest, Instant now, ExpectedWave wave,
-            NewRegistration registration, Map<Outcome, EncryptedReply> replies) {
+            NewRegistration registration, Map<Outcome, EncryptedReply> replies, Limits limits) {
     }
 
     /** The decision; for STORED the reply stored for the key, for STALE every wave as it is now. */
@@ -90,7 +106,7 @@ public class RegistrationStore {
     }
 
     private static final String REGISTER = "SELECT * FROM register_in_one_statement("
-            + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+            + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
 
     private final Pool pool;
 
@@ -99,10 +115,11 @@ public class RegistrationStore {
     }
 
     /**
-     * The whole registration in one statement (db/migration V10, {@code register_in_one_statement}),
+     * The whole registration in one statement (db/migration V15 on V10, {@code register_in_one_statement}),
      * so one round trip in one implicit transaction: the Idempotency-Key's lock, its stored reply,
-     * the check of the wave, the row with its NIK, family-card and wave places (a place in one of
-     * the wave's shards), the verification jobs and the reply. Sent through the pool, outside any Hibernate session or transaction:
+     * the limits on volume (per email address and wave, per source and minute), the check of the
+     * wave, the row with its NIK, family-card and wave places (a place in one of the wave's shards),
+     * the verification jobs and the reply. Sent through the pool, outside any Hibernate session or transaction:
      * Hibernate would add nothing but its own work. Must not run inside a transaction of the caller.
      */
     public Uni<Result> register(Attempt a) {
@@ -134,7 +151,12 @@ public class RegistrationStore {
                 .addValue(r == null ? null : Buffer.buffer(r.emailCodeDigest()))
                 .addValue(r == null ? null : r.location())
                 .addValue(statuses)
-                .addValue(replies);
+                .addValue(replies)
+                .addValue(bytes(a.limits().emailDigest()))
+                .addValue(a.limits().perEmailPerWave())
+                .addValue(bytes(a.limits().sourceDigest()))
+                .addValue(a.limits().sourceWindow() == null ? null : utc(a.limits().sourceWindow()))
+                .addValue(a.limits().perSourcePerMinute());
         return pool.preparedQuery(REGISTER).execute(parameters).map(rows -> {
             Row row = rows.iterator().next();
             var body = row.getBuffer("response_body");
@@ -157,12 +179,16 @@ public class RegistrationStore {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
+    private static Buffer bytes(byte[] value) {
+        return value == null ? null : Buffer.buffer(value);
+    }
+
     /**
      * Releases a registration: it leaves the one-per-NIK index (released_at set) and gives back its
-     * family-card place and its place in its wave's shard, in one statement (db/migration V10,
-     * {@code release_registration}). Only the first release of a row changes anything, so a rejection
-     * followed by a withdrawal returns each place once. Returns whether this call released it. Needs a
-     * transaction; must run before the digests are erased.
+     * family-card place, its email address's use and its place in its wave's shard, in one statement
+     * (db/migration V15 on V10, {@code release_registration}). Only the first release of a row changes
+     * anything, so a rejection followed by a withdrawal returns each place once. Returns whether this
+     * call released it. Needs a transaction; must run before the digests are erased.
      */
     public Uni<Boolean> release(UUID id, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
@@ -170,6 +196,71 @@ public class RegistrationStore {
                 .setParameter("id", id)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .getSingleResult());
+    }
+
+    /** The id of the wave with this code; null when there is none. Needs a session. */
+    public Uni<Long> waveIdOf(String code) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("SELECT id FROM wave WHERE code = :code", Long.class)
+                .setParameter("code", code)
+                .getResultList())
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+
+    /** A registration of a wave, found by its NIK's digest: the one holding the NIK, or one voided under a case reference. */
+    public record Held(UUID id, long waveId, String status, Instant voidedAt, List<String> photoKeys) {
+    }
+
+    /**
+     * The registration of the wave holding this NIK (not released), locked until the transaction
+     * ends; null when none does. Needs a transaction.
+     */
+    public Uni<Held> holderOf(long waveId, byte[] nikDigest) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT id, wave_id, status, voided_at, ktp_pending_key, ktp_object_key FROM registration
+                WHERE wave_id = :waveId AND nik_digest = :nikDigest AND released_at IS NULL
+                FOR UPDATE""", Object[].class)
+                .setParameter("waveId", waveId)
+                .setParameter("nikDigest", nikDigest)
+                .getResultList())
+                .map(rows -> rows.isEmpty() ? null : held(rows.get(0)));
+    }
+
+    /** The registration of the wave an operator voided under this case reference; null when none. Needs a session. */
+    public Uni<Held> voidedUnder(long waveId, String caseReference) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT id, wave_id, status, voided_at, ktp_pending_key, ktp_object_key FROM registration
+                WHERE wave_id = :waveId AND void_case = :caseReference""", Object[].class)
+                .setParameter("waveId", waveId)
+                .setParameter("caseReference", caseReference)
+                .getResultList())
+                .map(rows -> rows.isEmpty() ? null : held(rows.get(0)));
+    }
+
+    private static Held held(Object[] row) {
+        List<String> photos = new ArrayList<>();
+        for (int i = 4; i < 6; i++) {
+            if (row[i] != null) {
+                photos.add((String) row[i]);
+            }
+        }
+        Instant voidedAt = row[3] instanceof OffsetDateTime time ? time.toInstant()
+                : row[3] instanceof java.time.LocalDateTime local ? local.toInstant(ZoneOffset.UTC)
+                : (Instant) row[3];
+        return new Held((UUID) row[0], ((Number) row[1]).longValue(), (String) row[2], voidedAt, photos);
+    }
+
+    /**
+     * Marks a released registration VOIDED under the case reference that proved it fraudulent
+     * (unique per wave: a second void under it fails). Needs a transaction.
+     */
+    public Uni<Integer> markVoided(UUID id, String caseReference, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE registration SET status = 'VOIDED', voided_at = :now, void_case = :caseReference, updated_at = :now
+                WHERE id = :id""")
+                .setParameter("id", id)
+                .setParameter("caseReference", caseReference)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .executeUpdate());
     }
 
     /** Marks a released and erased registration as withdrawn by its registrant. Needs a transaction. */

@@ -10,6 +10,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,9 +23,12 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.common.security.EdgeOrigin;
 import id.gelombang.registration.domain.FieldErrors.FieldError;
 import id.gelombang.registration.service.RegistrationCreated;
 import id.gelombang.registration.service.RegistrationQueries;
@@ -43,11 +47,14 @@ public class RegistrationResource {
     private final RegistrationService registrations;
     private final RegistrationQueries queries;
     private final WithdrawalService withdrawals;
+    private final EdgeOrigin edge;
 
-    public RegistrationResource(RegistrationService registrations, RegistrationQueries queries, WithdrawalService withdrawals) {
+    public RegistrationResource(RegistrationService registrations, RegistrationQueries queries, WithdrawalService withdrawals,
+            EdgeOrigin edge) {
         this.registrations = registrations;
         this.queries = queries;
         this.withdrawals = withdrawals;
+        this.edge = edge;
     }
 
     @POST
@@ -57,7 +64,8 @@ public class RegistrationResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegistrationCreated.class)))
     @APIResponse(responseCode = "400", description = "Invalid fields, all listed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Duplicate registration, wave closed or full, household limit, or the same key in flight (with Retry-After)",
+    @APIResponse(responseCode = "409", description = "Duplicate registration, wave closed or full, household limit, email-limit (the"
+            + " address already serves as many registrations in this wave as allowed), or the same key in flight (with Retry-After)",
             headers = @Header(name = "Retry-After", description = "Only while the same key is in flight",
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -65,10 +73,16 @@ public class RegistrationResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "rate-limited: too many registration attempts from this network address"
+            + " this minute; nothing was registered, retry with the same Idempotency-Key after Retry-After",
+            headers = @Header(name = "Retry-After", required = true, description = "Seconds until the next minute, 1 to 60",
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                            pattern = "^([1-9]|[1-5][0-9]|60)$")),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> register(
             @Parameter(required = true, description = "1-255 printable ASCII characters, new for every registration attempt")
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
-            RegistrationRequest request) {
+            RegistrationRequest request, @Context APIGatewayV2HTTPEvent event) {
         String keyProblem = IdempotencyKeys.problemWith(idempotencyKey);
         if (keyProblem != null) {
             throw new ProblemException(ProblemType.VALIDATION.problem(
@@ -78,7 +92,7 @@ public class RegistrationResource {
         if (request == null) {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
         }
-        return registrations.register(idempotencyKey, request.toCommand()).map(RegistrationResource::toResponse);
+        return registrations.register(idempotencyKey, request.toCommand(), edge.sourceOf(event)).map(RegistrationResource::toResponse);
     }
 
     @GET

@@ -14,13 +14,15 @@ import io.smallrye.mutiny.Uni;
 /**
  * Authenticates calls about one registration by its bearer token: no or unknown token is 401;
  * a valid token for another registration is 404, so nobody learns whether an id exists; the token
- * of a withdrawn registration is 410 for every call but the (repeatable) withdrawal itself.
+ * of a withdrawn registration is 410 for every call but the (repeatable) withdrawal itself; the
+ * token of a registration an operator voided (made with someone else's identity) is 410 for every call.
  */
 @ApplicationScoped
 public class RegistrationAccess {
 
     private static final String BEARER = "bearer ";
     public static final String WITHDRAWN = "WITHDRAWN";
+    public static final String VOIDED = "VOIDED";
 
     /** Must run inside a Hibernate Reactive session. */
     public Uni<Registration> authorize(String registrationId, String authorization) {
@@ -41,7 +43,7 @@ public class RegistrationAccess {
      */
     public Uni<Registration> authorizeForUpdate(String registrationId, String authorization, boolean withdrawnToo) {
         Uni<Registration> registration = authorize(registrationId, authorization, Registration::findByTokenDigestForUpdate);
-        return withdrawnToo ? registration : registration.invoke(RegistrationAccess::notWithdrawn);
+        return withdrawnToo ? registration.invoke(r -> notVoided(r.status)) : registration.invoke(RegistrationAccess::notWithdrawn);
     }
 
     /**
@@ -74,7 +76,18 @@ public class RegistrationAccess {
         if (WITHDRAWN.equals(status)) {
             throw ProblemType.WITHDRAWN.exception("This registration was withdrawn and its personal data erased.");
         }
+        notVoided(status);
     }
+
+    private static void notVoided(String status) {
+        if (VOIDED.equals(status)) {
+            throw ProblemType.VOIDED.exception(VOIDED_DETAIL);
+        }
+    }
+
+    /** What the token of a voided registration is told, now and when its Idempotency-Key is replayed. */
+    public static final String VOIDED_DETAIL = "The programme voided this registration: an identity check showed it was"
+            + " made with someone else's NIK. If that is wrong, contact the programme's help desk.";
 
     private Uni<Registration> authorize(String registrationId, String authorization,
             Function<byte[], Uni<Registration>> findByTokenDigest) {

@@ -29,11 +29,13 @@ import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.Applicant;
 import id.gelombang.registration.domain.ApplicantRules;
+import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.persistence.RegistrationStore.Attempt;
 import id.gelombang.registration.persistence.RegistrationStore.EncryptedReply;
 import id.gelombang.registration.persistence.RegistrationStore.ExpectedWave;
+import id.gelombang.registration.persistence.RegistrationStore.Limits;
 import id.gelombang.registration.persistence.RegistrationStore.NewRegistration;
 import id.gelombang.registration.persistence.RegistrationStore.Outcome;
 import id.gelombang.registration.persistence.RegistrationStore.Result;
@@ -55,6 +57,9 @@ public class RegistrationService {
     /** Eligibility dates are calendar dates in Indonesia's capital. */
     static final ZoneId PROGRAMME_ZONE = ZoneId.of("Asia/Jakarta");
     static final String RETRY_AFTER_IN_FLIGHT = "1";
+    /** Purposes of the keyed digests the limits count under (PersonalDataProtection.lookupDigest). */
+    public static final String EMAIL_USE_PURPOSE = "email-per-wave";
+    public static final String SOURCE_PURPOSE = "request-source";
 
     private final RegistrationStore store;
     private final KnownWaves waves;
@@ -63,10 +68,12 @@ public class RegistrationService {
     private final OneTimeCodes codes;
     private final ObjectMapper mapper;
     private final Deadline deadline;
+    private final RegistrationLimits limits;
     private final Clock clock;
 
     public RegistrationService(RegistrationStore store, KnownWaves waves, PersonalDataProtection protection,
-            PersonalDataCodec personalData, OneTimeCodes codes, ObjectMapper mapper, Deadline deadline, Clock clock) {
+            PersonalDataCodec personalData, OneTimeCodes codes, ObjectMapper mapper, Deadline deadline,
+            RegistrationLimits limits, Clock clock) {
         this.store = store;
         this.waves = waves;
         this.protection = protection;
@@ -74,19 +81,31 @@ public class RegistrationService {
         this.codes = codes;
         this.mapper = mapper;
         this.deadline = deadline;
+        this.limits = limits;
         this.clock = clock;
     }
 
+    /** A registration without a source to count (a direct invocation, a test of the service). */
     public Uni<StoredReply> register(String idempotencyKey, RegistrationCommand command) {
+        return register(idempotencyKey, command, Optional.empty());
+    }
+
+    /**
+     * A registration from {@code source} (a {@code SourceAddress} key: only its keyed digest leaves
+     * this method), whose attempts per minute the statement counts.
+     */
+    public Uni<StoredReply> register(String idempotencyKey, RegistrationCommand command, Optional<String> source) {
         String keyId = HexFormat.of().formatHex(Digests.sha256(idempotencyKey));
         byte[] requestDigest = protection.lookupDigest("registration-request", canonical(command));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        return deadline.bound(attempt(keyId, requestDigest, command, now, false));
+        byte[] sourceDigest = limits.perSourcePerMinute() > 0 ? source.map(key -> protection.lookupDigest(SOURCE_PURPOSE, key))
+                .orElse(null) : null;
+        return deadline.bound(attempt(keyId, requestDigest, command, now, sourceDigest, false));
     }
 
     /** One call of the statement; after a STALE answer, which brings the waves as they are, one more. */
     private Uni<StoredReply> attempt(String keyId, byte[] requestDigest, RegistrationCommand command, Instant now,
-            boolean retried) {
+            byte[] sourceDigest, boolean retried) {
         Optional<WaveFacts> wave = command.waveCode() != null ? waves.byCode(command.waveCode()) : waves.openAt(now);
         FieldErrors errors = new FieldErrors();
         if (wave.isEmpty() && command.waveCode() != null) {
@@ -97,8 +116,8 @@ public class RegistrationService {
         ExpectedWave expected = new ExpectedWave(command.waveCode(), wave.orElse(null));
         if (!errors.isEmpty()) {
             // Still one call: a stored reply for the key (or the key in flight) comes before the 400.
-            Attempt invalid = new Attempt(keyId, requestDigest, now, expected, null, Map.of());
-            return store.register(invalid).chain(result -> answer(result, keyId, requestDigest, command, now, retried,
+            Attempt invalid = new Attempt(keyId, requestDigest, now, expected, null, Map.of(), Limits.NONE);
+            return store.register(invalid).chain(result -> answer(result, keyId, requestDigest, command, now, sourceDigest, retried,
                     Map.of(), () -> new ProblemException(
                             ProblemType.VALIDATION.problem("The registration has invalid fields.", errors.list()))));
         }
@@ -115,17 +134,25 @@ public class RegistrationService {
                 RegistrationToken.digest(token),
                 codes.digest(id, codes.code(id, 1)),
                 location(id));
-        return store.register(new Attempt(keyId, requestDigest, now, expected, registration, encrypted))
-                .chain(result -> answer(result, keyId, requestDigest, command, now, retried, replies,
+        Limits attemptLimits = new Limits(
+                limits.perEmailPerWave() > 0 ? protection.lookupDigest(EMAIL_USE_PURPOSE, EmailAddress.canonical(applicant.email())) : null,
+                limits.perEmailPerWave(), sourceDigest, now.truncatedTo(ChronoUnit.MINUTES), limits.perSourcePerMinute());
+        return store.register(new Attempt(keyId, requestDigest, now, expected, registration, encrypted, attemptLimits))
+                .chain(result -> answer(result, keyId, requestDigest, command, now, sourceDigest, retried, replies,
                         () -> new IllegalStateException("A valid registration was answered INVALID")));
     }
 
     private Uni<StoredReply> answer(Result result, String keyId, byte[] requestDigest, RegistrationCommand command,
-            Instant now, boolean retried, Map<Outcome, StoredReply> replies, Supplier<RuntimeException> invalid) {
+            Instant now, byte[] sourceDigest, boolean retried, Map<Outcome, StoredReply> replies,
+            Supplier<RuntimeException> invalid) {
         return switch (result.outcome()) {
             case IN_FLIGHT -> throw new ProblemException(
                     ProblemType.REQUEST_IN_FLIGHT.problem("Wait for the first request to finish, then retry."),
                     Map.of("Retry-After", RETRY_AFTER_IN_FLIGHT));
+            case RATE_LIMITED -> throw new ProblemException(ProblemType.RATE_LIMITED.problem(
+                    "Many registrations came from your network address in the last minute. Try again after Retry-After"
+                            + " seconds with the same Idempotency-Key: nothing was registered with it yet."),
+                    Map.of("Retry-After", secondsToNextMinute(now)));
             case STORED -> Uni.createFrom().item(replay(keyId, result, requestDigest));
             case STALE -> {
                 if (retried) {
@@ -134,7 +161,7 @@ public class RegistrationService {
                             Map.of("Retry-After", RETRY_AFTER_IN_FLIGHT));
                 }
                 waves.replace(result.waves());
-                yield attempt(keyId, requestDigest, command, now, true);
+                yield attempt(keyId, requestDigest, command, now, sourceDigest, true);
             }
             case INVALID -> throw invalid.get();
             default -> Uni.createFrom().item(replies.get(result.outcome()));
@@ -153,6 +180,11 @@ public class RegistrationService {
                     + " civil registry is released after its NIK check; the NIK's owner can then register.")));
             replies.put(Outcome.HOUSEHOLD_LIMIT, problemReply(ProblemType.HOUSEHOLD_LIMIT.problem("This family card already has "
                     + open.householdLimit() + " registrations in this wave, the most it allows.")));
+            if (limits.perEmailPerWave() > 0) {
+                replies.put(Outcome.EMAIL_LIMIT, problemReply(ProblemType.EMAIL_LIMIT.problem("This email address is already used by "
+                        + limits.perEmailPerWave() + " registrations in this wave, the most it allows. Register with your own"
+                        + " address; a registration that is withdrawn or rejected gives its use back.")));
+            }
             if (!open.draw()) {
                 replies.put(Outcome.FULL, problemReply(ProblemType.WAVE_FULL.problem(
                         "Every place in this wave is taken. Registrants may join a later wave.")));
@@ -163,6 +195,12 @@ public class RegistrationService {
                 ? "No wave is open for registration now."
                 : "This wave is not open for registration now.")));
         return replies;
+    }
+
+    /** Whole seconds until the next minute starts (at least 1): when the source's count starts again. */
+    static String secondsToNextMinute(Instant now) {
+        Instant next = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+        return Long.toString(Math.max(1, (java.time.Duration.between(now, next).toMillis() + 999) / 1000));
     }
 
     private static String location(UUID id) {

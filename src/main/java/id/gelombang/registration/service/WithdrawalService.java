@@ -1,8 +1,5 @@
 package id.gelombang.registration.service;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -12,13 +9,9 @@ import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.persistence.ErasureStore;
-import id.gelombang.registration.persistence.IdempotencyRecord;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.upload.service.KtpStorage;
 import id.gelombang.wave.FunnelStage;
@@ -42,22 +35,19 @@ public class WithdrawalService {
     private final ErasureStore erasure;
     private final KtpStorage storage;
     private final FunnelCounters funnel;
-    private final PersonalDataProtection protection;
-    private final ObjectMapper mapper;
+    private final StoredReplies replies;
     private final Deadline deadline;
     private final Vertx vertx;
     private final Clock clock;
 
     public WithdrawalService(RegistrationAccess access, RegistrationStore store, ErasureStore erasure, KtpStorage storage,
-            FunnelCounters funnel, PersonalDataProtection protection, ObjectMapper mapper, Deadline deadline, Vertx vertx,
-            Clock clock) {
+            FunnelCounters funnel, StoredReplies replies, Deadline deadline, Vertx vertx, Clock clock) {
         this.access = access;
         this.store = store;
         this.erasure = erasure;
         this.storage = storage;
         this.funnel = funnel;
-        this.protection = protection;
-        this.mapper = mapper;
+        this.replies = replies;
         this.deadline = deadline;
         this.vertx = vertx;
         this.clock = clock;
@@ -81,32 +71,9 @@ public class WithdrawalService {
                     .chain(() -> store.release(id, now))
                     .chain(() -> erasure.erase(List.of(id), now))
                     .chain(() -> store.markWithdrawn(id, now))
-                    .chain(() -> replyWithdrawn(id))
+                    .chain(() -> replies.replaceWith(id,
+                            ProblemType.WITHDRAWN.problem("This registration was withdrawn and its personal data erased.")))
                     .chain(() -> funnel.move(id, registration.waveId, null, FunnelStage.WITHDRAWN));
         }));
-    }
-
-    /**
-     * The stored reply to the original registration held the token: it becomes a 410 without the
-     * request's fingerprint, so replaying that Idempotency-Key answers /withdrawn.
-     */
-    private Uni<Void> replyWithdrawn(UUID registrationId) {
-        byte[] problem = json(ProblemType.WITHDRAWN.problem("This registration was withdrawn and its personal data erased."));
-        return IdempotencyRecord.<IdempotencyRecord>list("registrationId", registrationId).invoke(replies -> {
-            for (IdempotencyRecord reply : replies) {
-                reply.responseStatus = ProblemType.WITHDRAWN.status();
-                reply.responseBody = protection.encrypt(problem, "idempotency:" + reply.keyDigest);
-                reply.requestDigest = null;
-                reply.location = null;
-            }
-        }).replaceWithVoid();
-    }
-
-    private byte[] json(Object value) {
-        try {
-            return mapper.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -93,4 +93,29 @@ public class RetentionStore {
                 .setParameter("limit", limit)
                 .executeUpdate());
     }
+
+    /**
+     * Deletes up to {@code limit} rows of the registration limits' counters that no longer count:
+     * the per-source counts of minutes before {@code sourcesBefore} (keyed digests of callers'
+     * addresses), and the per-address counts of waves closed before {@code now} (nobody registers in
+     * them any more; a later release of one of their registrations finds no row and changes nothing).
+     * Needs a transaction.
+     */
+    public Uni<Long> forgetLimitCounts(Instant sourcesBefore, Instant now, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                WITH sources AS (
+                    DELETE FROM request_source WHERE source_digest IN (
+                        SELECT source_digest FROM request_source WHERE window_start < :sourcesBefore LIMIT :limit)
+                    RETURNING 1),
+                addresses AS (
+                    DELETE FROM wave_email WHERE (wave_id, email_digest) IN (
+                        SELECT e.wave_id, e.email_digest FROM wave_email e JOIN wave w ON w.id = e.wave_id
+                        WHERE w.closes_at < :now LIMIT :limit)
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM addresses)""", Long.class)
+                .setParameter("sourcesBefore", OffsetDateTime.ofInstant(sourcesBefore, ZoneOffset.UTC))
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .setParameter("limit", limit)
+                .getSingleResult());
+    }
 }

@@ -47,16 +47,20 @@ public class RetentionJob {
     }
 
     /**
-     * What one run did: registrations erased per wave, stored replies and spent access codes
-     * forgotten; {@code complete} is false when the time budget ended it with work left;
-     * {@code nothingDue} when the published schedule showed nothing to do, so the database was not asked.
+     * What one run did: registrations erased per wave, stored replies, spent access codes and counters
+     * of the registration limits forgotten; {@code complete} is false when the time budget ended it
+     * with work left; {@code nothingDue} when the published schedule showed nothing to do, so the
+     * database was not asked.
      */
-    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, long accessCodesForgotten, boolean complete,
+    public record Run(List<WaveErased> waves, long erased, long repliesForgotten, long accessCodesForgotten,
+            long limitCountsForgotten, boolean complete,
             boolean nothingDue) {
     }
 
     /** Who the audit trail names for what this job does. */
     static final String ACTOR = "retention-job";
+    /** Per-source counts count one minute; an hour later they are forgotten (they are digests of callers' addresses). */
+    static final Duration LIMIT_COUNTS_KEPT = Duration.ofHours(1);
 
     private final RetentionStore store;
     private final OperatorAudit audit;
@@ -80,7 +84,7 @@ public class RetentionJob {
     public Run run(int batchSize, Duration budget) {
         Instant start = clock.instant();
         if (!schedule.maintenanceDue(start)) {
-            return new Run(List.of(), 0, 0, 0, true, true);
+            return new Run(List.of(), 0, 0, 0, 0, true, true);
         }
         Instant end = start.plus(budget);
         List<DueWave> due = Blocking.await(() -> Panache.withSession(() -> store.dueWaves(start)));
@@ -118,7 +122,11 @@ public class RetentionJob {
         Forgotten accessCodes = replies.complete()
                 ? forgetInBatches(end, () -> store.forgetAccessCodes(start, batchSize))
                 : new Forgotten(0, false);
-        return new Run(waves, total, replies.count(), accessCodes.count(), accessCodes.complete(), false);
+        Forgotten limitCounts = accessCodes.complete()
+                ? forgetInBatches(end, () -> store.forgetLimitCounts(start.minus(LIMIT_COUNTS_KEPT), start, batchSize)
+                        .map(Long::intValue))
+                : new Forgotten(0, false);
+        return new Run(waves, total, replies.count(), accessCodes.count(), limitCounts.count(), limitCounts.complete(), false);
     }
 
     private record Forgotten(long count, boolean complete) {

@@ -42,7 +42,7 @@ public class UploadUrlStatement {
                 UPDATE registration SET ktp_status = 'PENDING_UPLOAD', ktp_reason = NULL, ktp_pending_key = $3,
                     ktp_content_type = $4, ktp_content_length = $5, ktp_checksum = $6, updated_at = $7
                 FROM holder
-                WHERE registration.id = holder.id AND holder.id = $2 AND holder.status <> 'WITHDRAWN'
+                WHERE registration.id = holder.id AND holder.id = $2 AND holder.status NOT IN ('WITHDRAWN', 'VOIDED')
                 RETURNING holder.wave_id, holder.ktp_status AS previous),
             left_stage AS (
                 INSERT INTO wave_funnel (wave_id, stage, shard, count)

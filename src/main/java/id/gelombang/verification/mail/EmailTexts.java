@@ -19,7 +19,9 @@ public final class EmailTexts {
         /** The wave's draw selected the registration. */
         SELECTED,
         /** The wave's draw did not select it. */
-        NOT_SELECTED
+        NOT_SELECTED,
+        /** An operator voided it: an identity check outside the system proved it was made with someone else's NIK. */
+        VOIDED
     }
 
     private EmailTexts() {
@@ -111,6 +113,18 @@ public final class EmailTexts {
 
                     %4$s
                     """.formatted(maskedNik, waveCode, comeBack, comeBackEn));
+            // Nothing to come back to: the registration and its data are erased once this is mailed.
+            case VOIDED -> new OutgoingEmail(to, "Pendaftaran Gelombang " + waveCode + ": dibatalkan", """
+                    Pendaftaran NIK %1$s di gelombang %2$s dibatalkan oleh petugas program: pemeriksaan identitas                     oleh pemilik NIK itu menunjukkan bahwa pendaftaran ini dibuat tanpa sepengetahuannya. NIK itu                     sudah dilepas untuk pemiliknya, dan data pendaftaran ini sudah dihapus.
+
+                    Jika Anda pemilik NIK itu dan menurut Anda ini keliru, datanglah ke layanan bantuan program atau                     kantor Dukcapil dengan KTP Anda.
+
+                    ---
+
+                    The registration of NIK %1$s in wave %2$s was voided by the programme's staff: an identity check                     by the NIK's owner showed that it was made without their knowledge. The NIK was released to its                     owner, and this registration's data has been erased.
+
+                    If the NIK is yours and you believe this is a mistake, come to the programme's help desk or a                     Dukcapil office with your KTP.
+                    """.formatted(maskedNik, waveCode));
         };
     }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +34,17 @@ public class JobQueue {
      * has run out. SKIP LOCKED lets concurrent workers claim different jobs without waiting.
      */
     public Uni<ClaimedJob> claimNext(JobKind kind, Instant now, Duration lease) {
+        return claimNext(kind, now, lease, ClaimScope.any(now));
+    }
+
+    /**
+     * Claims the next job of this kind within {@code scope}: the highest priority first, then the
+     * most overdue (pending and due, or running under a lease that has run out). The partial index
+     * {@code verification_job_claim} (kind, priority DESC, run_after) serves exactly this order, so
+     * the claim reads a few index entries whatever the size of the queue. SKIP LOCKED lets concurrent
+     * workers claim different jobs without waiting.
+     */
+    public Uni<ClaimedJob> claimNext(JobKind kind, Instant now, Duration lease, ClaimScope scope) {
         UUID token = UUID.randomUUID();
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 UPDATE verification_job SET state = 'RUNNING', attempts = attempts + 1,
@@ -40,13 +52,18 @@ public class JobQueue {
                 WHERE id = (SELECT id FROM verification_job
                             WHERE kind = :kind AND state IN ('PENDING', 'RUNNING') AND run_after <= :now
                               AND (state = 'PENDING' OR lease_until < :now)
-                            ORDER BY run_after LIMIT 1
+                              AND priority >= :minPriority
+                              AND (priority >= :agedBelow OR created_at <= :createdBefore)
+                            ORDER BY priority DESC, run_after LIMIT 1
                             FOR UPDATE SKIP LOCKED)
                 RETURNING id, registration_id, revision, attempts""", Object[].class)
                 .setParameter("token", token)
                 .setParameter("leaseUntil", at(now.plus(lease)))
                 .setParameter("kind", kind.name())
                 .setParameter("now", at(now))
+                .setParameter("minPriority", scope.minPriority())
+                .setParameter("agedBelow", scope.agedBelow())
+                .setParameter("createdBefore", at(scope.createdBefore()))
                 .getResultList())
                 .map(rows -> rows.isEmpty() ? null : new ClaimedJob(((Number) rows.get(0)[0]).longValue(),
                         (UUID) rows.get(0)[1], kind, ((Number) rows.get(0)[2]).intValue(),
@@ -54,13 +71,33 @@ public class JobQueue {
     }
 
     /**
-     * Claims the most overdue job of the first kind in {@code kinds} (priority order) that has one
-     * due: a job of a later kind is taken only when none of an earlier kind is due.
+     * Raises the priority of the registration's open job of this kind (never lowers it), and makes
+     * it due now unless it is backing off after a failed attempt: the statement that learns why a
+     * job deserves to go first calls this in its own transaction. Needs a transaction.
      */
-    public Uni<ClaimedJob> claimNext(List<JobKind> kinds, Instant now, Duration lease) {
+    public Uni<Void> prioritise(UUID registrationId, JobKind kind, short priority, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE verification_job SET priority = :priority,
+                       run_after = CASE WHEN attempts = 0 THEN least(run_after, :now) ELSE run_after END
+                WHERE registration_id = :registrationId AND kind = :kind AND state IN ('PENDING', 'RUNNING')
+                  AND priority < :priority""")
+                .setParameter("priority", priority)
+                .setParameter("now", at(now))
+                .setParameter("registrationId", registrationId)
+                .setParameter("kind", kind.name())
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Claims the next job of the first kind in {@code scopes} (priority order) that has one due within
+     * its scope: a job of a later kind is taken only when none of an earlier kind is.
+     */
+    public Uni<ClaimedJob> claimNext(Map<JobKind, ClaimScope> scopes, Instant now, Duration lease) {
         Uni<ClaimedJob> claimed = Uni.createFrom().nullItem();
-        for (JobKind kind : kinds) {
-            claimed = claimed.chain(job -> job != null ? Uni.createFrom().item(job) : claimNext(kind, now, lease));
+        for (Map.Entry<JobKind, ClaimScope> scope : scopes.entrySet()) {
+            claimed = claimed.chain(job -> job != null ? Uni.createFrom().item(job)
+                    : claimNext(scope.getKey(), now, lease, scope.getValue()));
         }
         return claimed;
     }

@@ -42,6 +42,16 @@ public class OutboundGate {
                 .map((List<OffsetDateTime> slots) -> slots.isEmpty() ? null : slots.get(0).toInstant());
     }
 
+    /** Calls counted against the service's quota on {@code today} so far (0 before the first). */
+    public Uni<Integer> usedToday(String service, LocalDate today) {
+        return Panache.withSession(() -> Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT used_today FROM outbound_gate WHERE name = :name AND quota_day = :today", Integer.class)
+                .setParameter("name", service)
+                .setParameter("today", today)
+                .getResultList()))
+                .map((List<Integer> used) -> used.isEmpty() ? 0 : used.get(0));
+    }
+
     /** What a yielding caller got: a slot now, or the instant the gate frees up, or nothing today. */
     public sealed interface Reservation {
         /** Call now: the slot at {@code at} is this caller's. */

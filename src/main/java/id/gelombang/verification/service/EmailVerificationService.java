@@ -23,6 +23,7 @@ import id.gelombang.verification.domain.EmailChangeRules;
 import id.gelombang.verification.domain.EmailCodeRules;
 import id.gelombang.verification.domain.EmailCodeRules.Verdict;
 import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.domain.NikCheckPriority;
 import id.gelombang.verification.persistence.EmailCode;
 import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue;
@@ -109,7 +110,9 @@ public class EmailVerificationService {
                 stored.failedAttempts = 0;
                 registration.emailVerified = true;
                 registration.updatedAt = now;
+                // A proven address moves the registration's NIK check ahead of unverified ones.
                 return funnel.move(registration.id, registration.waveId, null, FunnelStage.EMAIL_VERIFIED)
+                        .chain(() -> jobs.prioritise(registration.id, JobKind.NIK_CHECK, NikCheckPriority.EMAIL_VERIFIED.value(), now))
                         .replaceWith(() -> new Outcome.Verified(queries.toView(registration)));
         }
     }

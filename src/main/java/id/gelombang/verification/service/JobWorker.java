@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +23,7 @@ import org.jboss.logging.Logger;
 import id.gelombang.common.observability.Metrics;
 import id.gelombang.common.problem.Faults;
 import id.gelombang.verification.domain.Backoff;
+import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
@@ -67,8 +70,7 @@ public class JobWorker {
         List<JobKind> kinds = kind.sameOutbound();
         int settled = 0;
         while (clock.instant().isBefore(end)) {
-            ClaimedJob job = Blocking.await(() -> Panache.withTransaction(
-                    () -> queue.claimNext(kinds, clock.instant(), config.lease())));
+            ClaimedJob job = claimFirst(kinds);
             if (job == null) {
                 if (untilIdle) {
                     break;
@@ -172,8 +174,32 @@ public class JobWorker {
                 .call(ended -> ended ? handler.giveUp(job, reason) : Uni.createFrom().voidItem());
     }
 
-    /** Claims the next due job of a kind without running it (tests of lease take-over use it with {@link #settle}). */
+    /**
+     * Claims the next job of the first of {@code kinds} that has one due, each within the scope its
+     * handler allows now (the registry's quota rule for NIK checks), in one transaction.
+     */
+    private ClaimedJob claimFirst(List<JobKind> kinds) {
+        Instant now = clock.instant();
+        Map<JobKind, ClaimScope> scopes = new LinkedHashMap<>();
+        for (JobKind kind : kinds) {
+            handlers.get(kind).claimScope(now).ifPresent(scope -> scopes.put(kind, scope));
+        }
+        if (scopes.isEmpty()) {
+            return null;
+        }
+        return Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(scopes, now, config.lease())));
+    }
+
+    /**
+     * Claims the next job of a kind its handler lets be claimed now, without running it; null when
+     * none is (tests of lease take-over use it with {@link #settle}).
+     */
     public ClaimedJob claim(JobKind kind) {
-        return Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(kind, clock.instant(), config.lease())));
+        Instant now = clock.instant();
+        Optional<ClaimScope> scope = handlers.get(kind).claimScope(now);
+        if (scope.isEmpty()) {
+            return null;
+        }
+        return Blocking.await(() -> Panache.withTransaction(() -> queue.claimNext(kind, now, config.lease(), scope.get())));
     }
 }

@@ -14,8 +14,10 @@ import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.domain.NikStatus;
+import id.gelombang.verification.domain.RegistryQuotaShare;
 import id.gelombang.verification.dukcapil.DukcapilAnswer;
 import id.gelombang.verification.dukcapil.DukcapilClient;
 import id.gelombang.verification.dukcapil.DukcapilUnavailable;
@@ -27,9 +29,10 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Checks a registration's NIK with the civil registry at the configured rate and daily quota.
- * Quota used up, the registry throttling us or the circuit being open make the job wait without
- * using up its attempts; a registry that fails keeps being retried with backoff.
+ * Checks a registration's NIK with the civil registry at the configured rate and daily quota,
+ * registrants who proved their email first (RegistryQuotaShare). Quota used up, the registry
+ * throttling us or the circuit being open make the job wait without using up its attempts; a
+ * registry that fails keeps being retried with backoff.
  */
 @ApplicationScoped
 public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
@@ -48,6 +51,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     private final RegistrationStore store;
     private final OutcomeNotices notices;
     private final VerificationConfig.Dukcapil config;
+    private final RegistryQuotaShare share;
     private final Clock clock;
 
     public NikCheckHandler(DukcapilClient dukcapil, OutboundPacer pacer, PersonalDataCodec personalData,
@@ -59,12 +63,20 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         this.store = store;
         this.notices = notices;
         this.config = config.dukcapil();
+        this.share = new RegistryQuotaShare(this.config.dailyQuota(), pacer.pacedPerSecond(this.config.ratePerSecond()),
+                this.config.unverifiedReserve(), this.config.unverifiedAfter());
         this.clock = clock;
     }
 
     @Override
     public JobKind kind() {
         return JobKind.NIK_CHECK;
+    }
+
+    /** Verified registrants' checks first; unverified ones only from quota left over; nothing once today's is used up. */
+    @Override
+    public Optional<ClaimScope> claimScope(Instant now) {
+        return share.claimable(pacer.usedToday(GATE), now, pacer.quotaResetsAt());
     }
 
     @Override

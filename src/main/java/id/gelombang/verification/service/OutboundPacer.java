@@ -47,6 +47,17 @@ public class OutboundPacer {
         return true;
     }
 
+    /** Calls made today against the service's daily quota, across every worker. */
+    public int usedToday(String service) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), QUOTA_ZONE);
+        return Blocking.await(() -> gate.usedToday(service, today));
+    }
+
+    /** The pace the gate holds a service to: its agreed rate less the pacing margin. */
+    public double pacedPerSecond(double ratePerSecond) {
+        return ratePerSecond * (1 - config.pacingMargin());
+    }
+
     /**
      * A slot for work that yields to every other caller of the service: granted only when the
      * service may be called right now and fewer than {@code quota} calls were made today; never
@@ -59,7 +70,7 @@ public class OutboundPacer {
     }
 
     private Duration interval(double ratePerSecond) {
-        return Duration.ofNanos((long) (1e9 / (ratePerSecond * (1 - config.pacingMargin()))));
+        return Duration.ofNanos((long) (1e9 / pacedPerSecond(ratePerSecond)));
     }
 
     /** When used-up daily quotas are given again. */

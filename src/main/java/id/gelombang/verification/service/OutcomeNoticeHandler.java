@@ -6,6 +6,7 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.registration.domain.Nik;
+import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
@@ -20,8 +21,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Mails an outcome notice: what the registration's outcome is now (REJECTED, SELECTED or
- * NOT_SELECTED), named by its masked NIK and wave code only. A notice yields to every code: it
+ * Mails an outcome notice: what the registration's outcome is now (REJECTED, SELECTED,
+ * NOT_SELECTED or VOIDED), named by its masked NIK and wave code only. A notice yields to every code: it
  * takes the email gate only when it is free at that moment; when a code holds it, the notice waits
  * for it to free up and then goes back to the queue, where the worker takes any code that came
  * meanwhile before the next notice.
@@ -39,15 +40,17 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     private final EmailGate gate;
     private final PersonalDataCodec personalData;
     private final EmailDeliverability deliverability;
+    private final ErasureStore erasure;
     private final VerificationConfig.Email config;
     private final Clock clock;
 
     public OutcomeNoticeHandler(EmailSender sender, EmailGate gate, PersonalDataCodec personalData,
-            EmailDeliverability deliverability, VerificationConfig config, Clock clock) {
+            EmailDeliverability deliverability, ErasureStore erasure, VerificationConfig config, Clock clock) {
         this.sender = sender;
         this.gate = gate;
         this.personalData = personalData;
         this.deliverability = deliverability;
+        this.erasure = erasure;
         this.config = config.email();
         this.clock = clock;
     }
@@ -94,17 +97,29 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
             case "REJECTED" -> Outcome.NIK_REJECTED;
             case "SELECTED" -> Outcome.SELECTED;
             case "NOT_SELECTED" -> Outcome.NOT_SELECTED;
+            case "VOIDED" -> Outcome.VOIDED;
             default -> null;
         };
     }
 
     @Override
     public Uni<Void> record(ClaimedJob job, Void effect) {
-        return Uni.createFrom().voidItem();
+        return eraseIfVoided(job);
     }
 
     @Override
     public Uni<Void> giveUp(ClaimedJob job, String reason) {
-        return Uni.createFrom().voidItem();
+        return eraseIfVoided(job);
+    }
+
+    /**
+     * A voided registration kept its sealed record only for this notice: mailed, or never to be
+     * (undeliverable, given up), it is erased now.
+     */
+    private Uni<Void> eraseIfVoided(ClaimedJob job) {
+        return Registration.<Registration>findById(job.registrationId())
+                .chain(r -> r != null && "VOIDED".equals(r.status) && r.personalData != null
+                        ? erasure.eraseSealedRecord(job.registrationId(), clock.instant()).replaceWithVoid()
+                        : Uni.createFrom().voidItem());
     }
 }

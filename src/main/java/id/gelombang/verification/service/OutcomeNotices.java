@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.database.SqlResource;
+import id.gelombang.registration.service.VoidFollowUp;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.wave.draw.DrawFollowUp;
@@ -16,11 +17,11 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Queues the notices that tell registrants their outcome, each in the transaction that decides it
- * (an outbox): a NIK the registry rejected, a wave's draw. The email worker mails them after every
+ * (an outbox): a NIK the registry rejected, a wave's draw, an operator's void. The email worker mails them after every
  * code (JobKind order, EmailGate), saying what the registration's outcome is when it mails.
  */
 @ApplicationScoped
-public class OutcomeNotices implements DrawFollowUp {
+public class OutcomeNotices implements DrawFollowUp, VoidFollowUp {
 
     static final String AFTER_DRAW = "db/notices/after-draw.sql";
 
@@ -33,6 +34,12 @@ public class OutcomeNotices implements DrawFollowUp {
 
     /** The registry rejected the registration's NIK. Needs the verdict's transaction. */
     public Uni<Void> nikRejected(UUID registrationId, Instant now) {
+        return jobs.requestAgain(registrationId, JobKind.OUTCOME_NOTICE, now);
+    }
+
+    /** An operator voided the registration; the notice erases its sealed record once mailed. Needs the void's transaction. */
+    @Override
+    public Uni<Void> voided(UUID registrationId, Instant now) {
         return jobs.requestAgain(registrationId, JobKind.OUTCOME_NOTICE, now);
     }
 

@@ -129,6 +129,18 @@ public interface VerificationConfig {
         @WithDefault("100000")
         int dailyQuota();
 
+        /**
+         * Share (0 to 1) of the rest of the day's registry capacity kept for checks of registrants who
+         * verified their email: an unverified registration's check takes only quota beyond it
+         * (RegistryQuotaShare). 1: only quota no verified check could use before the daily reset.
+         */
+        @WithDefault("1")
+        double unverifiedReserve();
+
+        /** How old an unverified registration must be before its NIK check may run: its registrant's time to type the code. */
+        @WithDefault("PT30M")
+        Duration unverifiedAfter();
+
         /** Connect and response timeout of one call. */
         @WithDefault("PT5S")
         Duration timeout();

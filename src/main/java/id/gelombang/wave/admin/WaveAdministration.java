@@ -45,15 +45,17 @@ public class WaveAdministration {
     private final OperatorAudit audit;
     private final PersonalDataProtection protection;
     private final WaveSchedule schedule;
+    private final VerificationQueues queues;
     private final Clock clock;
 
     public WaveAdministration(FunnelCounters funnel, WavePlaces places, OperatorAudit audit, PersonalDataProtection protection,
-            WaveSchedule schedule, Clock clock) {
+            WaveSchedule schedule, VerificationQueues queues, Clock clock) {
         this.funnel = funnel;
         this.places = places;
         this.audit = audit;
         this.protection = protection;
         this.schedule = schedule;
+        this.queues = queues;
         this.clock = clock;
     }
 
@@ -209,13 +211,17 @@ public class WaveAdministration {
         return find(code).map(wave -> OperatorWaveView.of(wave, clock.instant()));
     }
 
-    /** Reads one wave row with its place shards and at most stages x 16 counter rows: cheap at any wave size. */
+    /**
+     * Reads one wave row with its place shards and at most stages x 16 counter rows, cheap at any wave
+     * size, and counts the NIK checks due (a walk of the open checks, whose cost grows with the NIK queue).
+     */
     @WithSession
     public Uni<FunnelView> funnel(String code) {
         Instant now = clock.instant();
-        return find(code).chain(wave -> funnel.counts(wave.id).map(counts -> new FunnelView(wave.code,
-                FunnelView.WaveCounts.of(wave.quota, wave.registeredCount, wave.remaining(), counts),
-                now.truncatedTo(ChronoUnit.SECONDS))));
+        return find(code).chain(wave -> funnel.counts(wave.id).chain(counts -> queues.nikChecksDue(wave.id, now)
+                .map(due -> new FunnelView(wave.code,
+                        FunnelView.WaveCounts.of(wave.quota, wave.registeredCount, wave.remaining(), counts, due),
+                        now.truncatedTo(ChronoUnit.SECONDS)))));
     }
 
     private static Uni<Wave> find(String code) {

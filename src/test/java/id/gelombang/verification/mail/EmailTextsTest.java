@@ -39,9 +39,14 @@ class EmailTextsTest {
         for (Outcome outcome : Outcome.values()) {
             OutgoingEmail mail = EmailTexts.outcome("siti@example.com", outcome, MASKED, "2026-1", Optional.empty());
             assertThat(mail.subject()).as(outcome.name()).contains("2026-1");
-            assertThat(mail.body()).as(outcome.name()).contains(MASKED, "2026-1", "Sudah mendaftar? Cek status",
-                    "Already registered? Check status").doesNotContain("http", "siti");
+            assertThat(mail.body()).as(outcome.name()).contains(MASKED, "2026-1").doesNotContain("http", "siti");
+            if (outcome != Outcome.VOIDED) {
+                assertThat(mail.body()).as(outcome.name()).contains("Sudah mendaftar? Cek status", "Already registered? Check status");
+            }
         }
+        // A voided registration is erased once this is mailed: there is nothing to come back to, only whom to ask.
+        assertThat(EmailTexts.outcome("a@example.com", Outcome.VOIDED, MASKED, "2026-1", Optional.empty()).body())
+                .contains("dibatalkan", "voided", "KTP", "help desk").doesNotContain("Cek status", "Check status");
         assertThat(EmailTexts.outcome("a@example.com", Outcome.NIK_REJECTED, MASKED, "2026-1", Optional.empty()).body())
                 .contains("Yang dapat Anda lakukan", "What you can do", "Dukcapil");
         assertThat(EmailTexts.outcome("a@example.com", Outcome.SELECTED, MASKED, "2026-1", Optional.empty()).subject())

@@ -163,7 +163,7 @@ class NikVerificationTest {
     }
 
     @Test
-    void whenTheDailyQuotaIsUsedUpJobsWaitForTomorrowWithoutCallingTheRegistry() {
+    void whenTheDailyQuotaIsUsedUpJobsStayUnclaimedWithoutCallingTheRegistry() {
         answer("MATCH");
         db.execute("""
                 INSERT INTO outbound_gate (name, next_slot, quota_day, used_today) VALUES ('dukcapil', now(), $1, 100000)
@@ -172,10 +172,11 @@ class NikVerificationTest {
         try {
             Registered r = Api.registerNew();
             drainNik();
-            Row job = waitingWithoutUsingAnAttempt(r, "dukcapil-daily-quota");
-            Instant midnightInJakarta = LocalDate.now(ZoneId.of("Asia/Jakarta")).plusDays(1)
-                    .atStartOfDay(ZoneId.of("Asia/Jakarta")).toInstant();
-            assertThat(job.getOffsetDateTime("run_after").toInstant()).isEqualTo(midnightInJakarta);
+            // Not claimed at all (the worker reads the day's use first): no job is touched until the quota is back.
+            Row job = Jobs.of(db, r.id(), "NIK_CHECK");
+            assertThat(job.getString("state")).isEqualTo("PENDING");
+            assertThat(job.getInteger("attempts")).isZero();
+            assertThat(job.getString("last_error")).isNull();
             registry.verify(0, postRequestedFor(urlEqualTo(DukcapilStub.PATH)));
         } finally {
             db.execute("UPDATE outbound_gate SET used_today = 0 WHERE name = 'dukcapil'");

@@ -187,13 +187,16 @@ class WaveAdminApiTest {
         inTransaction(() -> emailCodes.giveUp(job(unreachable, JobKind.EMAIL_CODE), "ses-rejected"));
 
         // Every stage the funnel reports, and nothing else. The rejected NIK and the withdrawal gave
-        // their places back: 2 of the 4 still hold one.
+        // their places back: 2 of the 4 still hold one. The outcomes above were recorded without a
+        // worker closing the NIK jobs, so three are still due (the withdrawal cancelled the fourth):
+        // the verified registrant's ahead of the two others.
         assertThat(funnel(code)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("quota", 10), Map.entry("registered", 2), Map.entry("remaining", 8),
                 Map.entry("ktpReceived", 1), Map.entry("ktpRejected", 1),
                 Map.entry("emailVerified", 1), Map.entry("emailUndeliverable", 1),
                 Map.entry("nikVerified", 1), Map.entry("nikRejected", 1), Map.entry("nikCheckFailed", 1),
-                Map.entry("withdrawn", 1)));
+                Map.entry("withdrawn", 1), Map.entry("voided", 0),
+                Map.entry("nikChecksDueEmailVerified", 1), Map.entry("nikChecksDueEmailUnverified", 2)));
 
         // A rejected registrant who uploads again leaves the rejected count.
         upload(rejected, Photos.jpeg(6_000));

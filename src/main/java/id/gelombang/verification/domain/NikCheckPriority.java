@@ -1,0 +1,27 @@
+package id.gelombang.verification.domain;
+
+/**
+ * The classes of NIK checks, in the order the registry's quota serves them: a higher value is
+ * claimed first ({@code verification_job.priority}, ordered by the claim and its index). The
+ * statement that learns a fact raises the priority of the registration's open check; nothing
+ * lowers it. Gaps are left on purpose, so that a new class slots in without renumbering: a check
+ * of a NIK someone else was refused for (409 /duplicate-registration) belongs above
+ * {@link #EMAIL_VERIFIED}.
+ */
+public enum NikCheckPriority {
+    /** The registrant has not proved an email address: checked only from quota left over ({@link RegistryQuotaShare}). */
+    EMAIL_UNVERIFIED((short) 0),
+    /** The registrant typed the code mailed to their address: checked first, from the whole quota. */
+    EMAIL_VERIFIED((short) 10);
+
+    private final short value;
+
+    NikCheckPriority(short value) {
+        this.value = value;
+    }
+
+    /** The value stored in {@code verification_job.priority} (the column's default is {@link #EMAIL_UNVERIFIED}'s). */
+    public short value() {
+        return value;
+    }
+}

@@ -4,6 +4,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,28 @@ public class AllowedMethods {
 
     private static final Pattern VARIABLE = Pattern.compile("\\{\\s*\\w[\\w.-]*\\s*(?::\\s*([^{}]+(?:\\{[^{}]*\\}[^{}]*)*))?\\}");
 
-    private record Route(Pattern path, Set<String> methods) {
+    /**
+     * A template's pattern and methods, and how JAX-RS ranks it against others matching the same
+     * path (spec 3.7.2): more literal characters first, then more variables, then more variables
+     * with their own regex. So {@code /v1/registrations/access} is its own route, not also {@code {id}}.
+     */
+    private record Route(Pattern path, Set<String> methods, int literals, int variables, int regexVariables) {
+
+        static Route of(String template, Set<String> methods) {
+            Matcher variable = VARIABLE.matcher(template);
+            int variables = 0;
+            int regexVariables = 0;
+            int literals = template.length();
+            while (variable.find()) {
+                variables++;
+                regexVariables += variable.group(1) == null ? 0 : 1;
+                literals -= variable.end() - variable.start();
+            }
+            return new Route(toPattern(template), Set.copyOf(methods), literals, variables, regexVariables);
+        }
+
+        static final Comparator<Route> PRECEDENCE = Comparator.comparingInt(Route::literals)
+                .thenComparingInt(Route::variables).thenComparingInt(Route::regexVariables);
     }
 
     private final BeanManager beans;
@@ -49,11 +71,23 @@ public class AllowedMethods {
         this.beans = beans;
     }
 
-    /** The methods {@code path} answers (HEAD wherever GET, and OPTIONS), or none when no route has it. */
+    /**
+     * The methods {@code path} answers (HEAD wherever GET, and OPTIONS), or none when no route has it:
+     * those of the template JAX-RS matches it to, as it ranks them.
+     */
     public Set<String> at(String path) {
         Set<String> allowed = new TreeSet<>();
+        Route chosen = null;
         for (Route route : routes()) {
-            if (route.path().matcher(path).matches()) {
+            if (!route.path().matcher(path).matches()) {
+                continue;
+            }
+            int order = chosen == null ? 1 : Route.PRECEDENCE.compare(route, chosen);
+            if (order > 0) {
+                allowed.clear();
+                chosen = route;
+            }
+            if (order >= 0) {
                 allowed.addAll(route.methods());
             }
         }
@@ -103,7 +137,7 @@ public class AllowedMethods {
             }
         }
         List<Route> built = new ArrayList<>();
-        byTemplate.forEach((template, methods) -> built.add(new Route(toPattern(template), Set.copyOf(methods))));
+        byTemplate.forEach((template, methods) -> built.add(Route.of(template, methods)));
         return List.copyOf(built);
     }
 

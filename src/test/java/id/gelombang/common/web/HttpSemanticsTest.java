@@ -43,6 +43,15 @@ class HttpSemanticsTest {
         given().options("/v1/no-such-route").then().statusCode(404);
     }
 
+    @Test
+    void aLiteralPathIsItsOwnRouteNotAlsoTheTemplateBesideIt() {
+        // /v1/registrations/{id} (GET, DELETE) matches these paths too, but JAX-RS routes them to their literal routes only.
+        assertThat(allow(given().options("/v1/registrations/access"), 204)).containsExactly("OPTIONS", "POST");
+        assertThat(allow(given().options("/v1/registrations/access-codes"), 204)).containsExactly("OPTIONS", "POST");
+        assertThat(allow(given().get("/v1/registrations/access-codes"), 405)).containsExactly("OPTIONS", "POST");
+        assertThat(allow(given().options("/v1/registrations/" + UUID.randomUUID()), 204)).containsExactly("DELETE", "GET", "HEAD", "OPTIONS");
+    }
+
     /** The methods in Allow, however many field lines carry them (RFC 9110 5.3). */
     private static List<String> allow(Response response, int status) {
         response.then().statusCode(status);

@@ -11,14 +11,21 @@ import java.util.regex.Pattern;
  */
 public final class VoidCase {
 
-    private static final Pattern SHAPE = Pattern.compile("(?=.*\\d)[A-Za-z0-9][A-Za-z0-9._/:#-]{2,63}");
+    public static final int MIN_LENGTH = 3;
+    public static final int MAX_LENGTH = 64;
+    /**
+     * The characters, with a digit among them (no lookahead, which not every JSON Schema tool reads):
+     * a digit first, or a letter first and a digit later. The length is {@link #MIN_LENGTH}-{@link #MAX_LENGTH}.
+     */
+    public static final String PATTERN = "^(?:[0-9][A-Za-z0-9._/:#-]*|[A-Za-z][A-Za-z0-9._/:#-]*[0-9][A-Za-z0-9._/:#-]*)$";
+    private static final Pattern SHAPE = Pattern.compile(PATTERN);
 
     private VoidCase() {
     }
 
     /** The reference as given, or null with an error when it is not one. */
     public static String check(String value, String field, FieldErrors errors) {
-        if (value == null || !SHAPE.matcher(value).matches()) {
+        if (value == null || value.length() < MIN_LENGTH || value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()) {
             errors.add(field, "must be the identity check's case number: 3-64 letters, digits or - _ . / : #, with a digit,"
                     + " no spaces and nothing personal");
             return null;

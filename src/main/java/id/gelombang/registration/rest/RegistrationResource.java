@@ -69,7 +69,7 @@ public class RegistrationResource {
             headers = @Header(name = "Retry-After", description = "Only while the same key is in flight",
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "410", description = "The registration this Idempotency-Key created was withdrawn",
+    @APIResponse(responseCode = "410", description = "The registration this Idempotency-Key created was withdrawn (/withdrawn) or voided (/voided)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -100,7 +100,7 @@ public class RegistrationResource {
     @Operation(summary = "A registration's progress, personal data masked")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RegistrationView.class)))
-    @APIResponse(responseCode = "410", description = "Withdrawn: this token answers 410 /withdrawn to every call but DELETE",
+    @APIResponse(responseCode = "410", description = "Withdrawn: this token answers 410 /withdrawn to every call but DELETE; voided: 410 /voided to every call",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RegistrationView> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return queries.view(id, authorization);

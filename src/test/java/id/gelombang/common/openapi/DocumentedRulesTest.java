@@ -30,6 +30,7 @@ import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.domain.KkNumber;
 import id.gelombang.registration.domain.Nik;
 import id.gelombang.registration.domain.PhoneNumber;
+import id.gelombang.registration.domain.VoidCase;
 import id.gelombang.registration.rest.IdempotencyKeys;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Operator;
@@ -109,6 +110,8 @@ class DocumentedRulesTest {
             AccessCodeRules.checkTicket(str(v), errors);
             return errors.isEmpty();
         }));
+        rules.put("VoidRequest.nik", new Rule(v -> Nik.parse(str(v), "nik", new FieldErrors()) != null));
+        rules.put("VoidRequest.caseReference", new Rule(v -> VoidCase.check(str(v), "caseReference", new FieldErrors()) != null));
         rules.put("UploadUrlRequest.contentType", photo("contentType"));
         rules.put("UploadUrlRequest.contentLength", photo("contentLength"));
         rules.put("UploadUrlRequest.checksumSha256", photo("checksumSha256"));

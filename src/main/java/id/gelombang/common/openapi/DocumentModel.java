@@ -14,6 +14,8 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 
+import id.gelombang.common.web.InstantsAsWritten;
+
 /**
  * Writes the rules the server enforces into the served OpenAPI document, from the constants the
  * validation itself reads, so that the two are declared once. Used by the features' per-request
@@ -22,17 +24,8 @@ import org.eclipse.microprofile.openapi.models.parameters.Parameter;
  */
 public final class DocumentModel {
 
-    /**
-     * A date-time as the server reads an {@code Instant} (Jackson, with java.time's ISO_INSTANT):
-     * RFC 3339 with days that exist, a four-digit year, at most nine digits of fraction and an offset
-     * of at most 18 hours (RFC 3339 allows 23:59; java.time refuses more than 18:00), with nothing
-     * around it (InstantsAsWritten refuses what Jackson would trim).
-     */
-    public static final String INSTANT_PATTERN = "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
-            + "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
-            + "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
-            + "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?"
-            + "(?:[Zz]|[+-](?:(?:0[0-9]|1[0-7]):[0-5][0-9]|18:00))$";
+    /** A date-time as the server reads an {@code Instant}: {@link InstantsAsWritten#PATTERN}. */
+    public static final String INSTANT_PATTERN = InstantsAsWritten.PATTERN;
 
     private final OpenAPI api;
 

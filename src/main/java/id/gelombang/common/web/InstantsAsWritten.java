@@ -2,6 +2,7 @@ package id.gelombang.common.web;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 
@@ -17,13 +18,26 @@ import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
- * An instant is read as written: RFC 3339 and nothing around it. Jackson's own reader trims every
- * character up to space (control characters included) before parsing, so a wave would open at
- * a control character before {@code 2026-04-11T10:00:00Z} and a newline after it, which no date-time validator, and not the document,
- * accepts. Such a value is refused with 400 problem+json.
+ * An instant is read as written: RFC 3339 ({@link #PATTERN}, which the OpenAPI document declares),
+ * then by Jackson. Jackson alone also takes what no date-time validator, and not the document,
+ * accepts: characters up to space around the value (it trims them, control characters included), a
+ * signed year ({@code -2026-...}) and a decimal point without digits ({@code 10:00:00.Z}). Such a
+ * value is refused with 400 problem+json.
  */
 @Singleton
 public class InstantsAsWritten implements ObjectMapperCustomizer {
+
+    /**
+     * RFC 3339 as java.time's ISO_INSTANT reads it: days that exist, a four-digit year, at most nine
+     * digits of fraction and an offset of at most 18 hours (RFC 3339 allows 23:59; java.time refuses
+     * more than 18:00), with nothing around it.
+     */
+    public static final String PATTERN = "^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+            + "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+            + "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
+            + "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?"
+            + "(?:[Zz]|[+-](?:(?:0[0-9]|1[0-7]):[0-5][0-9]|18:00))$";
+    private static final Pattern RFC_3339 = Pattern.compile(PATTERN);
 
     /** Last, so that its reader is found before the one of the JavaTimeModule Quarkus registers. */
     @Override
@@ -36,7 +50,7 @@ public class InstantsAsWritten implements ObjectMapperCustomizer {
         mapper.registerModule(new SimpleModule("instants-as-written").addDeserializer(Instant.class, new Untrimmed()));
     }
 
-    /** Jackson's own Instant reader, after a check that the string has nothing for it to trim. */
+    /** Jackson's own Instant reader, after a check that the string is RFC 3339 and nothing more. */
     private static final class Untrimmed extends StdScalarDeserializer<Instant> {
 
         Untrimmed() {
@@ -47,8 +61,8 @@ public class InstantsAsWritten implements ObjectMapperCustomizer {
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.hasToken(JsonToken.VALUE_STRING)) {
                 String text = p.getText();
-                if (!text.isEmpty() && (text.charAt(0) <= ' ' || text.charAt(text.length() - 1) <= ' ')) {
-                    return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "characters around the date-time");
+                if (!RFC_3339.matcher(text).matches()) {
+                    return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 date-time");
                 }
             }
             return InstantDeserializer.INSTANT.deserialize(p, ctxt);

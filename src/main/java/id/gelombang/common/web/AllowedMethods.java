@@ -20,6 +20,7 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -100,14 +101,24 @@ public class AllowedMethods {
         return allowed;
     }
 
-    /** OPTIONS on a route (a CORS preflight is answered before this, by the CORS handler or the gateway). */
+    /**
+     * OPTIONS on a route (a CORS preflight is answered before this, by the CORS handler or the gateway),
+     * and 405 for a method its route lacks. RESTEasy Reactive would route GET /v1/registrations/access
+     * to /v1/registrations/{id} instead (and answer 401), though JAX-RS matches the literal route.
+     */
     @ServerRequestFilter(preMatching = true, priority = Priorities.USER + 10)
     public Response answerOptions(ContainerRequestContext request) {
-        if (!HttpMethod.OPTIONS.equals(request.getMethod())) {
+        Set<String> allowed = at(request.getUriInfo().getPath());
+        if (allowed.isEmpty()) {
             return null;
         }
-        Set<String> allowed = at(request.getUriInfo().getPath());
-        return allowed.isEmpty() ? null : Response.noContent().header(HttpHeaders.ALLOW, String.join(", ", allowed)).build();
+        if (HttpMethod.OPTIONS.equals(request.getMethod())) {
+            return Response.noContent().header(HttpHeaders.ALLOW, String.join(", ", allowed)).build();
+        }
+        if (!allowed.contains(request.getMethod())) {
+            throw new WebApplicationException(Response.Status.METHOD_NOT_ALLOWED);
+        }
+        return null;
     }
 
     private List<Route> routes() {

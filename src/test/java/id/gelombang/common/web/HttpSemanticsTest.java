@@ -49,6 +49,8 @@ class HttpSemanticsTest {
         assertThat(allow(given().options("/v1/registrations/access"), 204)).containsExactly("OPTIONS", "POST");
         assertThat(allow(given().options("/v1/registrations/access-codes"), 204)).containsExactly("OPTIONS", "POST");
         assertThat(allow(given().put("/v1/registrations/access-codes"), 405)).containsExactly("OPTIONS", "POST");
+        assertThat(allow(given().get("/v1/registrations/access"), 405)).containsExactly("OPTIONS", "POST");
+        assertThat(allow(given().delete("/v1/registrations/access-codes"), 405)).containsExactly("OPTIONS", "POST");
         assertThat(allow(given().options("/v1/registrations/" + UUID.randomUUID()), 204)).containsExactly("DELETE", "GET", "HEAD", "OPTIONS");
     }
 

@@ -143,6 +143,13 @@ BEGIN
     ELSIF EXISTS (SELECT 1 FROM registration r
                   WHERE r.wave_id = p_wave_id AND r.nik_digest = p_nik_digest AND r.released_at IS NULL) THEN
         v_outcome := 'DUPLICATE';
+        -- Someone else is refused for this NIK: the holder's pending check goes ahead of every other
+        -- (NikCheckPriority.CONTESTED), whatever its email and age, so that a squatter holds an owner's
+        -- NIK only until the registry has answered. Taken while this statement holds no other lock.
+        UPDATE verification_job j SET priority = 20
+            FROM registration r
+            WHERE r.wave_id = p_wave_id AND r.nik_digest = p_nik_digest AND r.released_at IS NULL
+              AND j.registration_id = r.id AND j.kind = 'NIK_CHECK' AND j.state = 'PENDING' AND j.priority < 20;
     ELSIF NOT p_draw AND NOT EXISTS (SELECT 1 FROM wave_place p WHERE p.wave_id = p_wave_id AND p.taken < p.capacity) THEN
         v_outcome := CASE WHEN EXISTS (SELECT 1 FROM household h WHERE h.wave_id = p_wave_id AND h.kk_digest = p_kk_digest
                                        AND h.registered >= p_household_limit)

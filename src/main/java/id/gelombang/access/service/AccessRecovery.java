@@ -30,10 +30,8 @@ import id.gelombang.registration.service.PersonalRecord;
 import id.gelombang.verification.domain.EmailCodeRules;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.EmailCode;
-import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue;
-import id.gelombang.wave.FunnelStage;
-import id.gelombang.wave.persistence.FunnelCounters;
+import id.gelombang.verification.service.EmailVerificationService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -61,20 +59,18 @@ public class AccessRecovery {
     private final PersonalDataCodec personalData;
     private final OneTimeCodes emailCodes;
     private final JobQueue jobs;
-    private final FunnelCounters funnel;
-    private final EmailDeliverability deliverability;
+    private final EmailVerificationService addresses;
     private final OperatorAudit audit;
     private final Clock clock;
 
     public AccessRecovery(AccessCodeStore store, AccessSecrets secrets, PersonalDataCodec personalData, OneTimeCodes emailCodes,
-            JobQueue jobs, FunnelCounters funnel, EmailDeliverability deliverability, OperatorAudit audit, Clock clock) {
+            JobQueue jobs, EmailVerificationService addresses, OperatorAudit audit, Clock clock) {
         this.store = store;
         this.secrets = secrets;
         this.personalData = personalData;
         this.emailCodes = emailCodes;
         this.jobs = jobs;
-        this.funnel = funnel;
-        this.deliverability = deliverability;
+        this.addresses = addresses;
         this.audit = audit;
         this.clock = clock;
     }
@@ -94,15 +90,7 @@ public class AccessRecovery {
             if (person == null || !person.birthDate().equals(identity.birthDate())) {
                 throw ProblemType.NOT_FOUND.exception("No registration that is not withdrawn has this NIK and birth date.");
             }
-            boolean wasVerified = registration.emailVerified;
-            boolean wasUndeliverable = registration.emailUndeliverable != null;
-            registration.personalData = personalData.seal(registration.id, new PersonalRecord(person.nik(), person.kkNumber(),
-                    person.fullName(), person.birthDate(), person.sex(), address, person.phone()));
-            // A new address starts deliverable, and its bounces must find this registration.
-            registration.emailDigest = deliverability.digest(address);
-            registration.emailUndeliverable = null;
-            registration.emailUndeliverableAt = null;
-            registration.emailVerified = false;
+            Uni<Void> readdressed = addresses.readdress(registration, address);
             registration.updatedAt = now;
             long nonce = RANDOM.nextLong();
             CodeRequest code = new CodeRequest(nikDigest, secrets.birthDigest(digits, identity.birthDate()), nonce,
@@ -110,11 +98,7 @@ public class AccessRecovery {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("registrationId", registration.id.toString());
             details.put("ticket", ticket);
-            return (wasVerified ? funnel.move(registration.id, registration.waveId, FunnelStage.EMAIL_VERIFIED, null)
-                    : Uni.createFrom().voidItem())
-                    .chain(() -> wasUndeliverable
-                            ? funnel.move(registration.id, registration.waveId, FunnelStage.EMAIL_UNDELIVERABLE, null)
-                            : Uni.createFrom().voidItem())
+            return readdressed
                     .chain(() -> newEmailCode(registration.id, now))
                     .chain(() -> store.requestUnlimited(code))
                     .chain(() -> audit.record(actor, OperatorAction.RECOVER_ACCESS, registration.waveCode, details, now))

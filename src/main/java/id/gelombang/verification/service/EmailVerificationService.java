@@ -197,6 +197,22 @@ public class EmailVerificationService {
     private Uni<RegistrationView> replaceAddress(Registration registration, EmailCode stored, String address,
             EmailChangeRules.Changes changes, Instant now) {
         notTooSoon(stored, now);
+        Uni<Void> counted = readdress(registration, address);
+        registration.emailChanges = (short) changes.count();
+        registration.emailChangesSince = changes.since();
+        registration.updatedAt = now;
+        stored.usedAt = null;
+        newIssue(registration, stored, now);
+        return counted.chain(() -> jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now))
+                .replaceWith(() -> queries.toView(registration));
+    }
+
+    /**
+     * Gives a registration, read with its row lock, a new address: sealed in its personal data, its
+     * digest recorded so that its bounces find the registration, deliverable and not yet verified,
+     * and the funnel moved out of the stages the old address had reached. The caller issues the code.
+     */
+    public Uni<Void> readdress(Registration registration, String address) {
         registration.personalData = personalData.seal(registration.id,
                 personalData.open(registration.id, registration.personalData).withEmail(address));
         registration.emailDigest = deliverability.digest(address);
@@ -210,13 +226,7 @@ public class EmailVerificationService {
         registration.emailUndeliverable = null;
         registration.emailUndeliverableAt = null;
         registration.emailVerified = false;
-        registration.emailChanges = (short) changes.count();
-        registration.emailChangesSince = changes.since();
-        registration.updatedAt = now;
-        stored.usedAt = null;
-        newIssue(registration, stored, now);
-        return counted.chain(() -> jobs.requestAgain(registration.id, JobKind.EMAIL_CODE, now))
-                .replaceWith(() -> queries.toView(registration));
+        return counted;
     }
 
     /** A code record for a registration that has none (registered before email codes existed). */

@@ -16,8 +16,9 @@ class VoidCaseTest {
     }
 
     @Test
-    void namesAddressesNumbersWithSpacesAndAnythingTooShortOrLongAreNot() {
+    void namesAddressesNumbersWithSpacesPersonalNumbersAndAnythingTooShortOrLongAreNot() {
         for (String reference : new String[] { "Siti Rahayu", "SitiRahayu", "siti1@example.com", "12", "ab 123", "-123",
+                "3171234501900001", "NIK-3171234501900001", "081234567890",
                 "x".repeat(64) + "1", "" }) {
             FieldErrors errors = new FieldErrors();
             assertThat(VoidCase.check(reference, "caseReference", errors)).as(reference).isNull();

@@ -41,6 +41,7 @@ import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.SettableClock;
 import id.gelombang.testing.TestWaves;
 import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.domain.NikCheckPriority;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -175,6 +176,25 @@ class NikCheckOrderTest {
         SettableClock.setTo(day.plus(Duration.ofDays(1)));
         drain();
         assertThat(checkedNiks()).containsExactly(nik(verified));
+    }
+
+    @Test
+    void aNikSomeoneElseIsRefusedForIsCheckedFirstWhateverItsEmailAndItsAge() {
+        SettableClock.setTo(MORNING.plus(Duration.ofDays(5)));
+        Registered verified = register();
+        verifyEmail(verified);
+        Map<String, Object> squatting = Applicants.valid();
+        Registered squatter = Api.registerNew(squatting);
+        niks.put(squatter.id(), (String) squatting.get("nik"));
+        assertThat(priority(squatter)).as("unverified and a minute old: not checked today before the quota would expire").isZero();
+
+        // The NIK's owner is refused: the squatter's check goes first, before the verified one.
+        Map<String, Object> owner = Applicants.with(Applicants.with(squatting, "fullName", "Pemilik Asli"),
+                "email", "pemilik-" + UUID.randomUUID() + "@example.com");
+        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(409);
+        assertThat(priority(squatter)).isEqualTo(NikCheckPriority.CONTESTED.value());
+        drain();
+        assertThat(checkedNiks()).containsExactly(nik(squatter), nik(verified));
     }
 
     private void drain() {

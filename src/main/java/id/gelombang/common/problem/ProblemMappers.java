@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -51,6 +52,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unknownField(UnrecognizedPropertyException e) {
         return validation(List.of(new FieldError(path(e), "unknown field")));
+    }
+
+    @ServerExceptionMapper
+    public Response nullGiven(InvalidNullException e) {
+        return validation(List.of(new FieldError(path(e), "must be left out rather than null")));
     }
 
     @ServerExceptionMapper

@@ -2,6 +2,7 @@ package id.gelombang.registration.rest;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import id.gelombang.common.web.OmitRatherThanNull;
 import id.gelombang.registration.domain.ApplicantRules.Submission;
 import id.gelombang.registration.service.RegistrationCommand;
 
@@ -25,7 +26,7 @@ public record RegistrationRequest(
                 examples = "siti@example.com") String email,
         @Schema(required = true, description = "Indonesian mobile number: 08…, 628… or +628…; spaces and dashes are ignored",
                 examples = "081234567890") String phone,
-        @Schema(description = "A wave that exists; default: the wave open now") String waveCode) {
+        @OmitRatherThanNull @Schema(description = "A wave that exists; default: the wave open now") String waveCode) {
 
     RegistrationCommand toCommand() {
         return new RegistrationCommand(new Submission(nik, kkNumber, fullName, birthDate, sex, email, phone), waveCode);

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -42,7 +43,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class RegistrationResource {
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
     private final RegistrationService registrations;
     private final RegistrationQueries queries;
@@ -79,10 +80,10 @@ public class RegistrationResource {
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
                             pattern = "^([1-9]|[1-5][0-9]|60)$")),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> register(
-            @Parameter(required = true, description = "1-255 printable ASCII characters, new for every registration attempt")
-            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
-            RegistrationRequest request, @Context APIGatewayV2HTTPEvent event) {
+    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, required = true,
+            description = "1-255 printable ASCII characters, new for every registration attempt")
+    public Uni<Response> register(@Context HttpHeaders headers, RegistrationRequest request, @Context APIGatewayV2HTTPEvent event) {
+        String idempotencyKey = IdempotencyKeys.from(headers);
         String keyProblem = IdempotencyKeys.problemWith(idempotencyKey);
         if (keyProblem != null) {
             throw new ProblemException(ProblemType.VALIDATION.problem(

@@ -16,23 +16,34 @@ public final class WaveRules {
      * KtpPhotoExpirationDays, 1,100 days) must stay above the longest wave plus this.
      */
     public static final int MAX_RETENTION_DAYS = 730;
-    static final int MAX_HOUSEHOLD_LIMIT = 20;
-    static final int MAX_QUOTA = 100_000_000;
-    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+    public static final int MIN_RETENTION_DAYS = 1;
+    public static final int MIN_HOUSEHOLD_LIMIT = 1;
+    public static final int MAX_HOUSEHOLD_LIMIT = 20;
+    public static final int MIN_QUOTA = 1;
+    public static final int MAX_QUOTA = 100_000_000;
+    public static final int MAX_CODE_LENGTH = 32;
+    /** A wave code, in URLs too: 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+    public static final String CODE_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_CODE_LENGTH - 1) + "}$";
+    private static final Pattern CODE = Pattern.compile(CODE_PATTERN);
 
     private WaveRules() {
     }
 
+    /** Whether this can be a wave's code; anything else names no wave (and is never sent to the database). */
+    public static boolean isCode(String code) {
+        return code != null && CODE.matcher(code).matches();
+    }
+
     public static void checkCode(String code, FieldErrors errors) {
-        if (code == null || !CODE.matcher(code).matches()) {
-            errors.add("code", "must be 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        if (!isCode(code)) {
+            errors.add("code", "must be 1-" + MAX_CODE_LENGTH + " letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
     }
 
     /** Checks retention settings as they would be after a change; the scope is the name of a {@link RetentionScope}. */
     public static void checkRetention(Integer retentionDays, String retentionScope, FieldErrors errors) {
-        if (retentionDays == null || retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS) {
-            errors.add("retentionDays", "must be between 1 and " + MAX_RETENTION_DAYS);
+        if (retentionDays == null || retentionDays < MIN_RETENTION_DAYS || retentionDays > MAX_RETENTION_DAYS) {
+            errors.add("retentionDays", "must be between " + MIN_RETENTION_DAYS + " and " + MAX_RETENTION_DAYS);
         }
         if (retentionScope == null || Arrays.stream(RetentionScope.values()).noneMatch(s -> s.name().equals(retentionScope))) {
             errors.add("retentionScope", "must be one of " + Arrays.toString(RetentionScope.values()));
@@ -76,11 +87,11 @@ public final class WaveRules {
         } else if (!closesAt.isAfter(now)) {
             errors.add("closesAt", "must be in the future (close a wave with POST .../close)");
         }
-        if (quota == null || quota < 1 || quota > MAX_QUOTA) {
-            errors.add("quota", "must be between 1 and " + MAX_QUOTA);
+        if (quota == null || quota < MIN_QUOTA || quota > MAX_QUOTA) {
+            errors.add("quota", "must be between " + MIN_QUOTA + " and " + MAX_QUOTA);
         }
-        if (householdLimit == null || householdLimit < 1 || householdLimit > MAX_HOUSEHOLD_LIMIT) {
-            errors.add("householdLimit", "must be between 1 and " + MAX_HOUSEHOLD_LIMIT);
+        if (householdLimit == null || householdLimit < MIN_HOUSEHOLD_LIMIT || householdLimit > MAX_HOUSEHOLD_LIMIT) {
+            errors.add("householdLimit", "must be between " + MIN_HOUSEHOLD_LIMIT + " and " + MAX_HOUSEHOLD_LIMIT);
         }
     }
 }

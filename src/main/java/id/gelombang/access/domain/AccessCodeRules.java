@@ -26,10 +26,18 @@ public final class AccessCodeRules {
      * and a code queued behind a long email backlog still goes out and works once it is mailed.
      */
     public static final Duration FORGOTTEN_AFTER = Duration.ofDays(1);
-    /** Support tickets name the case, never the person: no spaces, no @, no long run of digits (a NIK, a phone). */
-    private static final Pattern TICKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/#-]{0,63}");
-    private static final Pattern LONG_NUMBER = Pattern.compile("[0-9]{8}");
-    private static final Pattern CODE = Pattern.compile("[0-9]{6}");
+    public static final int MAX_TICKET_LENGTH = 64;
+    /**
+     * Support tickets name the case, never the person: letters, digits and . _ : / # -, starting with
+     * a letter or digit, and no run of 8 or more digits (a NIK, a phone). Written as runs of at most
+     * seven digits after each other character, so that JSON Schema, Python and Java read it alike
+     * (no lookahead); the OpenAPI document declares it with {@link #MAX_TICKET_LENGTH}.
+     */
+    public static final String TICKET_PATTERN = "^(?:[0-9]{1,7}|[A-Za-z][0-9]{0,7})(?:[A-Za-z._:/#-][0-9]{0,7})*$";
+    /** An access code as mailed. */
+    public static final String CODE_PATTERN = "^[0-9]{6}$";
+    private static final Pattern TICKET = Pattern.compile(TICKET_PATTERN);
+    private static final Pattern CODE = Pattern.compile(CODE_PATTERN);
     private static final LocalDate EARLIEST_BIRTH_DATE = LocalDate.of(1900, 1, 1);
 
     private AccessCodeRules() {
@@ -73,7 +81,7 @@ public final class AccessCodeRules {
     }
 
     public static void checkTicket(String ticket, FieldErrors errors) {
-        if (ticket == null || !TICKET.matcher(ticket).matches() || LONG_NUMBER.matcher(ticket).find()) {
+        if (ticket == null || ticket.length() > MAX_TICKET_LENGTH || !TICKET.matcher(ticket).matches()) {
             errors.add("ticket", "must be the support ticket's reference: 1-64 letters, digits and . _ : / # -, "
                     + "without personal data (no run of 8 or more digits)");
         }

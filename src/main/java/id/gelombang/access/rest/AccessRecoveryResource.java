@@ -33,9 +33,9 @@ import io.smallrye.mutiny.Uni;
 public class AccessRecoveryResource {
 
     public record RecoveryRequest(
-            @Schema(required = true, pattern = "^[0-9]{16}$", examples = "3171234501900001") String nik,
+            @Schema(required = true, examples = "3171234501900001") String nik,
             @Schema(required = true, format = "date", examples = "1990-01-05") String birthDate,
-            @Schema(required = true, format = "email", description = "The address the registrant can read now",
+            @Schema(required = true, description = "The address the registrant can read now",
                     examples = "siti.baru@example.com") String email,
             @Schema(required = true, description = "The support ticket's reference, kept in the audit trail: 1-64 letters,"
                     + " digits and . _ : / # -, no personal data", examples = "SUP-2026-0042") String ticket) {

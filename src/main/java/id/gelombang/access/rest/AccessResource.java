@@ -3,13 +3,15 @@ package id.gelombang.access.rest;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -26,15 +28,18 @@ import id.gelombang.registration.rest.IdempotencyKeys;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
-/** Coming back later: a code to the registration's email address, exchanged for a new token. */
+/**
+ * Coming back later: a code to the registration's email address, exchanged for a new token. The
+ * fields' rules are written into the document by {@link AccessDocumentation}.
+ */
 @Path("/v1/registrations")
 @Produces(MediaType.APPLICATION_JSON)
 public class AccessResource {
 
-    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
     public record AccessCodeRequest(
-            @Schema(required = true, pattern = "^[0-9]{16}$", examples = "3171234501900001") String nik,
+            @Schema(required = true, examples = "3171234501900001") String nik,
             @Schema(required = true, format = "date", examples = "1990-01-05") String birthDate) {
 
         @Override
@@ -44,9 +49,9 @@ public class AccessResource {
     }
 
     public record AccessRequest(
-            @Schema(required = true, pattern = "^[0-9]{16}$", examples = "3171234501900001") String nik,
+            @Schema(required = true, examples = "3171234501900001") String nik,
             @Schema(required = true, format = "date", examples = "1990-01-05") String birthDate,
-            @Schema(required = true, pattern = "^[0-9]{6}$", examples = "042137") String code) {
+            @Schema(required = true, examples = "042137") String code) {
 
         @Override
         public String toString() {
@@ -64,7 +69,7 @@ public class AccessResource {
     public record AccessGranted(String id,
             @Schema(description = "A new token: every earlier token of this registration stops working (401)")
             String registrationToken, String waveCode,
-            @Schema(enumeration = { "REGISTERED", "REJECTED", "SELECTED", "NOT_SELECTED" }) String status) {
+            String status) {
 
         @Override
         public String toString() {
@@ -86,15 +91,17 @@ public class AccessResource {
             description = "The same answer whether or not a registration matches: when the NIK's latest registration that is"
                     + " not withdrawn has this birth date, a code valid for 10 minutes is mailed to its address. At most 3"
                     + " codes per NIK an hour and one a minute; beyond that the answer is the same and nothing is sent.")
+    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
+            description = "Optional, 1-255 printable ASCII characters: a repeat of the same key sends no second code")
     @APIResponse(responseCode = "202", description = "Asked for (whether or not anything is sent)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccessCodeAccepted.class)))
     @APIResponse(responseCode = "400", description = "Malformed NIK or birth date, or a NIK that does not encode the birth date"
             + " (all invalid fields listed), or a malformed Idempotency-Key",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccessCodeAccepted> requestCode(
-            @Parameter(description = "Optional, 1-255 printable ASCII characters: a repeat of the same key sends no second code")
-            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+            @Context HttpHeaders headers,
             AccessCodeRequest request) {
+        String idempotencyKey = IdempotencyKeys.from(headers);
         if (idempotencyKey != null) {
             String keyProblem = IdempotencyKeys.problemWith(idempotencyKey);
             if (keyProblem != null) {

@@ -24,6 +24,7 @@ import io.smallrye.mutiny.Uni;
 public class OperatorAudit {
 
     public static final int DEFAULT_LIMIT = 100;
+    public static final int MIN_LIMIT = 1;
     public static final int MAX_LIMIT = 1000;
 
     private final ObjectMapper json;

@@ -15,6 +15,7 @@ import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.security.OperatorAccessFilter;
 import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.wave.WaveRules;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -36,25 +37,32 @@ public class OperatorAuditResource {
                     + "RETENTION_RUN, RECOVER_ACCESS), on which "
                     + "wave, when, and the fields it set. Never personal data.")
     public Uni<List<AuditEntry>> list(
-            @Parameter(description = "How many entries, 1-1000 (default 100)") @QueryParam("limit") String limit,
+            @Parameter(description = "How many entries") @QueryParam("limit") String limit,
             @Parameter(description = "Only this wave's entries") @QueryParam("waveCode") String waveCode) {
-        return audit.newest(parseLimit(limit), waveCode == null || waveCode.isBlank() ? null : waveCode);
+        FieldErrors errors = new FieldErrors();
+        int parsedLimit = parseLimit(limit, errors);
+        if (waveCode != null && !WaveRules.isCode(waveCode)) {
+            errors.add("waveCode", "must be a wave code");
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION.problem("The query has invalid parameters.", errors.list()));
+        }
+        return audit.newest(parsedLimit, waveCode);
     }
 
-    private static int parseLimit(String limit) {
+    private static int parseLimit(String limit, FieldErrors errors) {
         if (limit == null) {
             return OperatorAudit.DEFAULT_LIMIT;
         }
         try {
             int parsed = Integer.parseInt(limit.strip());
-            if (parsed >= 1 && parsed <= OperatorAudit.MAX_LIMIT) {
+            if (parsed >= OperatorAudit.MIN_LIMIT && parsed <= OperatorAudit.MAX_LIMIT) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
-            // answered below
+            // reported below
         }
-        FieldErrors errors = new FieldErrors();
-        errors.add("limit", "must be a whole number from 1 to " + OperatorAudit.MAX_LIMIT);
-        throw new ProblemException(ProblemType.VALIDATION.problem("The query has invalid parameters.", errors.list()));
+        errors.add("limit", "must be a whole number from " + OperatorAudit.MIN_LIMIT + " to " + OperatorAudit.MAX_LIMIT);
+        return 0;
     }
 }

@@ -7,16 +7,19 @@ import java.util.stream.Collectors;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import id.gelombang.common.observability.Metrics;
+import id.gelombang.common.web.AllowedMethods;
 import id.gelombang.registration.domain.FieldErrors.FieldError;
 
 /** Turns every failure into problem+json; nothing else in the code builds error responses. */
@@ -28,9 +31,11 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     private final Metrics metrics;
+    private final AllowedMethods allowedMethods;
 
-    public ProblemMappers(Metrics metrics) {
+    public ProblemMappers(Metrics metrics, AllowedMethods allowedMethods) {
         this.metrics = metrics;
+        this.allowedMethods = allowedMethods;
     }
 
     @ServerExceptionMapper
@@ -50,6 +55,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response nullGiven(InvalidNullException e) {
+        return validation(List.of(new FieldError(path(e), "must be left out rather than null")));
+    }
+
+    @ServerExceptionMapper
     public Response wrongType(MismatchedInputException e) {
         String field = path(e);
         if (field.isEmpty()) {
@@ -64,7 +74,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         ProblemType type = switch (status) {
             case 401 -> ProblemType.UNAUTHORIZED;
@@ -80,8 +90,11 @@ public class ProblemMappers {
         Problem p = type.problem(null);
         Response.StatusType reason = Response.Status.fromStatusCode(status);
         String detail = reason == null ? "HTTP " + status : reason.getReasonPhrase();
-        // RFC 9110: a 405 names the methods the resource does support.
+        // RFC 9110: a 405 names the methods the resource does support (RESTEasy leaves them out).
         String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow == null && status == 405) {
+            allow = String.join(", ", allowedMethods.at(uri.getPath()));
+        }
         return ProblemResponses.of(new Problem(p.type(), p.title(), status, detail, null, null),
                 allow == null ? Map.of() : Map.of(HttpHeaders.ALLOW, allow));
     }

@@ -63,10 +63,12 @@ public class ProblemResponsesDocumentation implements OASFilter {
         if (path.startsWith(REGISTRATION_CALLS)) {
             addWithHeader(responses, "401", "Registration token missing or wrong", "WWW-Authenticate", "Bearer", false);
             add(responses, "404", "The token belongs to another registration, or no such registration");
-            // A withdrawal ends every later call with its token; withdrawing again is 204 (RegistrationAccess).
-            if (method != PathItem.HttpMethod.DELETE) {
-                add(responses, "410", "The registration was withdrawn and its personal data erased");
-            }
+            // A withdrawal ends every later call with its token, but withdrawing again is 204; a void ends
+            // every call (RegistrationAccess).
+            add(responses, "410", method == PathItem.HttpMethod.DELETE
+                    ? "voided: an operator voided the registration (made with someone else's identity)"
+                    : "withdrawn: the registration was withdrawn and its personal data erased; or voided: an operator voided it"
+                            + " (made with someone else's identity)");
         }
         if (path.startsWith(OPERATOR_CALLS)) {
             add(responses, "401", "The X-Operator-Key header is missing");

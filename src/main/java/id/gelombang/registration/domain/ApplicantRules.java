@@ -12,8 +12,17 @@ import java.util.regex.Pattern;
 public final class ApplicantRules {
 
     public static final int MINIMUM_AGE = 18;
-    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{M} .'-]{1,100}");
-    private static final LocalDate EARLIEST_BIRTH_DATE = LocalDate.of(1900, 1, 1);
+    public static final int MAX_NAME_LENGTH = 100;
+    /**
+     * A name as sent: letters (with their combining marks), spaces and . ' -, at least one of them
+     * not a space. Spaces at the ends and runs of spaces are folded away after the check.
+     */
+    public static final String NAME_PATTERN = "^[\\p{L}\\p{M} .'-]*[\\p{L}\\p{M}.'-][\\p{L}\\p{M} .'-]*$";
+    /** A date of birth written YYYY-MM-DD from {@link #EARLIEST_BIRTH_DATE} on; whether it is old enough depends on the wave. */
+    public static final String BIRTH_DATE_PATTERN = "^(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$";
+    public static final LocalDate EARLIEST_BIRTH_DATE = LocalDate.of(1900, 1, 1);
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+    private static final Pattern BIRTH_DATE = Pattern.compile(BIRTH_DATE_PATTERN);
 
     /** The raw fields as the registrant sent them. */
     public record Submission(String nik, String kkNumber, String fullName, String birthDate,
@@ -58,18 +67,17 @@ public final class ApplicantRules {
     }
 
     private static String checkName(String value, FieldErrors errors) {
-        String trimmed = value == null ? null : value.strip().replaceAll("\\s+", " ");
-        if (trimmed == null || trimmed.isEmpty() || !NAME.matcher(trimmed).matches()) {
-            errors.add("fullName", "must be 1-100 characters: letters, spaces and . ' -");
+        if (value == null || value.codePointCount(0, value.length()) > MAX_NAME_LENGTH || !NAME.matcher(value).matches()) {
+            errors.add("fullName", "must be 1-" + MAX_NAME_LENGTH + " characters: letters, spaces and . ' -");
             return null;
         }
-        return trimmed;
+        return value.strip().replaceAll(" +", " ");
     }
 
     private static LocalDate parseBirthDate(String value, LocalDate today, FieldErrors errors) {
         LocalDate date = null;
         try {
-            date = value == null ? null : LocalDate.parse(value);
+            date = value == null || !BIRTH_DATE.matcher(value).matches() ? null : LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             // reported below
         }

@@ -5,16 +5,18 @@ import java.util.regex.Pattern;
 
 public final class EmailAddress {
 
+    public static final int MAX_LENGTH = 254;
     /** Deliberately plain: one @, a dotted domain, no spaces; verification by code proves the rest. */
-    private static final Pattern SHAPE = Pattern.compile(
-            "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+    public static final String PATTERN = "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+            + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
+    private static final Pattern SHAPE = Pattern.compile(PATTERN);
 
     private EmailAddress() {
     }
 
     /** Returns the address with its domain in lower case, or null (and an error) when it is not one. */
     public static String normalise(String value, String field, FieldErrors errors) {
-        if (value == null || value.length() > 254 || !SHAPE.matcher(value).matches()) {
+        if (value == null || value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()) {
             errors.add(field, "must be an email address such as name@example.com");
             return null;
         }

@@ -3,6 +3,9 @@ package id.gelombang.registration.domain;
 /** A family-card number: the NIK's region prefix, a DDMMYY date of issue and a serial from 0001. */
 public final class KkNumber {
 
+    /** Every number {@link #parse} accepts (for the OpenAPI document). */
+    public static final String PATTERN = RegionCode.pattern(false);
+
     private final String digits;
 
     private KkNumber(String digits) {

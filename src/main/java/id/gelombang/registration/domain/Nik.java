@@ -9,6 +9,9 @@ import java.time.LocalDate;
  */
 public final class Nik {
 
+    /** Every NIK {@link #parse} accepts, whatever the birth date and sex it is checked against (for the OpenAPI document). */
+    public static final String PATTERN = RegionCode.pattern(true);
+
     private final String digits;
 
     private Nik(String digits) {

@@ -12,15 +12,23 @@ import java.util.regex.Pattern;
  */
 public final class VoidCase {
 
-    private static final Pattern SHAPE = Pattern.compile("(?=.*\\d)[A-Za-z0-9][A-Za-z0-9._/:#-]{2,63}");
-    private static final Pattern LONG_NUMBER = Pattern.compile("[0-9]{8}");
+    public static final int MIN_LENGTH = 3;
+    public static final int MAX_LENGTH = 64;
+    /**
+     * The characters, with a digit among them and no run of 8 or more digits (a NIK or KK number is
+     * personal), written without lookahead, which not every JSON Schema tool reads: an optional letter
+     * and non-digits, then runs of 1-7 digits separated by non-digits. The length is
+     * {@link #MIN_LENGTH}-{@link #MAX_LENGTH}.
+     */
+    public static final String PATTERN = "^(?:[A-Za-z][A-Za-z._/:#-]*)?[0-9]{1,7}(?:[A-Za-z._/:#-]+[0-9]{1,7})*[A-Za-z._/:#-]*$";
+    private static final Pattern SHAPE = Pattern.compile(PATTERN);
 
     private VoidCase() {
     }
 
     /** The reference as given, or null with an error when it is not one. */
     public static String check(String value, String field, FieldErrors errors) {
-        if (value == null || !SHAPE.matcher(value).matches() || LONG_NUMBER.matcher(value).find()) {
+        if (value == null || value.length() < MIN_LENGTH || value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()) {
             errors.add(field, "must be the identity check's case number: 3-64 letters, digits or - _ . / : #, with a digit,"
                     + " no spaces and nothing personal (no run of 8 or more digits)");
             return null;

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -42,7 +43,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class RegistrationResource {
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String IDEMPOTENCY_KEY = IdempotencyKeys.HEADER;
 
     private final RegistrationService registrations;
     private final RegistrationQueries queries;
@@ -69,7 +70,7 @@ public class RegistrationResource {
             headers = @Header(name = "Retry-After", description = "Only while the same key is in flight",
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "410", description = "The registration this Idempotency-Key created was withdrawn",
+    @APIResponse(responseCode = "410", description = "The registration this Idempotency-Key created was withdrawn (/withdrawn) or voided (/voided)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Idempotency-Key reused with another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -79,10 +80,10 @@ public class RegistrationResource {
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
                             pattern = "^([1-9]|[1-5][0-9]|60)$")),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> register(
-            @Parameter(required = true, description = "1-255 printable ASCII characters, new for every registration attempt")
-            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
-            RegistrationRequest request, @Context APIGatewayV2HTTPEvent event) {
+    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, required = true,
+            description = "1-255 printable ASCII characters, new for every registration attempt")
+    public Uni<Response> register(@Context HttpHeaders headers, RegistrationRequest request, @Context APIGatewayV2HTTPEvent event) {
+        String idempotencyKey = IdempotencyKeys.from(headers);
         String keyProblem = IdempotencyKeys.problemWith(idempotencyKey);
         if (keyProblem != null) {
             throw new ProblemException(ProblemType.VALIDATION.problem(
@@ -100,7 +101,7 @@ public class RegistrationResource {
     @Operation(summary = "A registration's progress, personal data masked")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RegistrationView.class)))
-    @APIResponse(responseCode = "410", description = "Withdrawn: this token answers 410 /withdrawn to every call but DELETE",
+    @APIResponse(responseCode = "410", description = "Withdrawn: this token answers 410 /withdrawn to every call but DELETE; voided: 410 /voided to every call",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RegistrationView> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return queries.view(id, authorization);

@@ -1,7 +1,7 @@
 package id.gelombang.upload.domain;
 
 import java.util.Arrays;
-import java.util.Base64;
+import java.util.regex.Pattern;
 
 import id.gelombang.registration.domain.FieldErrors;
 
@@ -10,6 +10,9 @@ public record KtpPhoto(ImageType type, int contentLength, String checksumSha256)
 
     public static final int MIN_BYTES = 1024;
     public static final int MAX_BYTES = 2 * 1024 * 1024;
+    /** The base64 of 32 bytes: 43 characters and one '=' (S3's x-amz-checksum-sha256 is written so). */
+    public static final String CHECKSUM_PATTERN = "^[A-Za-z0-9+/]{43}=$";
+    private static final Pattern CHECKSUM = Pattern.compile(CHECKSUM_PATTERN);
 
     public enum ImageType {
         JPEG("image/jpeg", new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF }),
@@ -59,13 +62,6 @@ public record KtpPhoto(ImageType type, int contentLength, String checksumSha256)
     }
 
     private static boolean isSha256(String base64) {
-        if (base64 == null || base64.length() != 44) {
-            return false;
-        }
-        try {
-            return Base64.getDecoder().decode(base64).length == 32;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return base64 != null && CHECKSUM.matcher(base64).matches();
     }
 }

@@ -2,6 +2,7 @@ package id.gelombang.verification.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * The rules of email codes, free of storage: codes live ten minutes from the moment they are
@@ -14,6 +15,10 @@ public final class EmailCodeRules {
     public static final int MAX_WRONG_CODES = 5;
     public static final Duration LOCKOUT = Duration.ofMinutes(15);
     public static final Duration RESEND_INTERVAL = Duration.ofMinutes(1);
+    public static final int CODE_DIGITS = 6;
+    /** A code as mailed; the OpenAPI document declares the same pattern. */
+    public static final String CODE_PATTERN = "^[0-9]{" + CODE_DIGITS + "}$";
+    private static final Pattern CODE = Pattern.compile(CODE_PATTERN);
 
     private EmailCodeRules() {
     }
@@ -32,7 +37,7 @@ public final class EmailCodeRules {
     }
 
     public static boolean looksLikeCode(String code) {
-        return code != null && code.length() == 6 && code.chars().allMatch(c -> c >= '0' && c <= '9');
+        return code != null && CODE.matcher(code).matches();
     }
 
     public static Verdict verdict(CodeState state, boolean codeMatches, Instant now) {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
@@ -236,7 +235,7 @@ public class WaveAdministration {
     }
 
     private static Uni<Wave> lock(String code) {
-        return Wave.<Wave>find("code", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+        return Wave.findByCodeForUpdate(code)
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."));
     }
 

@@ -4,14 +4,17 @@ import java.time.Instant;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import id.gelombang.common.web.OmitRatherThanNull;
+
 /**
  * Body of PATCH /v1/admin/waves/{code}: only the fields present change. The retention settings
- * can change after the close too; the rest only while the wave has not closed.
+ * can change after the close too; the rest only while the wave has not closed, and the schedule
+ * they make must hold as on creation. Limits: WaveDocumentation, from WaveRules.
  */
-public record WaveChange(Instant opensAt, Instant closesAt, Integer quota, Integer householdLimit,
-        @Schema(description = "Days after the close until personal data is erased (1-730)") Integer retentionDays,
-        @Schema(description = "Whose personal data retention erases", enumeration = { "NOT_SELECTED", "ALL" })
-        String retentionScope) {
+public record WaveChange(@OmitRatherThanNull Instant opensAt, @OmitRatherThanNull Instant closesAt,
+        @OmitRatherThanNull Integer quota, @OmitRatherThanNull Integer householdLimit,
+        @OmitRatherThanNull @Schema(description = "Days after the close until personal data is erased") Integer retentionDays,
+        @OmitRatherThanNull @Schema(description = "Whose personal data retention erases") String retentionScope) {
 
     boolean changesSchedule() {
         return opensAt != null || closesAt != null || quota != null || householdLimit != null;

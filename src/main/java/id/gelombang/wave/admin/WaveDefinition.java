@@ -4,26 +4,28 @@ import java.time.Instant;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import id.gelombang.common.web.OmitRatherThanNull;
+
 /**
  * Body of POST /v1/admin/waves; householdLimit defaults to 2 (from 2021, two per family card),
  * selection to FIRST_COME, drawRequiresVerifiedNik and notifyNotSelected to false, retentionDays to 90
- * and retentionScope to NOT_SELECTED.
+ * and retentionScope to NOT_SELECTED. Limits: WaveDocumentation, from WaveRules.
  */
-public record WaveDefinition(String code, Instant opensAt, Instant closesAt,
+public record WaveDefinition(String code, Instant opensAt,
+        @Schema(description = "After opensAt, and in the future") Instant closesAt,
         @Schema(description = "FIRST_COME: a cap on registrations, taken in order. DRAW: the number the draw selects after the close.")
         Integer quota,
-        Integer householdLimit,
-        @Schema(enumeration = { "FIRST_COME", "DRAW" }, defaultValue = "FIRST_COME",
+        @OmitRatherThanNull Integer householdLimit,
+        @Schema(defaultValue = "FIRST_COME",
                 description = "How the wave selects: first come, first served, or a verifiable draw after the close")
-        String selection,
+        @OmitRatherThanNull String selection,
         @Schema(defaultValue = "false", description = "DRAW only: only registrations whose NIK check is VERIFIED take part in the draw")
-        Boolean drawRequiresVerifiedNik,
+        @OmitRatherThanNull Boolean drawRequiresVerifiedNik,
         @Schema(defaultValue = "false", description = "DRAW only: NOT_SELECTED registrants are emailed a notice of the draw too "
                 + "(SELECTED ones always are)")
-        Boolean notifyNotSelected,
-        @Schema(description = "Days after the close until personal data is erased (1-730)", defaultValue = "90")
-        Integer retentionDays,
-        @Schema(description = "Whose personal data retention erases", enumeration = { "NOT_SELECTED", "ALL" },
-                defaultValue = "NOT_SELECTED")
-        String retentionScope) {
+        @OmitRatherThanNull Boolean notifyNotSelected,
+        @Schema(description = "Days after the close until personal data is erased", defaultValue = "90")
+        @OmitRatherThanNull Integer retentionDays,
+        @Schema(description = "Whose personal data retention erases", defaultValue = "NOT_SELECTED")
+        @OmitRatherThanNull String retentionScope) {
 }

@@ -15,6 +15,7 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.Formula;
 
 import id.gelombang.wave.RetentionScope;
+import id.gelombang.wave.WaveRules;
 import id.gelombang.wave.WaveSelection;
 import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -111,13 +112,15 @@ public class Wave extends PanacheEntityBase {
         return isDraw() ? null : Math.max(0, quota - registeredCount);
     }
 
+    /** The wave with this code, or null; a string that cannot be a code (a NUL byte, say) is not looked up. */
     public static Uni<Wave> findByCode(String code) {
-        return find("code", code).firstResult();
+        return WaveRules.isCode(code) ? find("code", code).firstResult() : Uni.createFrom().nullItem();
     }
 
     /** The same row, read with SELECT … FOR UPDATE: held until the transaction ends. */
     public static Uni<Wave> findByCodeForUpdate(String code) {
-        return find("code", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        return WaveRules.isCode(code) ? find("code", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                : Uni.createFrom().nullItem();
     }
 
     /** The wave open at {@code now}, else the next one to open; null when there is none. */

@@ -250,6 +250,10 @@ class AccessCodeApiTest {
         given().contentType(ContentType.JSON).header("Idempotency-Key", "kunci\u00e9")
                 .body(Map.of("nik", person.get("nik"), "birthDate", person.get("birthDate")))
                 .post("/v1/registrations/access-codes").then().statusCode(400).body("errors.field", containsInAnyOrder("Idempotency-Key"));
+        // An empty key is a malformed key, not a missing one.
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "")
+                .body(Map.of("nik", person.get("nik"), "birthDate", person.get("birthDate")))
+                .post("/v1/registrations/access-codes").then().statusCode(400).body("errors.field", containsInAnyOrder("Idempotency-Key"));
         given().contentType(ContentType.JSON).body("[]").post("/v1/registrations/access").then().statusCode(400);
         assertThat(db.count("SELECT count(*) FROM access_code WHERE nik_digest = $1",
                 Buffer.buffer(protection.lookupDigest("nik", (String) person.get("nik"))))).as("nothing written").isZero();

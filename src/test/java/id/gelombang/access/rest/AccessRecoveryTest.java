@@ -124,6 +124,13 @@ class AccessRecoveryTest {
                 .body("errors.field", containsInAnyOrder("nik", "birthDate", "email", "ticket"));
         operator().body(recovery(person, uniqueEmail(), "NIK-3171234501900001")).post(RECOVERIES).then().statusCode(400)
                 .body("errors.field", containsInAnyOrder("ticket"));
+        // A ticket is text as sent: false or 42 is not read as "false" or "42" (which the ticket rule would take).
+        for (Object notText : java.util.List.of(false, 42, 4.2)) {
+            Map<String, Object> typed = new HashMap<>(recovery(person, uniqueEmail(), "SUP-1"));
+            typed.put("ticket", notText);
+            operator().body(typed).post(RECOVERIES).then().statusCode(400).contentType("application/problem+json")
+                    .body("type", endsWith("/validation")).body("errors.field", containsInAnyOrder("ticket"));
+        }
         // The NIK also encodes 1901-04-09, which is not this registrant's birth date.
         operator().body(Map.of("nik", person.get("nik"), "birthDate", "1901-04-09", "email", uniqueEmail(), "ticket", "SUP-2"))
                 .post(RECOVERIES).then().statusCode(404).body("type", endsWith("/not-found"));

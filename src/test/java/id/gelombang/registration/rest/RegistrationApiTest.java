@@ -28,6 +28,7 @@ import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Database;
+import id.gelombang.testing.GatewayEvents;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.TestWaves;
 import io.quarkus.test.common.WithTestResource;
@@ -245,6 +246,32 @@ class RegistrationApiTest {
     void defaultsToTheWaveOpenNow() {
         Response created = register(UUID.randomUUID().toString(), Applicants.with(Applicants.valid(), "waveCode", null));
         created.then().statusCode(201).body("waveCode", equalTo(TestWaves.OPEN));
+        // Left out, not null: the document declares no field nullable.
+        Map<String, Object> withNull = new java.util.HashMap<>(Applicants.valid());
+        withNull.put("waveCode", null);
+        register(UUID.randomUUID().toString(), withNull).then().statusCode(400).contentType(PROBLEM_JSON)
+                .body("errors.field", containsInAnyOrder("waveCode"));
+        withNull.remove("waveCode");
+        register(UUID.randomUUID().toString(), withNull).then().statusCode(201).body("waveCode", equalTo(TestWaves.OPEN));
+    }
+
+    @Test
+    void anIdempotencyKeyWithACommaIsTheKeyAsSent() {
+        // The Lambda adapter splits a header on commas; two keys alike up to their comma are still two keys.
+        String prefix = UUID.randomUUID().toString();
+        Map<String, Object> person = Applicants.valid();
+        GatewayEvents.Answer first = GatewayEvents.register("203.0.113.7", Map.of("Idempotency-Key", prefix + ",1"), person);
+        assertThat(first.status()).isEqualTo(201);
+        GatewayEvents.Answer other = GatewayEvents.register("203.0.113.7", Map.of("Idempotency-Key", prefix + ",2"), person);
+        assertThat(other.status()).as("another key for the same NIK").isEqualTo(409);
+        assertThat(other.body().path("type").asText()).endsWith("/duplicate-registration");
+        GatewayEvents.Answer replayed = GatewayEvents.register("203.0.113.7", Map.of("Idempotency-Key", prefix + ",1"), person);
+        assertThat(replayed.status()).isEqualTo(201);
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.body().path("id").asText()).isEqualTo(first.body().path("id").asText());
+        GatewayEvents.Answer empty = GatewayEvents.register("203.0.113.7", Map.of("Idempotency-Key", ""), Applicants.valid());
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.body().path("errors").path(0).path("field").asText()).isEqualTo("Idempotency-Key");
     }
 
     @Test

@@ -133,6 +133,42 @@ class WaveAdminApiTest {
     }
 
     @Test
+    void anOptionalFieldIsLeftOutNotNull() {
+        // The document declares no field nullable: null is refused, not read as "the default" or "unchanged".
+        String code = newCode();
+        Map<String, Object> body = definition(code, SOON, SOON.plus(Duration.ofDays(1)), 5);
+        body.put("drawRequiresVerifiedNik", null);
+        operator().body(body).post("/v1/admin/waves").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("drawRequiresVerifiedNik"));
+        operator().get("/v1/admin/waves/" + code).then().statusCode(404);
+        body.remove("drawRequiresVerifiedNik");
+        operator().body(body).post("/v1/admin/waves").then().statusCode(201).body("selection", equalTo("FIRST_COME"));
+        Map<String, Object> change = new java.util.HashMap<>();
+        change.put("quota", null);
+        operator().body(change).patch("/v1/admin/waves/" + code).then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("quota"));
+        operator().get("/v1/admin/waves/" + code).then().statusCode(200).body("quota", equalTo(5));
+    }
+
+    @Test
+    void anInstantIsReadAsWrittenWithNothingAroundIt() {
+        // Jackson alone trims these and would define the wave; the document's date-time refuses them.
+        for (String padded : java.util.List.of("\u0010" + SOON + "\u0013", " " + SOON, SOON + "\n", "\t" + SOON)) {
+            String code = newCode();
+            Map<String, Object> body = definition(code, SOON, SOON.plus(Duration.ofDays(1)), 5);
+            body.put("closesAt", padded.replace(SOON.toString(), SOON.plus(Duration.ofDays(1)).toString()));
+            operator().body(body).post("/v1/admin/waves").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", containsInAnyOrder("closesAt"));
+            operator().get("/v1/admin/waves/" + code).then().statusCode(404);
+        }
+        String code = newCode();
+        operator().body(definition(code, SOON, SOON.plus(Duration.ofDays(1)), 5)).post("/v1/admin/waves").then().statusCode(201);
+        operator().body(Map.of("opensAt", " " + SOON.plus(Duration.ofHours(1)))).patch("/v1/admin/waves/" + code)
+                .then().statusCode(400).body("errors.field", containsInAnyOrder("opensAt"));
+        operator().get("/v1/admin/waves/" + code).then().statusCode(200).body("opensAt", equalTo(SOON.toString()));
+    }
+
+    @Test
     void changesAnOpenWaveWithinTheRules() {
         String code = db.createWave(Instant.parse("2021-01-01T00:00:00Z"), Instant.parse("2099-01-01T00:00:00Z"), 5);
         for (int i = 0; i < 3; i++) {

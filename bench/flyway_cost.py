@@ -1,4 +1,4 @@
-"""What quarkus-flyway would cost the API function at cold start (README, "Package size").
+"""What quarkus-flyway would cost the API function at cold start (docs/decisions/0006-migrations.md).
 
 Compares process start to ready (first GET /q/health/live answered, under the Lambda Runtime
 Interface Emulator with Lambda's JVM flags, as bench/run does) of two packages, interleaved:

@@ -37,7 +37,7 @@ check_lines() {
     # The JVM reports a refused cache at [aot] error level ("Unable to map shared spaces", "shared class
     # paths mismatch") or warning level ("This file is not the one used while building..."). Every start
     # of this JDK build also prints one benign pair about a call adapter the AOT code cache could not
-    # link (README, "The API function'"'"'s runtime"): not a rejection.
+    # link (docs/runtime.md, "What is in the package and why"): not a rejection.
     /\[aot/ && /\[(error|warning)/ && !/Failed to link AdapterHandlerEntry/ && !/Saved blob.s name/ {
       print "AOT: " $0; bad = 1 }
     /"AotCacheRejected"/ || /was not used at start/ { print "AOT: " $0; bad = 1 }

@@ -17,7 +17,7 @@ ZIP=$TARGET/api-function.zip
 # is left out (nothing on the request path compiles Java).
 MODULES=java.base,java.desktop,java.instrument,java.management,java.naming,java.net.http,java.rmi,java.sql,jdk.httpserver,jdk.unsupported,jdk.zipfs
 # The modules file is compressed: with the AOT cache almost no class is read from it at start, and
-# uncompressed it would take the package past Lambda's 250 MB (README, "The API function's runtime").
+# uncompressed it would take the package past Lambda's 250 MB (docs/runtime.md).
 # java.desktop is there for java.beans alone: its native libraries (AWT, Java 2D, fonts, images,
 # sound, splash screen) are never loaded, and are left out.
 JLINK_OPTIONS=(--strip-debug --no-man-pages --no-header-files --compress=zip-6
@@ -32,7 +32,7 @@ export TZ=UTC
 # The bound for the unpacked package (the sum of its files, as its zip lists them). Lambda's own
 # limit is 262,144,000 bytes for code and layers together; the bound keeps room below it for a
 # layer (the Secrets Manager extension, say) and for the AOT cache to grow with a newly trained
-# path (README, "The API function's runtime", "Package size").
+# path (docs/runtime.md, "Package size").
 MAX_UNZIPPED_BYTES=240000000
 
 case "${1:-}" in
@@ -43,7 +43,7 @@ case "${1:-}" in
     if [[ ! -x $JRE/bin/java || "$(cat "$JRE/.stamp" 2>/dev/null)" != "$STAMP" ]]; then
       rm -rf "$JRE"
       "$JDK/bin/jlink" --add-modules "$MODULES" "${JLINK_OPTIONS[@]}" --output "$JRE"
-      # The JVM's symbol table is not needed to run; 5 MB less.
+      # The JVM's symbol table is not needed to run.
       strip --strip-unneeded "$JRE/lib/server/libjvm.so"
       echo "$STAMP" > "$JRE/.stamp"
     fi
@@ -54,7 +54,7 @@ case "${1:-}" in
     (cd "$STAGE" && unzip -q ../function.zip 'lib/*')
     # Byte Buddy is Hibernate's bytecode provider for enhancing entities and generating proxies,
     # which Quarkus does at build time: nothing loads it at run time (Quarkus leaves it out of the
-    # runtime class path from 3.35 on, quarkusio/quarkus#53633). 9 MB less; the runner jar's
+    # runtime class path from 3.35 on, quarkusio/quarkus#53633). The runner jar's
     # manifest still names it, and the JVM and the AOT cache skip a Class-Path entry that is absent.
     rm "$STAGE"/lib/net.bytebuddy.byte-buddy-*.jar
     cp "$TARGET"/gelombang-*-runner.jar "$STAGE/gelombang.jar"

@@ -43,14 +43,14 @@ public final class AotTraining {
         run("unzip", "-q", TARGET.resolve("api-function.zip").toAbsolutePath().toString(), "-d", taskRoot.toString());
 
         // The schema and the test wave first, in a start of their own: the API function never migrates
-        // or seeds at start in AWS, so the trained start must not either (the migration alone loads
-        // ~2,900 classes, which the cache would then load at every start). No access log either.
+        // or seeds at start in AWS, so the trained start must not either (the migration's classes
+        // would be in the cache, loaded at every start). No access log either.
         PackagedFunction.launchCustomRuntime(taskRoot, List.of(), "aot-training-setup.log").terminate(Duration.ofMinutes(1));
         Map<String, String> asInAws = Map.of("gelombang.schema.migrate-at-start", "false",
                 "gelombang.waves.seed-at-start", "false", "quarkus.http.access-log.enabled", "false");
         // No method profiles in the cache: the bootstrap's JIT is C1 only, which makes little of them;
         // without them the start and the warm calls measured the same and every instance maps less
-        // (README, "The API function's runtime").
+        // (docs/runtime.md).
         PackagedFunction.Instance function = PackagedFunction.launchCustomRuntime(taskRoot,
                 List.of("-XX:AOTCacheOutput=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining",
                         "-Xlog:aot=warning"), asInAws, "aot-training.log");

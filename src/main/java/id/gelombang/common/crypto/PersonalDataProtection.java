@@ -30,8 +30,8 @@ public class PersonalDataProtection {
     private final SecureRandom random = new SecureRandom();
     /*
      * One cipher and one keyed MAC per thread, re-initialised or reset on every use: the provider
-     * lookup of getInstance was ~50 us of a warm registration's ~1.2 ms of CPU (it encrypts every
-     * possible reply), and neither object may be shared between threads.
+     * lookup of getInstance is a measurable share of a warm registration's CPU, which encrypts every
+     * possible reply (bench/README.md), and neither object may be shared between threads.
      */
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> newInstance(() -> Cipher.getInstance("AES/GCM/NoPadding")));
     private final ThreadLocal<Mac> lookupMacs;

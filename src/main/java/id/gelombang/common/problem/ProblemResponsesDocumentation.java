@@ -24,7 +24,7 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
  * <p>
  * Run per request of the document: with at least one such filter Quarkus filters a fresh copy of
  * the model and writes it out when /q/openapi is asked for, instead of writing the whole document
- * as JSON and as YAML in every cold start (~30 ms of it), for an endpoint registrants never call.
+ * as JSON and as YAML in every cold start, for an endpoint registrants never call (docs/runtime.md).
  * Moving this filter to another stage, or removing it, brings that work back into the start.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)

@@ -30,7 +30,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Applies the versioned SQL scripts under {@code db/migration} in order, each exactly once, in
  * one transaction under an advisory lock so concurrent starters cannot race. A script that was
  * changed after it was applied stops the start. Flyway would do the same but needs JDBC, Agroal
- * and a second connection beside the reactive pool (README, "Package size"). After migrating it
+ * and a second connection beside the reactive pool (docs/decisions/0006-migrations.md). After migrating it
  * sets the LOGIN password of the application's role when one is configured.
  */
 @ApplicationScoped

@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 /**
  * Limits on volume inside the application, enforced by the registration statement itself (so
  * exactly, under any concurrency) and sized so that a family sharing one address or an internet
- * café is never refused (README, "Abuse"; docs/wave-runbook.md). 0 turns a limit off.
+ * café is never refused (docs/decisions/0021-bots-and-leaked-nik-lists.md; docs/wave-runbook.md). 0 turns a limit off.
  */
 @ConfigMapping(prefix = "gelombang.registration.limits")
 public interface RegistrationLimits {

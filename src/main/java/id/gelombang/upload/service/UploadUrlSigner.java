@@ -37,7 +37,7 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * <p>
  * S3Presigner signs the same URL (UploadUrlSignerTest compares them) but runs its whole request
  * pipeline first (auth-scheme and endpoint resolution, interceptors, marshalling) for every URL:
- * about three times the time on the API function's C1-only JIT (bench/presign measures both).
+ * several times the time on the API function's C1-only JIT (bench/presign measures both).
  */
 @ApplicationScoped
 public class UploadUrlSigner {
@@ -57,8 +57,8 @@ public class UploadUrlSigner {
     /**
      * Region, endpoint, addressing (path style, dual-stack, transfer acceleration) and credentials
      * from the S3 extension's own settings (quarkus.s3.*), as its client and presigner are built
-     * from them. Building that client only to read them back would cost a cold instance's first
-     * upload URL ~65 ms (its TLS context and the SDK's metadata of every AWS service), which
+     * from them. Building that client only to read them back would make a cold instance's first
+     * upload URL wait for it (its TLS context and the SDK's metadata of every AWS service), which
      * confirm pays later anyway; so the client is asked only for credential types other than
      * "default" (Lambda's role, from the environment) and "static" (local backends).
      */

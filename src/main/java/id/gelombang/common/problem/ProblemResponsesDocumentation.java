@@ -65,7 +65,8 @@ public class ProblemResponsesDocumentation implements OASFilter {
             add(responses, "404", "The token belongs to another registration, or no such registration");
             // A withdrawal ends every later call with its token; withdrawing again is 204 (RegistrationAccess).
             if (method != PathItem.HttpMethod.DELETE) {
-                add(responses, "410", "The registration was withdrawn and its personal data erased");
+                add(responses, "410", "The registration was withdrawn and its personal data erased (or, for a call that"
+                        + " would add personal data, retention erased it)");
             }
         }
         if (path.startsWith(OPERATOR_CALLS)) {

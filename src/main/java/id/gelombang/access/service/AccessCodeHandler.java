@@ -21,6 +21,7 @@ import id.gelombang.verification.service.EmailGate;
 import id.gelombang.verification.service.JobHandler;
 import id.gelombang.verification.service.JobResult;
 import id.gelombang.verification.service.Mailing;
+import id.gelombang.verification.service.SendGuard;
 import id.gelombang.verification.service.VerificationConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -42,10 +43,11 @@ public class AccessCodeHandler implements JobHandler<Long> {
     private final EmailGate gate;
     private final EmailDeliverability deliverability;
     private final VerificationConfig.Email config;
+    private final SendGuard guard;
     private final Clock clock;
 
     public AccessCodeHandler(AccessCodeStore store, AccessSecrets secrets, PersonalDataCodec personalData, EmailSender sender,
-            EmailGate gate, EmailDeliverability deliverability, VerificationConfig config, Clock clock) {
+            EmailGate gate, EmailDeliverability deliverability, VerificationConfig config, SendGuard guard, Clock clock) {
         this.store = store;
         this.secrets = secrets;
         this.personalData = personalData;
@@ -53,6 +55,7 @@ public class AccessCodeHandler implements JobHandler<Long> {
         this.gate = gate;
         this.deliverability = deliverability;
         this.config = config.email();
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -76,6 +79,9 @@ public class AccessCodeHandler implements JobHandler<Long> {
                 deliverability.digest(person.email()))));
         if (!gate.awaitForAccessCode()) {
             return new JobResult.Deferred<>(gate.quotaResetsAt(), "email-daily-quota");
+        }
+        if (!guard.stillSendable(job.registrationId(), false)) {
+            return new JobResult.Completed<>(null); // withdrawn or erased while it waited for its slot
         }
         String code = secrets.code(person.nik(), pending.nonce());
         return Mailing.send(sender, EmailTexts.accessCode(person.email(), Nik.mask(person.nik()), pending.waveCode(), code,

@@ -64,10 +64,11 @@ public class ProblemResponsesDocumentation implements OASFilter {
             addWithHeader(responses, "401", "Registration token missing or wrong", "WWW-Authenticate", "Bearer", false);
             add(responses, "404", "The token belongs to another registration, or no such registration");
             // A withdrawal ends every later call with its token, but withdrawing again is 204; a void ends
-            // every call (RegistrationAccess).
+            // every call; retention's erasure ends every call that would add personal data (RegistrationAccess).
             add(responses, "410", method == PathItem.HttpMethod.DELETE
                     ? "voided: an operator voided the registration (made with someone else's identity)"
-                    : "withdrawn: the registration was withdrawn and its personal data erased; or voided: an operator voided it"
+                    : "withdrawn: the registration was withdrawn and its personal data erased (or, for a call that would"
+                            + " add personal data, retention erased it); or voided: an operator voided it"
                             + " (made with someone else's identity)");
         }
         if (path.startsWith(OPERATOR_CALLS)) {

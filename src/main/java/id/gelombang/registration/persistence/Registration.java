@@ -98,7 +98,11 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "ktp_checksum")
     public String ktpChecksum;
 
-    /** The accepted photo. */
+    /**
+     * Where the accepted photo is kept: chosen with the first upload URL, before any object can exist
+     * there, and reused by every later confirm, so erasure always knows it. A photo is there once
+     * {@link #ktpStatus} has been RECEIVED.
+     */
     @Column(name = "ktp_object_key")
     public String ktpObjectKey;
 

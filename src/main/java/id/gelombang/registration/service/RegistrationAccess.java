@@ -85,6 +85,15 @@ public class RegistrationAccess {
         }
     }
 
+    /**
+     * 410 /withdrawn for a call that would write personal data (a photo, an address, a code) to a
+     * registration whose personal data retention erased: there is nothing to add it to, and nothing
+     * may be kept again. Reading it still answers (GET, without the erased fields).
+     */
+    public static ProblemException erased() {
+        return ProblemType.WITHDRAWN.exception("This registration's personal data has been erased.");
+    }
+
     /** What the token of a voided registration is told, now and when its Idempotency-Key is replayed. */
     public static final String VOIDED_DETAIL = "The programme voided this registration: an identity check showed it was"
             + " made with someone else's NIK. If that is wrong, contact the programme's help desk.";

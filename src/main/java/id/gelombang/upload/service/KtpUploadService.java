@@ -95,9 +95,13 @@ public class KtpUploadService {
         UUID id = Objects.requireNonNullElse(RegistrationAccess.parseId(registrationId), new UUID(0, 0));
         Instant now = clock.instant();
         String key = config.pendingPrefix() + UUID.randomUUID();
+        String acceptedKey = config.acceptedPrefix() + UUID.randomUUID();
         UploadUrlSigner.UploadUrl url = signer.presignPut(key, photo, config.urlTtl());
-        return deadline.bound(uploadUrls.issue(id, tokenDigest, key, photo, now)).map(holder -> {
+        return deadline.bound(uploadUrls.issue(id, tokenDigest, key, acceptedKey, photo, now)).map(holder -> {
             access.admit(registrationId, holder == null ? null : holder.id(), holder == null ? null : holder.status());
+            if (holder.erased()) {
+                throw RegistrationAccess.erased();
+            }
             return new IssuedUpload(url.url(), "PUT", url.headers(), now.plus(config.urlTtl()).truncatedTo(ChronoUnit.SECONDS));
         });
     }
@@ -110,6 +114,9 @@ public class KtpUploadService {
     @WithTransaction
     public Uni<Confirmation> confirm(String registrationId, String authorization) {
         return deadline.bound(access.authorizeForUpdate(registrationId, authorization).chain(registration -> {
+            if (registration.personalData == null) {
+                throw RegistrationAccess.erased(); // its photo was erased with the rest
+            }
             if (registration.ktpPendingKey == null) {
                 if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
                     return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
@@ -164,11 +171,11 @@ public class KtpUploadService {
             storage.delete(pendingKey);
             return new Decision(verdict.get(), null);
         }
-        String acceptedKey = config.acceptedPrefix() + pendingKey.substring(config.pendingPrefix().length());
+        // The key recorded with the first upload URL: a new photo replaces the one there in place, and
+        // a commit that fails after this move leaves the object where erasure looks.
+        String acceptedKey = registration.ktpObjectKey != null ? registration.ktpObjectKey
+                : config.acceptedPrefix() + pendingKey.substring(config.pendingPrefix().length());
         storage.move(pendingKey, acceptedKey);
-        if (registration.ktpObjectKey != null && !registration.ktpObjectKey.equals(acceptedKey)) {
-            storage.delete(registration.ktpObjectKey);
-        }
         return new Decision(Verdict.ACCEPTED, acceptedKey);
     }
 

@@ -14,7 +14,9 @@ public enum NikCheckPriority {
     /**
      * Someone else was refused for this NIK (409 /duplicate-registration): the holder's check comes
      * first, whatever its email, so a squatter keeps an owner out only until the registry answers.
-     * Raised by the registration statement itself (V15).
+     * Raised by the registration statement itself (V15). Also a check queued for a NIK the registry
+     * already rejected in the same wave (the NIK registered again after a rejection), set when the
+     * check is queued (V17's trigger on verification_job).
      */
     CONTESTED((short) 20);
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,9 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * The civil registry's NIK verification API (contract in docs/dukcapil-api.md). One call per
  * check, bounded by the configured timeout. When calls keep failing the circuit opens and callers
  * get {@link CircuitOpen} at once, so a registry outage is not hammered by retries. Pacing and
- * quota are the caller's (OutboundGate); retries are the job queue's.
+ * quota are the caller's (OutboundGate); retries are the job queue's. Only outages open the circuit
+ * (timeouts, 5xx, 429, our credential or address refused): one registrant's request refused
+ * ({@link DukcapilRefused}) says nothing about the registry, and must not stop everyone's checks.
  *
  * The circuit is SmallRye Fault Tolerance's, built with the programmatic {@link TypedGuard} so its
  * threshold and open time come straight from {@link VerificationConfig.Dukcapil} (typed, with a
@@ -40,6 +43,13 @@ public class DukcapilClient {
 
     static final String PATH = "/v1/nik-verifications";
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
+    /**
+     * The 4xx answers that refuse one request for what it holds: retrying it elsewhere or later
+     * would not help, and the registry itself is up. Every other 4xx (401 and 403 for our
+     * credential, 404 and 405 for our address, 408, 415 for our format) says the same of every
+     * request we send: an outage.
+     */
+    static final Set<Integer> REQUEST_REFUSED = Set.of(400, 409, 410, 413, 422);
     private static final Map<String, String> NO_MATCH_REASONS = Map.of(
             "MISMATCH", "NIK_DATA_MISMATCH",
             "NOT_FOUND", "NIK_NOT_FOUND",
@@ -89,6 +99,7 @@ public class DukcapilClient {
                 .delay(openFor.toMillis(), java.time.temporal.ChronoUnit.MILLIS)
                 .successThreshold(1)
                 .failOn(DukcapilUnavailable.class)
+                .skipOn(DukcapilRefused.class)
                 .onStateChange(state -> openUntil.set(state == CircuitBreakerState.OPEN ? clock.instant().plus(openFor) : null))
                 .done()
                 .build();
@@ -105,7 +116,9 @@ public class DukcapilClient {
     /**
      * @param requestId identifies the job attempt to the registry; carries no personal data
      * @throws CircuitOpen without calling, while the circuit is open
-     * @throws DukcapilUnavailable when the registry gave no usable answer
+     * @throws DukcapilThrottled when the registry throttled us (an outage for the circuit)
+     * @throws DukcapilUnavailable when the registry gave no usable answer (an outage for the circuit)
+     * @throws DukcapilRefused when the registry refused this one request (not counted by the circuit)
      */
     public DukcapilAnswer check(NikCheckRequest check, String requestId) {
         try {
@@ -168,8 +181,11 @@ public class DukcapilClient {
     private DukcapilAnswer answer(HttpResponse<byte[]> response) {
         int status = response.statusCode();
         if (status == 429) {
-            return new DukcapilAnswer.Throttled(response.headers().firstValue("Retry-After")
+            throw new DukcapilThrottled(response.headers().firstValue("Retry-After")
                     .flatMap(DukcapilClient::seconds).orElse(DEFAULT_RETRY_AFTER));
+        }
+        if (REQUEST_REFUSED.contains(status)) {
+            throw new DukcapilRefused("dukcapil-refused-" + status);
         }
         if (status != 200) {
             throw new DukcapilUnavailable("dukcapil-" + status);

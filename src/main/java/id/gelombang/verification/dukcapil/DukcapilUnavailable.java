@@ -1,6 +1,9 @@
 package id.gelombang.verification.dukcapil;
 
-/** The registry did not give an answer (timeout, dropped connection, 5xx, refused credential). Counts towards the circuit breaker. */
+/**
+ * The registry is down or refuses us as a whole (timeout, dropped connection, 5xx, 429, a refused
+ * credential, an answer it should never give): an outage, which counts towards the circuit breaker.
+ */
 public class DukcapilUnavailable extends RuntimeException {
 
     public DukcapilUnavailable(String code) {

@@ -113,28 +113,30 @@ public class JobQueue {
                     state = CASE WHEN revision = :revision THEN 'DONE' ELSE 'PENDING' END,
                     finished_at = CASE WHEN revision = :revision THEN CAST(:now AS timestamptz) END,
                     attempts = CASE WHEN revision = :revision THEN attempts ELSE 0 END,
-                    run_after = :now, lease_token = NULL, lease_until = NULL, last_error = NULL
+                    run_after = :now, lease_token = NULL, lease_until = NULL, last_error = NULL, awaiting_service = false
                 WHERE id = :id AND lease_token = :token""", job,
                 Map.of("revision", job.revision(), "now", at(now)));
     }
 
     /**
      * Puts the job back to run after {@code runAfter}. An uncounted wait (quota used up, outside
-     * service throttling or circuit open) does not use up one of the job's attempts.
+     * service throttling or circuit open) does not use up one of the job's attempts. With
+     * {@code awaitingService} the job waits for its outside service to come back (the funnel counts it).
      */
-    public Uni<Boolean> retryAt(ClaimedJob job, Instant runAfter, String reason, boolean counted) {
+    public Uni<Boolean> retryAt(ClaimedJob job, Instant runAfter, String reason, boolean counted, boolean awaitingService) {
         return update("""
                 UPDATE verification_job SET state = 'PENDING', run_after = :runAfter,
-                    attempts = attempts - :uncounted, lease_token = NULL, lease_until = NULL, last_error = :reason
+                    attempts = attempts - :uncounted, lease_token = NULL, lease_until = NULL, last_error = :reason,
+                    awaiting_service = :awaiting
                 WHERE id = :id AND lease_token = :token""", job,
-                Map.of("runAfter", at(runAfter), "uncounted", counted ? 0 : 1, "reason", reason));
+                Map.of("runAfter", at(runAfter), "uncounted", counted ? 0 : 1, "reason", reason, "awaiting", awaitingService));
     }
 
     /** Ends the job for good; its last error stays visible to operators. */
     public Uni<Boolean> fail(ClaimedJob job, String reason, Instant now) {
         return update("""
                 UPDATE verification_job SET state = 'FAILED', finished_at = :now,
-                    lease_token = NULL, lease_until = NULL, last_error = :reason
+                    lease_token = NULL, lease_until = NULL, last_error = :reason, awaiting_service = false
                 WHERE id = :id AND lease_token = :token""", job,
                 Map.of("reason", reason, "now", at(now)));
     }

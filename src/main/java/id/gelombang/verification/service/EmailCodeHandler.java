@@ -40,10 +40,11 @@ public class EmailCodeHandler implements JobHandler<Integer> {
     private final PersonalDataCodec personalData;
     private final FunnelCounters funnel;
     private final VerificationConfig.Email config;
+    private final SendGuard guard;
     private final Clock clock;
 
     public EmailCodeHandler(EmailSender sender, EmailDeliverability deliverability, OutboundPacer pacer, OneTimeCodes codes,
-            PersonalDataCodec personalData, FunnelCounters funnel, VerificationConfig config, Clock clock) {
+            PersonalDataCodec personalData, FunnelCounters funnel, VerificationConfig config, SendGuard guard, Clock clock) {
         this.sender = sender;
         this.deliverability = deliverability;
         this.pacer = pacer;
@@ -51,6 +52,7 @@ public class EmailCodeHandler implements JobHandler<Integer> {
         this.personalData = personalData;
         this.funnel = funnel;
         this.config = config.email();
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -78,6 +80,9 @@ public class EmailCodeHandler implements JobHandler<Integer> {
         }
         if (!pacer.awaitSlot(GATE, config.ratePerSecond(), config.dailyQuota())) {
             return new JobResult.Deferred<>(pacer.quotaResetsAt(), "email-daily-quota");
+        }
+        if (!guard.stillSendable(job.registrationId(), false)) {
+            return new JobResult.Completed<>(null); // withdrawn or erased while it waited for its slot
         }
         String code = codes.code(job.registrationId(), addressee.issue());
         try {

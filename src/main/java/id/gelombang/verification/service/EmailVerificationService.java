@@ -129,6 +129,9 @@ public class EmailVerificationService {
 
     private Uni<Void> reissue(Registration registration, EmailCode stored) {
         Instant now = clock.instant();
+        if (registration.personalData == null) {
+            throw RegistrationAccess.erased();
+        }
         if (registration.emailVerified) {
             throw ProblemType.EMAIL_ALREADY_VERIFIED.exception("This email address is already verified.");
         }
@@ -175,7 +178,7 @@ public class EmailVerificationService {
                 throw new ProblemException(ProblemType.VALIDATION.problem("The email address is not valid.", errors.list()));
             }
             if (registration.personalData == null) {
-                throw ProblemType.WITHDRAWN.exception("This registration's personal data has been erased.");
+                throw RegistrationAccess.erased();
             }
             if (registration.emailVerified && registration.emailUndeliverable == null) {
                 throw ProblemType.EMAIL_ALREADY_VERIFIED.exception("A verified address that receives mail cannot be changed.");

@@ -162,13 +162,17 @@ public class JobWorker {
                     .call(closed -> closed ? handler.record(job, completed.effect()) : Uni.createFrom().voidItem());
         }
         if (result instanceof JobResult.Deferred<E> deferred) {
-            return queue.retryAt(job, deferred.until(), deferred.reason(), false);
+            return queue.retryAt(job, deferred.until(), deferred.reason(), false, deferred.awaitingService());
+        }
+        if (result instanceof JobResult.Unavailable<E> unavailable) {
+            Instant retryAt = now.plus(backoff.after(job.attempts(), ThreadLocalRandom.current()));
+            return queue.retryAt(job, retryAt, unavailable.reason(), true, true);
         }
         String reason = result instanceof JobResult.Refused<E> refused ? refused.reason()
                 : ((JobResult.Failed<E>) result).reason();
         if (result instanceof JobResult.Failed<E> && job.attempts() < config.maxAttempts()) {
             Instant retryAt = now.plus(backoff.after(job.attempts(), ThreadLocalRandom.current()));
-            return queue.retryAt(job, retryAt, reason, true);
+            return queue.retryAt(job, retryAt, reason, true, false);
         }
         return queue.fail(job, reason, now)
                 .call(ended -> ended ? handler.giveUp(job, reason) : Uni.createFrom().voidItem());

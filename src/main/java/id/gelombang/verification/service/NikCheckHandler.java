@@ -20,6 +20,8 @@ import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.domain.RegistryQuotaShare;
 import id.gelombang.verification.dukcapil.DukcapilAnswer;
 import id.gelombang.verification.dukcapil.DukcapilClient;
+import id.gelombang.verification.dukcapil.DukcapilRefused;
+import id.gelombang.verification.dukcapil.DukcapilThrottled;
 import id.gelombang.verification.dukcapil.DukcapilUnavailable;
 import id.gelombang.verification.dukcapil.NikCheckRequest;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
@@ -32,12 +34,17 @@ import io.smallrye.mutiny.Uni;
  * Checks a registration's NIK with the civil registry at the configured rate and daily quota,
  * registrants who proved their email first (RegistryQuotaShare). Quota used up, the registry
  * throttling us or the circuit being open make the job wait without using up its attempts; a
- * registry that fails keeps being retried with backoff.
+ * registry that is down (no answer, 5xx) is retried with capped backoff for as long as it is down,
+ * and no check ever ends for that. A registry that refuses this one request (a 4xx about what it
+ * holds) is retried like any failure, and when the attempts run out the check ends REJECTED
+ * ({@link #NOT_CHECKABLE}) and releases the NIK, as a mismatch would: nothing holds a NIK for ever.
  */
 @ApplicationScoped
 public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
 
     static final String GATE = "dukcapil";
+    /** The reason a check ends with when the registry kept refusing it (or it could not be made): the registrant may register again. */
+    public static final String NOT_CHECKABLE = "NIK_NOT_CHECKABLE";
     /** How long jobs wait while no registry is configured. */
     static final Duration UNCONFIGURED_WAIT = Duration.ofMinutes(5);
 
@@ -52,10 +59,12 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     private final OutcomeNotices notices;
     private final VerificationConfig.Dukcapil config;
     private final RegistryQuotaShare share;
+    private final SendGuard guard;
     private final Clock clock;
 
     public NikCheckHandler(DukcapilClient dukcapil, OutboundPacer pacer, PersonalDataCodec personalData,
-            FunnelCounters funnel, RegistrationStore store, OutcomeNotices notices, VerificationConfig config, Clock clock) {
+            FunnelCounters funnel, RegistrationStore store, OutcomeNotices notices, VerificationConfig config, SendGuard guard,
+            Clock clock) {
         this.dukcapil = dukcapil;
         this.pacer = pacer;
         this.personalData = personalData;
@@ -65,6 +74,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         this.config = config.dukcapil();
         this.share = new RegistryQuotaShare(this.config.dailyQuota(), pacer.pacedPerSecond(this.config.ratePerSecond()),
                 this.config.unverifiedReserve(), this.config.unverifiedAfter());
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -94,22 +104,26 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         }
         Optional<Instant> circuitOpenUntil = dukcapil.circuitOpenUntil();
         if (circuitOpenUntil.isPresent()) {
-            return new JobResult.Deferred<>(circuitOpenUntil.get(), "dukcapil-circuit-open");
+            return new JobResult.Deferred<>(circuitOpenUntil.get(), "dukcapil-circuit-open", true);
         }
         if (!pacer.awaitSlot(GATE, config.ratePerSecond(), config.dailyQuota())) {
             return new JobResult.Deferred<>(pacer.quotaResetsAt(), "dukcapil-daily-quota");
+        }
+        if (!guard.stillSendable(job.registrationId(), false)) {
+            return new JobResult.Completed<>(null); // withdrawn or erased while it waited for its slot
         }
         DukcapilAnswer answer;
         try {
             answer = dukcapil.check(new NikCheckRequest(person.nik(), person.fullName(), person.birthDate(), person.sex()),
                     "job-" + job.id() + "-" + job.attempts());
         } catch (DukcapilClient.CircuitOpen e) {
-            return new JobResult.Deferred<>(e.until(), "dukcapil-circuit-open");
+            return new JobResult.Deferred<>(e.until(), "dukcapil-circuit-open", true);
+        } catch (DukcapilThrottled e) {
+            return new JobResult.Deferred<>(clock.instant().plus(e.retryAfter()), e.code(), true);
         } catch (DukcapilUnavailable e) {
+            return new JobResult.Unavailable<>(e.code());
+        } catch (DukcapilRefused e) {
             return new JobResult.Failed<>(e.code());
-        }
-        if (answer instanceof DukcapilAnswer.Throttled throttled) {
-            return new JobResult.Deferred<>(clock.instant().plus(throttled.retryAfter()), "dukcapil-throttled");
         }
         if (answer instanceof DukcapilAnswer.NoMatch noMatch) {
             return new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, noMatch.reason()));
@@ -128,6 +142,21 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         if (verdict == null) {
             return Uni.createFrom().voidItem();
         }
+        return decide(job, verdict, verdict.status() == NikStatus.REJECTED ? FunnelStage.NIK_REJECTED : FunnelStage.NIK_VERIFIED);
+    }
+
+    /**
+     * The registry kept refusing this check (or it could not be made): it ends REJECTED, as a
+     * mismatch does, so the registration stops holding its NIK, family-card place and wave place,
+     * and its registrant is told, and may register again with the details as on their KTP. The
+     * funnel counts it under nikCheckFailed. Outages never come here (they wait).
+     */
+    @Override
+    public Uni<Void> giveUp(ClaimedJob job, String reason) {
+        return decide(job, new Verdict(NikStatus.REJECTED, NOT_CHECKABLE), FunnelStage.NIK_CHECK_FAILED);
+    }
+
+    private Uni<Void> decide(ClaimedJob job, Verdict verdict, FunnelStage stage) {
         boolean rejected = verdict.status() == NikStatus.REJECTED;
         Instant now = clock.instant();
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -147,15 +176,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
                     }
                     Uni<Boolean> released = rejected ? store.release(job.registrationId(), now) : Uni.createFrom().item(false);
                     Uni<Void> told = rejected ? notices.nikRejected(job.registrationId(), now) : Uni.createFrom().voidItem();
-                    return released.chain(() -> told).chain(() -> funnel.move(job.registrationId(), waves.get(0), null,
-                            rejected ? FunnelStage.NIK_REJECTED : FunnelStage.NIK_VERIFIED));
+                    return released.chain(() -> told).chain(() -> funnel.move(job.registrationId(), waves.get(0), null, stage));
                 });
-    }
-
-    @Override
-    public Uni<Void> giveUp(ClaimedJob job, String reason) {
-        return Registration.<Registration>findById(job.registrationId()).chain(registration -> registration == null
-                ? Uni.createFrom().voidItem()
-                : funnel.move(registration.id, registration.waveId, null, FunnelStage.NIK_CHECK_FAILED));
     }
 }

@@ -42,16 +42,18 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     private final EmailDeliverability deliverability;
     private final ErasureStore erasure;
     private final VerificationConfig.Email config;
+    private final SendGuard guard;
     private final Clock clock;
 
     public OutcomeNoticeHandler(EmailSender sender, EmailGate gate, PersonalDataCodec personalData,
-            EmailDeliverability deliverability, ErasureStore erasure, VerificationConfig config, Clock clock) {
+            EmailDeliverability deliverability, ErasureStore erasure, VerificationConfig config, SendGuard guard, Clock clock) {
         this.sender = sender;
         this.gate = gate;
         this.personalData = personalData;
         this.deliverability = deliverability;
         this.erasure = erasure;
         this.config = config.email();
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -86,6 +88,9 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
             }
             Blocking.pause(wait);
             return new JobResult.Deferred<>(clock.instant(), "email-busy-with-codes");
+        }
+        if (!guard.stillSendable(job.registrationId(), true)) {
+            return new JobResult.Completed<>(null); // withdrawn or erased while it waited for its slot
         }
         return Mailing.send(sender, EmailTexts.outcome(notice.person().email(), notice.outcome(),
                 Nik.mask(notice.person().nik()), notice.waveCode(), config.siteUrl()), null, clock);

@@ -20,7 +20,10 @@ public record FunnelView(String code, WaveCounts counts, Instant asOf) {
             long nikChecksDueEmailVerified,
             @Schema(description = "NIK checks due now of registrants who have not verified their email: checked only from quota "
                     + "left over (docs/verification.md)")
-            long nikChecksDueEmailUnverified) {
+            long nikChecksDueEmailUnverified,
+            @Schema(description = "Open NIK checks whose last attempt found the registry down (no answer, 5xx, throttled, "
+                    + "circuit open): they wait for it, retrying with capped backoff, however long it is down")
+            long nikChecksWaitingOnRegistry) {
 
         static WaveCounts of(int quota, int registered, Integer remaining, Map<FunnelStage, Long> stages,
                 VerificationQueues.NikChecksDue nikChecksDue) {
@@ -29,7 +32,7 @@ public record FunnelView(String code, WaveCounts counts, Instant asOf) {
                     stages.get(FunnelStage.EMAIL_VERIFIED), stages.get(FunnelStage.EMAIL_UNDELIVERABLE),
                     stages.get(FunnelStage.NIK_VERIFIED), stages.get(FunnelStage.NIK_REJECTED),
                     stages.get(FunnelStage.NIK_CHECK_FAILED), stages.get(FunnelStage.WITHDRAWN), stages.get(FunnelStage.VOIDED),
-                    nikChecksDue.emailVerified(), nikChecksDue.emailUnverified());
+                    nikChecksDue.emailVerified(), nikChecksDue.emailUnverified(), nikChecksDue.waitingOnRegistry());
         }
     }
 }

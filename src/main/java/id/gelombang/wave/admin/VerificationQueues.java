@@ -10,8 +10,11 @@ import io.smallrye.mutiny.Uni;
  */
 public interface VerificationQueues {
 
-    /** NIK checks of the wave's registrations that are due and not done, by whether the registrant verified their email. */
-    record NikChecksDue(long emailVerified, long emailUnverified) {
+    /**
+     * NIK checks of the wave's registrations that are due and not done, by whether the registrant
+     * verified their email; and the open ones, due or not, whose last attempt found the registry down.
+     */
+    record NikChecksDue(long emailVerified, long emailUnverified, long waitingOnRegistry) {
     }
 
     /** Needs a session. */

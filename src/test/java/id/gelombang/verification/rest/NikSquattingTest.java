@@ -34,6 +34,8 @@ import id.gelombang.testing.Funnel;
 import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.domain.NikCheckPriority;
+import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.verification.dukcapil.DukcapilClient;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.WithTestResource;
@@ -43,7 +45,9 @@ import io.restassured.response.Response;
 /**
  * Someone registers with another person's NIK and made-up details: the registry rejects the
  * registration, which then gives back the NIK, its family-card place and its place in the wave,
- * so the NIK's owner can register in the same wave, also when that place is the wave's last.
+ * so the NIK's owner can register in the same wave, also when that place is the wave's last. A
+ * squatter who registers it again is checked first; a registry that is down or refuses one request
+ * leaves nobody holding a NIK for ever.
  */
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
@@ -145,6 +149,97 @@ class NikSquattingTest {
                 .as("registrations holding a place").isEqualTo(quota);
         assertThat(db.registeredCount(wave)).isEqualTo(quota);
         assertThat(remaining(wave)).isZero();
+    }
+
+    @Test
+    void aSquatterWhoRegistersARejectedNikAgainIsCheckedBeforeTheQueue() {
+        String wave = openWave(10);
+        Map<String, Object> owner = Applicants.with(Applicants.valid(), "waveCode", wave);
+        Map<String, Object> squatting = Applicants.with(owner, "fullName", SQUATTER_NAME);
+        Registered first = Api.registerNew(squatting);
+        drainNik();
+        Api.get(first).then().body("status", equalTo("REJECTED"));
+        // Others registered before the squatter comes back: their checks are older, and due.
+        List<Registered> queue = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queue.add(Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", wave)));
+        }
+
+        // At once, with a new Idempotency-Key: a new registration of the same NIK.
+        Registered again = Api.registerNew(squatting);
+
+        JobQueue.ClaimedJob next = worker.claim(JobKind.NIK_CHECK);
+        assertThat(next).isNotNull();
+        assertThat(next.registrationId()).as("the re-registration's check goes first").hasToString(again.id());
+        assertThat(db.count("SELECT priority FROM verification_job WHERE registration_id = $1 AND kind = 'NIK_CHECK'",
+                UUID.fromString(again.id()))).isEqualTo(NikCheckPriority.CONTESTED.value());
+        for (Registered other : queue) {
+            assertThat(db.count("SELECT priority FROM verification_job WHERE registration_id = $1 AND kind = 'NIK_CHECK'",
+                    UUID.fromString(other.id()))).as("a first registration of a NIK").isEqualTo(NikCheckPriority.EMAIL_UNVERIFIED.value());
+        }
+    }
+
+    @Test
+    void aRegistryOutageNeverEndsACheckAndTheFunnelCountsWhoWaitsForIt() {
+        String wave = openWave(10);
+        Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", wave));
+        registry.resetAll();
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(503)));
+
+        // More attempts than a failing check is allowed (max-attempts 4 in these tests), each one due again.
+        int rounds = 7;
+        for (int i = 0; i < rounds; i++) {
+            dukcapil.resetCircuit();
+            Jobs.makeDue(db, r.id());
+            drainNik();
+        }
+
+        var job = Jobs.of(db, r.id(), "NIK_CHECK");
+        assertThat(job.getString("state")).isEqualTo("PENDING");
+        assertThat(job.getInteger("attempts")).isEqualTo(rounds);
+        assertThat(job.getString("last_error")).isEqualTo("dukcapil-503");
+        // Backing off, capped (backoff-cap PT2S in these tests), whatever the number of attempts.
+        assertThat(job.getOffsetDateTime("run_after").toInstant()).isBefore(Instant.now().plusSeconds(3));
+        Api.get(r).then().body("status", equalTo("REGISTERED")).body("nikVerification.status", equalTo("PENDING"));
+        assertThat(Funnel.count(wave, "nikChecksWaitingOnRegistry")).isEqualTo(1);
+        assertThat(Funnel.count(wave, "nikCheckFailed")).isZero();
+
+        // The registry is back: the check it waited for goes through.
+        registry.resetAll();
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(answer("MATCH")));
+        dukcapil.resetCircuit();
+        Jobs.makeDue(db, r.id());
+        drainNik();
+        Api.get(r).then().body("nikVerification.status", equalTo("VERIFIED"));
+        assertThat(Funnel.count(wave, "nikChecksWaitingOnRegistry")).isZero();
+    }
+
+    @Test
+    void aCheckTheRegistryKeepsRefusingEndsRejectedAndGivesTheNikBack() {
+        String wave = openWave(10);
+        Map<String, Object> owner = Applicants.with(Applicants.valid(), "waveCode", wave);
+        // The registry refuses this one request (400) every time; it answers everyone else.
+        registry.stubFor(post(DukcapilStub.PATH).withRequestBody(matchingJsonPath("$.fullName", WireMock.equalTo(SQUATTER_NAME)))
+                .atPriority(1).willReturn(aResponse().withStatus(400)));
+        Registered refused = Api.registerNew(Applicants.with(owner, "fullName", SQUATTER_NAME));
+        long failedBefore = Funnel.count(wave, "nikCheckFailed");
+
+        for (int i = 0; i < 4; i++) { // max-attempts 4 in these tests
+            assertThat(dukcapil.circuitOpenUntil()).as("one request refused is no outage").isEmpty();
+            Jobs.makeDue(db, refused.id());
+            drainNik();
+        }
+
+        assertThat(Jobs.of(db, refused.id(), "NIK_CHECK").getString("state")).isEqualTo("FAILED");
+        Api.get(refused).then().body("status", equalTo("REJECTED"))
+                .body("nikVerification.status", equalTo("REJECTED"))
+                .body("nikVerification.reason", equalTo("NIK_NOT_CHECKABLE"));
+        assertThat(Funnel.count(wave, "nikCheckFailed")).isEqualTo(failedBefore + 1);
+        assertThat(remaining(wave)).isEqualTo(10);
+        // Nothing holds the NIK: its owner registers.
+        Registered rightful = Api.registerNew(owner);
+        drainNik();
+        Api.get(rightful).then().body("nikVerification.status", equalTo("VERIFIED"));
     }
 
     private String openWave(int quota) {

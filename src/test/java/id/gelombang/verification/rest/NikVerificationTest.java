@@ -138,8 +138,8 @@ class NikVerificationTest {
     }
 
     @Test
-    void aJobThatNeverGetsAnAnswerEndsFailedAndTheFunnelShowsIt() {
-        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(500)));
+    void aCheckTheRegistryKeepsRefusingEndsFailedRejectsTheNikAndTheFunnelShowsIt() {
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(422)));
         long before = Funnel.count(TestWaves.OPEN, "nikCheckFailed");
         Registered r = Api.registerNew();
         for (int attempt = 1; attempt <= 4; attempt++) { // max-attempts is 4 in these tests
@@ -148,9 +148,12 @@ class NikVerificationTest {
         }
         Row job = Jobs.of(db, r.id(), "NIK_CHECK");
         assertThat(job.getString("state")).isEqualTo("FAILED");
-        assertThat(job.getString("last_error")).isEqualTo("dukcapil-500");
+        assertThat(job.getString("last_error")).isEqualTo("dukcapil-refused-422");
         assertThat(Funnel.count(TestWaves.OPEN, "nikCheckFailed")).isEqualTo(before + 1);
-        Api.get(r).then().body("nikVerification.status", org.hamcrest.Matchers.equalTo("PENDING"));
+        // Ended, so it holds nothing: REJECTED with its own reason, the NIK released.
+        Api.get(r).then().body("status", org.hamcrest.Matchers.equalTo("REJECTED"))
+                .body("nikVerification.status", org.hamcrest.Matchers.equalTo("REJECTED"))
+                .body("nikVerification.reason", org.hamcrest.Matchers.equalTo("NIK_NOT_CHECKABLE"));
     }
 
     @Test

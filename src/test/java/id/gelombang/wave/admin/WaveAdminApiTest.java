@@ -219,20 +219,21 @@ class WaveAdminApiTest {
         inTransaction(() -> nikChecks.record(job(accepted, JobKind.NIK_CHECK), new NikCheckHandler.Verdict(NikStatus.VERIFIED, null)));
         inTransaction(() -> nikChecks.record(job(rejected, JobKind.NIK_CHECK),
                 new NikCheckHandler.Verdict(NikStatus.REJECTED, "NIK_DATA_MISMATCH")));
-        inTransaction(() -> nikChecks.giveUp(job(unreachable, JobKind.NIK_CHECK), "dukcapil-unavailable"));
+        inTransaction(() -> nikChecks.giveUp(job(unreachable, JobKind.NIK_CHECK), "dukcapil-refused-400"));
         inTransaction(() -> emailCodes.giveUp(job(unreachable, JobKind.EMAIL_CODE), "ses-rejected"));
 
-        // Every stage the funnel reports, and nothing else. The rejected NIK and the withdrawal gave
-        // their places back: 2 of the 4 still hold one. The outcomes above were recorded without a
-        // worker closing the NIK jobs, so three are still due (the withdrawal cancelled the fourth):
-        // the verified registrant's ahead of the two others.
+        // Every stage the funnel reports, and nothing else. The rejected NIK, the check the registry
+        // kept refusing and the withdrawal gave their places back: 1 of the 4 still holds one. The
+        // outcomes above were recorded without a worker closing the NIK jobs, so three are still due
+        // (the withdrawal cancelled the fourth): the verified registrant's ahead of the two others.
         assertThat(funnel(code)).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-                Map.entry("quota", 10), Map.entry("registered", 2), Map.entry("remaining", 8),
+                Map.entry("quota", 10), Map.entry("registered", 1), Map.entry("remaining", 9),
                 Map.entry("ktpReceived", 1), Map.entry("ktpRejected", 1),
                 Map.entry("emailVerified", 1), Map.entry("emailUndeliverable", 1),
                 Map.entry("nikVerified", 1), Map.entry("nikRejected", 1), Map.entry("nikCheckFailed", 1),
                 Map.entry("withdrawn", 1), Map.entry("voided", 0),
-                Map.entry("nikChecksDueEmailVerified", 1), Map.entry("nikChecksDueEmailUnverified", 2)));
+                Map.entry("nikChecksDueEmailVerified", 1), Map.entry("nikChecksDueEmailUnverified", 2),
+                Map.entry("nikChecksWaitingOnRegistry", 0)));
 
         // A rejected registrant who uploads again leaves the rejected count.
         upload(rejected, Photos.jpeg(6_000));

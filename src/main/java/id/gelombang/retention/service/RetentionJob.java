@@ -30,8 +30,8 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * Erases the personal data of every wave past its retention period, however long ago (a draw wave
- * only once drawn), within the wave's retention scope, in batches: each batch locks its rows (SKIP LOCKED), deletes their KTP objects from S3,
- * then erases the rows, and commits on its own. A run that dies anywhere leaves committed batches
+ * only once drawn), within the wave's retention scope, in batches: each batch locks its rows (SKIP
+ * LOCKED), deletes their KTP objects from S3, then erases the rows, and commits on its own. A run that dies anywhere leaves committed batches
  * erased and the failed batch untouched in the database (its objects perhaps already gone, which
  * the next run's delete takes as done), so the next run simply carries on. A wave with nothing left
  * to erase is marked done, and leaves the published schedule. Blocking: runs on a

@@ -14,7 +14,6 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import id.gelombang.wave.schedule.WaveSchedule;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -66,9 +65,9 @@ public class WaveSeeder {
             LOG.infof("Wave %s defined from configuration", entry.getKey());
         }
         try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> schedule.republish(clock.instant())));
+            VertxContextSupport.subscribeAndAwait(() -> schedule.publish(true, clock.instant()));
         } catch (Throwable e) {
-            // The waves are defined; GET /v1/waves/current keeps the old schedule until an operator changes a wave.
+            // The waves are defined and the schedule generation raised: the next read that reaches the database publishes it.
             LOG.errorf("The wave schedule could not be published: %s", e.getClass().getName());
         }
     }

@@ -30,7 +30,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *   nobody waits for; Lambda's event source mapping receives and deletes its queue's messages with
  *   the function's role.
  * - EmailFeedbackFunction: the same for the SES feedback queue; the database otherwise.
- * - RetentionFunction: deletes photos (KtpStorage.deleteAll) and reads the wave schedule.
+ * - RetentionFunction: deletes photos (KtpStorage.deleteAll), reads the wave schedule and publishes it
+ *   again (wave.schedule.WaveSchedule) when a wave's retention is done.
  * - SchemaMigrationFunction: seeds waves and publishes the schedule (wave.WaveSeeder).
  * - EmailWorkerFunction: sends the code (verification.mail) through SES, with the configuration set.
  * - NikWorkerFunction: reads the Dukcapil credential's secret (verification.dukcapil.DukcapilCredential,
@@ -46,7 +47,7 @@ class TemplatePermissionsTest {
             "ApiFunction", Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"),
             "UploadWorkerFunction", union(Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"), QUEUE_POLLING),
             "EmailFeedbackFunction", QUEUE_POLLING,
-            "RetentionFunction", Set.of("s3:DeleteObject", "s3:GetObject"),
+            "RetentionFunction", Set.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"),
             "SchemaMigrationFunction", Set.of("s3:PutObject"),
             "EmailWorkerFunction", Set.of("ses:SendEmail"),
             "NikWorkerFunction", Set.of("secretsmanager:GetSecretValue"),

@@ -33,6 +33,7 @@ import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
+import id.gelombang.testing.Traces;
 import id.gelombang.upload.service.UploadConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,7 +84,7 @@ class RetentionTest {
         Map<String, Object> gBody = Applicants.with(Applicants.valid(), "waveCode", drawn);
         Registered g = Api.registerNew(gBody);
         Registered h = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", drawn));
-        db.execute("UPDATE wave SET selection = 'DRAW' WHERE code = $1", drawn);
+        db.execute("UPDATE wave SET selection = 'DRAW', drawn_at = now(), draw_eligible = 3, draw_selected = 1 WHERE code = $1", drawn);
         db.execute("UPDATE registration SET status = 'SELECTED', selection_status = 'SELECTED' WHERE id = $1", UUID.fromString(f.id()));
         db.execute("UPDATE registration SET status = 'NOT_SELECTED', selection_status = 'NOT_SELECTED' WHERE id = $1",
                 UUID.fromString(g.id()));
@@ -155,6 +156,126 @@ class RetentionTest {
         assertThat(audited(all)).containsExactly(2L);
         for (Registered kept : List.of(a, f, i)) {
             assertThat(db.registration(kept.id()).getValue("personal_data")).isNotNull();
+        }
+    }
+
+    /**
+     * Contract v1.2: a draw wave's registrations are never erased before its draw, whatever the
+     * scope, however late the draw; once drawn, its retention runs as for any wave.
+     */
+    @Test
+    void aDrawWaveIsNotErasedBeforeItsDraw() {
+        String notSelected = wave("NOT_SELECTED");
+        String all = wave("ALL");
+        Map<String, Registered> registrants = new HashMap<>();
+        for (String wave : List.of(notSelected, all)) {
+            registrants.put(wave, Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", wave)));
+            db.execute("UPDATE wave SET selection = 'DRAW' WHERE code = $1", wave);
+            closeDaysAgo(wave, 100);
+        }
+
+        Response run = runRetention(500);
+
+        run.then().statusCode(200);
+        for (String wave : List.of(notSelected, all)) {
+            assertThat(erasedIn(run, wave)).as(wave).isZero();
+            Registered r = registrants.get(wave);
+            assertThat(db.registration(r.id()).getValue("personal_data")).as("undrawn, so still in the draw").isNotNull();
+            assertThat(db.registration(r.id()).getValue("nik_digest")).isNotNull();
+            Api.get(r).then().statusCode(200).body("nikMasked", org.hamcrest.Matchers.notNullValue());
+        }
+        assertThat(audited(notSelected)).isEmpty();
+
+        // The draw (long after the retention fell due): it did not select them.
+        for (String wave : List.of(notSelected, all)) {
+            db.execute("UPDATE registration SET status = 'NOT_SELECTED', selection_status = 'NOT_SELECTED' WHERE id = $1",
+                    UUID.fromString(registrants.get(wave).id()));
+            db.execute("UPDATE wave SET drawn_at = now(), draw_eligible = 1, draw_selected = 0 WHERE code = $1", wave);
+        }
+        Response afterDraw = runRetention(500);
+
+        for (String wave : List.of(notSelected, all)) {
+            assertThat(erasedIn(afterDraw, wave)).as(wave).isOne();
+            assertErased(registrants.get(wave));
+        }
+    }
+
+    /**
+     * After retention erased a registrant, a scan of every table's raw contents finds none of their
+     * values nor any keyed digest of them (the family card's count held the KK's), and the bucket
+     * holds no object of theirs.
+     */
+    @Test
+    void afterRetentionNothingOfTheRegistrantIsLeftAnywhere() {
+        String wave = wave("ALL");
+        Map<String, Object> person = Applicants.with(Applicants.valid(), "waveCode", wave);
+        Registered r = Api.registerNew(person);
+        byte[] file = Photos.jpeg(3_100);
+        String pendingKey = S3Upload.upload(r, "image/jpeg", file);
+        Api.confirm(r).then().statusCode(200);
+        String photoKey = db.registration(r.id()).getString("ktp_object_key");
+        Access.requestCode(person).then().statusCode(202);
+        closeDaysAgo(wave, 100);
+
+        runRetention(500).then().statusCode(200);
+
+        List<String> values = new ArrayList<>(Traces.personalValuesOf(protection, person));
+        values.add(r.token());
+        assertThat(Traces.inDatabase(db, values)).isEmpty();
+        assertThat(Traces.inBucket(s3, uploads.bucket().orElseThrow(), java.util.Set.of(Traces.sha256Hex(file)))).isEmpty();
+        assertThat(Traces.keysInBucket(s3, uploads.bucket().orElseThrow())).doesNotContain(pendingKey, photoKey)
+                .noneMatch(key -> key.contains(r.id()));
+    }
+
+    /**
+     * A wave whose retention has nothing left to do is marked done (its published schedule entry then
+     * stops waking the job); a kept registration whose NIK check is still open keeps it pending (a
+     * rejection would release it into the scope); a change of the retention settings opens it again.
+     */
+    @Test
+    void aWaveIsDoneWhenNothingInItsScopeIsLeftAndOpensAgainWhenItsRetentionChanges() {
+        String done = wave("ALL");
+        Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", done));
+        String checking = wave("NOT_SELECTED");
+        Registered kept = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", checking));
+        closeDaysAgo(done, 100);
+        closeDaysAgo(checking, 100);
+
+        runRetention(500).then().statusCode(200);
+
+        assertThat(db.count("SELECT count(*) FROM wave WHERE code = $1 AND retention_done_at IS NOT NULL", done)).isOne();
+        assertThat(db.count("SELECT count(*) FROM wave WHERE code = $1 AND retention_done_at IS NOT NULL", checking))
+                .as("its kept registration's NIK check is open").isZero();
+        assertThat(awaitsRetentionInPublishedSchedule(done)).isFalse();
+        assertThat(awaitsRetentionInPublishedSchedule(checking)).isTrue();
+
+        db.execute("UPDATE verification_job SET state = 'DONE', finished_at = now() WHERE registration_id = $1 AND kind = 'NIK_CHECK'",
+                UUID.fromString(kept.id()));
+        runRetention(500).then().statusCode(200);
+        assertThat(db.count("SELECT count(*) FROM wave WHERE code = $1 AND retention_done_at IS NOT NULL", checking)).isOne();
+        assertThat(db.registration(kept.id()).getValue("personal_data")).as("kept by its scope").isNotNull();
+
+        operator().body(Map.of("retentionScope", "ALL")).patch("/v1/admin/waves/" + checking).then().statusCode(200);
+        assertThat(db.count("SELECT count(*) FROM wave WHERE code = $1 AND retention_done_at IS NULL", checking)).isOne();
+        assertThat(awaitsRetentionInPublishedSchedule(checking)).isTrue();
+        Response run = runRetention(500);
+        assertThat(erasedIn(run, checking)).isOne();
+        assertErased(kept);
+    }
+
+    /** Whether the published schedule object, read from the bucket, lists the wave as awaiting its retention. */
+    private boolean awaitsRetentionInPublishedSchedule(String wave) {
+        try {
+            var entries = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    s3.getObjectAsBytes(r -> r.bucket(uploads.bucket().orElseThrow()).key("schedule/waves.json")).asByteArray());
+            for (var entry : entries) {
+                if (wave.equals(entry.path("code").asText())) {
+                    return entry.path("retentionPending").asBoolean();
+                }
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

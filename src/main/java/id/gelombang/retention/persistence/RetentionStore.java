@@ -24,15 +24,32 @@ public class RetentionStore {
     }
 
     /**
-     * Waves whose close plus retention period has passed and that still have registrations with
-     * personal data (the partial index registration_unerased keeps that cheap). Needs a session.
+     * The registrations of wave {@code w} that its retention scope erases (the scope as
+     * docs/wave-runbook.md states it): ALL erases every registration; NOT_SELECTED keeps
+     * registrations the draw SELECTED and, in first-come waves, those still holding their place
+     * (REGISTERED and not released).
+     */
+    private static final String IN_SCOPE = """
+            (w.retention_scope = 'ALL' OR NOT (
+                    (r.selection_status = 'SELECTED') IS TRUE
+                    OR (w.selection = 'FIRST_COME' AND r.released_at IS NULL AND r.status = 'REGISTERED')))""";
+
+    /**
+     * Contract v1.2: retention never erases a draw wave's registrations before its draw, whatever its
+     * scope (the draw would then pick among erased registrations).
+     */
+    private static final String DRAWN_IF_A_DRAW = "(w.selection <> 'DRAW' OR w.drawn_at IS NOT NULL)";
+
+    /**
+     * Every wave whose close plus retention period has passed, however long ago, and whose retention
+     * is not done ({@link #finishIfDone}), a draw wave only once drawn. Needs a session.
      */
     public Uni<List<DueWave>> dueWaves(Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 SELECT w.id, w.code FROM wave w
                 WHERE w.closes_at + make_interval(days => w.retention_days) <= :now
-                  AND EXISTS (SELECT 1 FROM registration r WHERE r.wave_id = w.id AND r.erased_at IS NULL)
-                ORDER BY w.closes_at, w.id""", Object[].class)
+                  AND w.retention_done_at IS NULL AND %s
+                ORDER BY w.closes_at, w.id""".formatted(DRAWN_IF_A_DRAW), Object[].class)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .getResultList())
                 .map(rows -> rows.stream().map(row -> new DueWave(((Number) row[0]).longValue(), (String) row[1])).toList());
@@ -41,25 +58,40 @@ public class RetentionStore {
     /**
      * Up to {@code limit} registrations of the wave that its retention scope erases and that still
      * hold personal data, locked; rows another transaction holds (a confirm, a withdrawal) are
-     * skipped and left for the next batch or run. The scope, as docs/wave-runbook.md states it:
-     * ALL erases every registration; NOT_SELECTED keeps registrations the draw SELECTED and, in
-     * first-come waves, those still holding their place (REGISTERED and not released). Needs a
-     * transaction.
+     * skipped and left for the next batch or run. None of an undrawn draw wave. Needs a transaction.
      */
     public Uni<List<Candidate>> lockBatch(long waveId, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 SELECT r.id, r.ktp_pending_key, r.ktp_object_key
                 FROM registration r JOIN wave w ON w.id = r.wave_id
-                WHERE r.wave_id = :waveId AND r.erased_at IS NULL
-                  AND (w.retention_scope = 'ALL' OR NOT (
-                        (r.selection_status = 'SELECTED') IS TRUE
-                        OR (w.selection = 'FIRST_COME' AND r.released_at IS NULL AND r.status = 'REGISTERED')))
+                WHERE r.wave_id = :waveId AND r.erased_at IS NULL AND %s AND %s
                 LIMIT :limit
-                FOR UPDATE OF r SKIP LOCKED""", Object[].class)
+                FOR UPDATE OF r SKIP LOCKED""".formatted(IN_SCOPE, DRAWN_IF_A_DRAW), Object[].class)
                 .setParameter("waveId", waveId)
                 .setParameter("limit", limit)
                 .getResultList())
                 .map(rows -> rows.stream().map(row -> new Candidate((UUID) row[0], (String) row[1], (String) row[2])).toList());
+    }
+
+    /**
+     * Records that the wave's retention is done, when it is: nothing in its scope holds personal data
+     * any more (rows skipped as locked still count as not done), and no registration it keeps can
+     * still fall into the scope (its NIK check is open: a rejection would release it). Its published
+     * schedule entry then stops waking the job. Returns whether it did. Needs a transaction.
+     */
+    public Uni<Boolean> finishIfDone(long waveId, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE wave w SET retention_done_at = :now
+                WHERE w.id = :waveId AND w.retention_done_at IS NULL AND %s
+                  AND NOT EXISTS (SELECT 1 FROM registration r WHERE r.wave_id = w.id AND r.erased_at IS NULL AND %s)
+                  AND NOT EXISTS (SELECT 1 FROM registration r JOIN verification_job j ON j.registration_id = r.id
+                                  WHERE r.wave_id = w.id AND r.erased_at IS NULL
+                                    AND j.kind = 'NIK_CHECK' AND j.state IN ('PENDING', 'RUNNING'))"""
+                .formatted(DRAWN_IF_A_DRAW, IN_SCOPE))
+                .setParameter("waveId", waveId)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .executeUpdate())
+                .map(updated -> updated > 0);
     }
 
     /**
@@ -97,9 +129,10 @@ public class RetentionStore {
     /**
      * Deletes up to {@code limit} rows of the registration limits' counters that no longer count:
      * the per-source counts of minutes before {@code sourcesBefore} (keyed digests of callers'
-     * addresses), and the per-address counts of waves closed before {@code now} (nobody registers in
-     * them any more; a later release of one of their registrations finds no row and changes nothing).
-     * Needs a transaction.
+     * addresses), and the per-address and per-family-card counts of waves closed before {@code now}
+     * (keyed digests of addresses and KK numbers; nobody registers in those waves any more, and a
+     * later release of one of their registrations finds no row and changes nothing). Needs a
+     * transaction.
      */
     public Uni<Long> forgetLimitCounts(Instant sourcesBefore, Instant now, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -111,8 +144,14 @@ public class RetentionStore {
                     DELETE FROM wave_email WHERE (wave_id, email_digest) IN (
                         SELECT e.wave_id, e.email_digest FROM wave_email e JOIN wave w ON w.id = e.wave_id
                         WHERE w.closes_at < :now LIMIT :limit)
+                    RETURNING 1),
+                households AS (
+                    DELETE FROM household WHERE (wave_id, kk_digest) IN (
+                        SELECT h.wave_id, h.kk_digest FROM household h JOIN wave w ON w.id = h.wave_id
+                        WHERE w.closes_at < :now LIMIT :limit)
                     RETURNING 1)
-                SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM addresses)""", Long.class)
+                SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM addresses) + (SELECT count(*) FROM households)""",
+                Long.class)
                 .setParameter("sourcesBefore", OffsetDateTime.ofInstant(sourcesBefore, ZoneOffset.UTC))
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("limit", limit)

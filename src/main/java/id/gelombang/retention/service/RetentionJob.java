@@ -22,17 +22,19 @@ import id.gelombang.retention.persistence.RetentionStore.Candidate;
 import id.gelombang.retention.persistence.RetentionStore.DueWave;
 import id.gelombang.upload.service.KtpStorage;
 import id.gelombang.wave.schedule.PublishedSchedule;
+import id.gelombang.wave.schedule.WaveSchedule;
 import id.gelombang.verification.service.Blocking;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
- * Erases the personal data of every wave past its retention period, within the wave's retention
- * scope, in batches: each batch locks its rows (SKIP LOCKED), deletes their KTP objects from S3,
- * then erases the rows, and commits on its own. A run that dies anywhere leaves committed batches
+ * Erases the personal data of every wave past its retention period, however long ago (a draw wave
+ * only once drawn), within the wave's retention scope, in batches: each batch locks its rows (SKIP
+ * LOCKED), deletes their KTP objects from S3, then erases the rows, and commits on its own. A run that dies anywhere leaves committed batches
  * erased and the failed batch untouched in the database (its objects perhaps already gone, which
- * the next run's delete takes as done), so the next run simply carries on. Blocking: runs on a
+ * the next run's delete takes as done), so the next run simply carries on. A wave with nothing left
+ * to erase is marked done, and leaves the published schedule. Blocking: runs on a
  * worker thread (the internal route). It also forgets stored replies once the contract's replay
  * window has passed and spent access codes (with the per-NIK limits they held, keyed digests of the
  * NIKs that asked), and asks the database nothing when the published wave schedule shows no wave
@@ -67,16 +69,18 @@ public class RetentionJob {
     private final ErasureStore erasure;
     private final KtpStorage storage;
     private final PublishedSchedule schedule;
+    private final WaveSchedule waveSchedule;
     private final Vertx vertx;
     private final Clock clock;
 
     public RetentionJob(RetentionStore store, OperatorAudit audit, ErasureStore erasure, KtpStorage storage,
-            PublishedSchedule schedule, Vertx vertx, Clock clock) {
+            PublishedSchedule schedule, WaveSchedule waveSchedule, Vertx vertx, Clock clock) {
         this.store = store;
         this.audit = audit;
         this.erasure = erasure;
         this.storage = storage;
         this.schedule = schedule;
+        this.waveSchedule = waveSchedule;
         this.vertx = vertx;
         this.clock = clock;
     }
@@ -115,6 +119,14 @@ public class RetentionJob {
             if (!complete) {
                 break;
             }
+            Blocking.await(() -> Panache.withTransaction(() -> store.finishIfDone(wave.id(), clock.instant())));
+        }
+        // A wave finished leaves the published schedule; a publication an operator's change missed is repaired too.
+        try {
+            Blocking.await(() -> Panache.withSession(() -> waveSchedule.repairIfBehind(clock.instant())));
+        } catch (RuntimeException e) {
+            // The erasure stands; an unpublished schedule only wakes the next run, which publishes it.
+            LOG.warnf("Retention could not publish the wave schedule: %s", e.getClass().getName());
         }
         Forgotten replies = complete
                 ? forgetInBatches(end, () -> store.forgetReplies(start.minus(PublishedSchedule.REPLY_RETENTION), batchSize))

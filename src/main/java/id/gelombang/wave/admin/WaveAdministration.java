@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,8 +27,8 @@ import id.gelombang.wave.persistence.FunnelCounters;
 import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.persistence.WavePlaces;
 import id.gelombang.wave.schedule.WaveSchedule;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -63,7 +64,6 @@ public class WaveAdministration {
      * Defines a wave. A draw wave gets its secret seed now, stored encrypted, and publishes only
      * the seed's SHA-256 until the draw reveals it.
      */
-    @WithTransaction
     public Uni<OperatorWaveView> create(WaveDefinition definition, String actor) {
         Instant now = clock.instant();
         int householdLimit = definition.householdLimit() == null ? WaveRules.DEFAULT_HOUSEHOLD_LIMIT : definition.householdLimit();
@@ -76,7 +76,7 @@ public class WaveAdministration {
         WaveSelection selection = WaveRules.selection(definition.selection(), definition.drawRequiresVerifiedNik(), errors);
         WaveRules.checkDrawOnly("notifyNotSelected", definition.notifyNotSelected(), selection, errors);
         failIfInvalid(errors);
-        return Wave.findByCode(definition.code()).chain(existing -> {
+        return changeThenPublish(now, () -> Wave.findByCode(definition.code()).chain(existing -> {
             if (existing != null) {
                 throw ProblemType.WAVE_EXISTS.exception("Choose another code or change the existing wave.");
             }
@@ -113,13 +113,12 @@ public class WaveAdministration {
             return wave.<Wave>persistAndFlush()
                     .call(saved -> audit.record(actor, OperatorAction.CREATE_WAVE, saved.code, details, now))
                     .map(saved -> OperatorWaveView.of(saved, now));
-        }).call(() -> schedule.republish(now));
+        }));
     }
 
-    @WithTransaction
     public Uni<OperatorWaveView> change(String code, WaveChange change, String actor) {
         Instant now = clock.instant();
-        return lock(code).chain(wave -> {
+        return changeThenPublish(now, () -> lock(code).chain(wave -> {
             WaveStatus status = wave.statusAt(now);
             int retentionDays = change.retentionDays() == null ? wave.retentionDays : change.retentionDays();
             String retentionScope = change.retentionScope() == null ? wave.retentionScope.name() : change.retentionScope();
@@ -166,7 +165,7 @@ public class WaveAdministration {
                 wave.householdLimit = householdLimit;
                 return changeRetentionAndRecord(wave, retentionDays, retentionScope, changed, actor, now);
             });
-        }).call(() -> schedule.republish(now));
+        }));
     }
 
     /** Sets the retention settings and audits every change made to the wave, those already in {@code changed} too. */
@@ -181,10 +180,9 @@ public class WaveAdministration {
     }
 
     /** Closes a wave now; an upcoming wave is closed before it ever opens. */
-    @WithTransaction
     public Uni<OperatorWaveView> close(String code, String actor) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return lock(code).chain(wave -> {
+        return changeThenPublish(now, () -> lock(code).chain(wave -> {
             if (wave.statusAt(now) == WaveStatus.CLOSED) {
                 throw ProblemType.WAVE_CLOSED.exception("The wave is already closed.");
             }
@@ -197,18 +195,29 @@ public class WaveAdministration {
             }
             return audit.record(actor, OperatorAction.CLOSE_WAVE, wave.code, changed, now)
                     .map(recorded -> OperatorWaveView.of(wave, now));
-        }).call(() -> schedule.republish(now));
+        }));
     }
 
+    /**
+     * Runs an operator's change in its transaction, then publishes the schedule from what is
+     * committed: a change that fails to commit never reaches the published schedule.
+     */
+    private Uni<OperatorWaveView> changeThenPublish(Instant now, Supplier<Uni<OperatorWaveView>> change) {
+        return Panache.withTransaction(change).call(() -> schedule.publishAfterCommit(now));
+    }
+
+    /** Operators' reads reach the database anyway: each repairs a schedule whose publication was missed. */
     @WithSession
     public Uni<List<OperatorWaveView>> list() {
         Instant now = clock.instant();
-        return Wave.<Wave>listAll(Sort.by("opensAt")).map(waves -> waves.stream().map(w -> OperatorWaveView.of(w, now)).toList());
+        return schedule.repairIfBehind(now).chain(() -> Wave.<Wave>listAll(Sort.by("opensAt")))
+                .map(waves -> waves.stream().map(w -> OperatorWaveView.of(w, now)).toList());
     }
 
     @WithSession
     public Uni<OperatorWaveView> get(String code) {
-        return find(code).map(wave -> OperatorWaveView.of(wave, clock.instant()));
+        Instant now = clock.instant();
+        return schedule.repairIfBehind(now).chain(() -> find(code)).map(wave -> OperatorWaveView.of(wave, now));
     }
 
     /**
@@ -218,7 +227,7 @@ public class WaveAdministration {
     @WithSession
     public Uni<FunnelView> funnel(String code) {
         Instant now = clock.instant();
-        return find(code).chain(wave -> funnel.counts(wave.id).chain(counts -> queues.nikChecksDue(wave.id, now)
+        return schedule.repairIfBehind(now).chain(() -> find(code)).chain(wave -> funnel.counts(wave.id).chain(counts -> queues.nikChecksDue(wave.id, now)
                 .map(due -> new FunnelView(wave.code,
                         FunnelView.WaveCounts.of(wave.quota, wave.registeredCount, wave.remaining(), counts, due),
                         now.truncatedTo(ChronoUnit.SECONDS)))));

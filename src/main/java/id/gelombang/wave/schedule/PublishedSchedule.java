@@ -41,32 +41,42 @@ public class PublishedSchedule {
      * holds the encrypted registration token, so it goes soon after.
      */
     public static final Duration REPLY_RETENTION = Duration.ofHours(48);
-    /** How long after its due day the retention job keeps looking at a wave, in case runs failed. */
-    static final Duration RETENTION_GRACE = Duration.ofDays(14);
 
     /** One wave as published: what the public view of a wave and the retention job's timing need. */
     @RegisterForReflection
     public record Entry(String code, Instant opensAt, Instant closesAt, int quota, int registeredCount, int retentionDays,
-            String selection, String drawCommitment) {
-
-        public static Entry of(Wave wave) {
-            return new Entry(wave.code, wave.opensAt, wave.closesAt, wave.quota, wave.registeredCount, wave.retentionDays,
-                    wave.selection, wave.drawCommitment);
-        }
+            String selection, String drawCommitment, Boolean retentionPending) {
 
         Instant retentionDue() {
             return closesAt.plus(Duration.ofDays(retentionDays));
         }
 
-        /** Until when this wave concerns anyone: the public view, stored replies, or its retention. */
-        Instant relevantUntil() {
-            return retentionDue().plus(RETENTION_GRACE);
+        /** Until when its stored replies may need forgetting. */
+        Instant repliesDueUntil() {
+            return closesAt.plus(REPLY_RETENTION).plus(Duration.ofDays(1));
         }
 
-        /** Whether the retention job has work this wave may have made: replies to forget, or personal data to erase. */
+        /**
+         * Whether the retention job has still to finish this wave's erasure. A schedule published
+         * before the flag existed does not say: then it may have.
+         */
+        boolean awaitsRetention() {
+            return !Boolean.FALSE.equals(retentionPending);
+        }
+
+        /** Whether this wave concerns anyone: the public view, stored replies, or a retention not yet done, however late. */
+        boolean relevantAt(Instant now) {
+            return repliesDueUntil().isAfter(now) || awaitsRetention();
+        }
+
+        /**
+         * Whether the retention job has work this wave may have made: replies to forget, or personal
+         * data to erase. A retention due long ago still counts until the job has done it (the job
+         * was down, or the retention was shortened after the close).
+         */
         boolean maintenanceDue(Instant now) {
-            boolean repliesDue = !now.isBefore(opensAt) && now.isBefore(closesAt.plus(REPLY_RETENTION).plus(Duration.ofDays(1)));
-            boolean retentionDue = !now.isBefore(retentionDue()) && now.isBefore(relevantUntil());
+            boolean repliesDue = !now.isBefore(opensAt) && now.isBefore(repliesDueUntil());
+            boolean retentionDue = awaitsRetention() && !now.isBefore(retentionDue());
             return repliesDue || retentionDue;
         }
 
@@ -141,9 +151,9 @@ public class PublishedSchedule {
         return read().map(entries -> entries.stream().anyMatch(e -> e.maintenanceDue(now))).orElse(true);
     }
 
-    /** The waves that concern anyone at {@code now}: open, upcoming, or with replies or retention ahead. */
-    public static List<Entry> relevant(List<Wave> waves, Instant now) {
-        return waves.stream().map(Entry::of).filter(e -> e.relevantUntil().isAfter(now)).toList();
+    /** The waves that concern anyone at {@code now}: open, upcoming, with replies to forget or a retention not done. */
+    public static List<Entry> relevant(List<Entry> waves, Instant now) {
+        return waves.stream().filter(e -> e.relevantAt(now)).toList();
     }
 
     /** Publishes the waves that concern anyone (the caller's list, in any order). */

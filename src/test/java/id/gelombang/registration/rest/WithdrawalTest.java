@@ -135,14 +135,14 @@ class WithdrawalTest {
 
         withdraw(r).then().statusCode(204);
 
-        // Nothing of the person is left: not in any table, not in the bucket.
-        // The keyed digest of the NIK too (hex, as row text shows a bytea): the access code's row held it.
-        List<String> values = List.of((String) person.get("nik"), (String) person.get("kkNumber"),
-                (String) person.get("fullName"), (String) person.get("email"), (String) person.get("phone"),
-                "+62" + ((String) person.get("phone")).substring(1), (String) person.get("birthDate"), r.token(), firstToken,
-                HexFormat.of().formatHex(protection.lookupDigest("nik", (String) person.get("nik"))));
+        // Nothing of the person is left: not in any table, not in the bucket. Every keyed digest of
+        // their values too (the access code's row held the NIK's, the family card's count the KK's).
+        List<String> values = new java.util.ArrayList<>(Traces.personalValuesOf(protection, person));
+        values.addAll(List.of((String) person.get("birthDate"), r.token(), firstToken));
         assertThat(Traces.inDatabase(db, values)).isEmpty();
         assertThat(Traces.inBucket(s3, uploads.bucket().orElseThrow(), Set.of(Traces.sha256Hex(accepted), Traces.sha256Hex(pending)))).isEmpty();
+        assertThat(Traces.keysInBucket(s3, uploads.bucket().orElseThrow())).as("objects of the registration")
+                .doesNotContain(acceptedPending, acceptedKey, pendingKey).noneMatch(k -> k.contains(created.<String>path("id")));
         for (String objectKey : List.of(acceptedPending, acceptedKey, pendingKey)) {
             assertThatThrownBy(() -> s3.headObject(b -> b.bucket(uploads.bucket().orElseThrow()).key(objectKey))).isInstanceOf(NoSuchKeyException.class);
         }

@@ -23,6 +23,8 @@ public final class WaveRules {
     private WaveRules() {
     }
 
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     public static void checkCode(String code, FieldErrors errors) {
         if (code == null || !CODE.matcher(code).matches()) {
             errors.add("code", "must be 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -60,6 +62,21 @@ public final class WaveRules {
     public static void checkDrawOnly(String field, Boolean value, WaveSelection selection, FieldErrors errors) {
         if (Boolean.TRUE.equals(value) && selection != null && selection != WaveSelection.DRAW) {
             errors.add(field, "applies only to a wave with selection DRAW");
+        }
+    }
+
+    /**
+     * Checks a draw commitment made outside the system: 64 lower-case hex digits (a SHA-256), and only
+     * on a draw wave ({@code selection} null: invalid, already reported). Null: none given.
+     */
+    public static void checkDrawCommitment(String commitment, WaveSelection selection, FieldErrors errors) {
+        if (commitment == null) {
+            return;
+        }
+        if (!SHA256_HEX.matcher(commitment).matches()) {
+            errors.add("drawCommitment", "must be the lower-case hex SHA-256 of the seed (64 characters 0-9, a-f)");
+        } else if (selection != null && selection != WaveSelection.DRAW) {
+            errors.add("drawCommitment", "applies only to a wave with selection DRAW");
         }
     }
 

@@ -76,6 +76,7 @@ public class WaveAdministration {
         WaveRules.checkRetention(retentionDays, retentionScope, errors);
         WaveSelection selection = WaveRules.selection(definition.selection(), definition.drawRequiresVerifiedNik(), errors);
         WaveRules.checkDrawOnly("notifyNotSelected", definition.notifyNotSelected(), selection, errors);
+        WaveRules.checkDrawCommitment(definition.drawCommitment(), selection, errors);
         failIfInvalid(errors);
         return Wave.findByCode(definition.code()).chain(existing -> {
             if (existing != null) {
@@ -91,11 +92,17 @@ public class WaveAdministration {
             wave.retentionScope = RetentionScope.valueOf(retentionScope);
             wave.selection = selection.name();
             if (selection == WaveSelection.DRAW) {
-                byte[] seed = DrawSeed.generate();
                 wave.drawRequiresVerifiedNik = Boolean.TRUE.equals(definition.drawRequiresVerifiedNik());
                 wave.notifyNotSelected = Boolean.TRUE.equals(definition.notifyNotSelected());
-                wave.drawSeed = protection.encrypt(seed, wave.drawSeedContext());
-                wave.drawCommitment = DrawSeed.commitment(seed);
+                if (definition.drawCommitment() != null) {
+                    // Made outside: the system never holds the seed before the draw.
+                    wave.drawSeedOutside = true;
+                    wave.drawCommitment = definition.drawCommitment();
+                } else {
+                    byte[] seed = DrawSeed.generate();
+                    wave.drawSeed = protection.encrypt(seed, wave.drawSeedContext());
+                    wave.drawCommitment = DrawSeed.commitment(seed);
+                }
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("code", wave.code);
@@ -110,6 +117,7 @@ public class WaveAdministration {
                 details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
                 details.put("notifyNotSelected", wave.notifyNotSelected);
                 details.put("drawCommitment", wave.drawCommitment);
+                details.put("drawSeedOutside", wave.drawSeedOutside);
             }
             return wave.<Wave>persistAndFlush()
                     .call(saved -> audit.record(actor, OperatorAction.CREATE_WAVE, saved.code, details, now))

@@ -21,6 +21,11 @@ public record WaveDefinition(String code, Instant opensAt, Instant closesAt,
         @Schema(defaultValue = "false", description = "DRAW only: NOT_SELECTED registrants are emailed a notice of the draw too "
                 + "(SELECTED ones always are)")
         Boolean notifyNotSelected,
+        @Schema(pattern = "^[0-9a-f]{64}$", minLength = 64, maxLength = 64,
+                description = "DRAW only: the lower-case hex SHA-256 of a 32-byte seed generated outside the system "
+                        + "(docs/wave-runbook.md). The draw then takes that seed in its body and refuses one that does not "
+                        + "hash to this (422 seed-mismatch). Without it the system generates the seed.")
+        String drawCommitment,
         @Schema(description = "Days after the close until personal data is erased (1-730)", defaultValue = "90")
         Integer retentionDays,
         @Schema(description = "Whose personal data retention erases", enumeration = { "NOT_SELECTED", "ALL" },

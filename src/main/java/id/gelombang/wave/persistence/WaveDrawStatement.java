@@ -20,7 +20,8 @@ public class WaveDrawStatement {
 
     static final String RESOURCE = "db/draw/draw.sql";
 
-    public record Outcome(int eligible, int selected) {
+    /** How many were eligible and selected, and the highest selected rank (null when none was selected). */
+    public record Outcome(int eligible, int selected, String highestSelectedRank) {
     }
 
     private final String sql = load();
@@ -48,7 +49,30 @@ public class WaveDrawStatement {
                 .setParameter("requireVerified", requireVerifiedNik)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .getSingleResult())
-                .map(row -> new Outcome(((Number) row[0]).intValue(), ((Number) row[1]).intValue()));
+                .map(row -> new Outcome(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), (String) row[2]));
+    }
+
+    /** The drawn registrations still eligible, as "id,rank,verdict" lines sorted by rank. Needs a session. */
+    public Uni<java.util.List<String>> ranks(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT CAST(id AS text) || ',' || selection_rank || ',' || selection_status FROM registration
+                WHERE wave_id = :waveId AND selection_rank IS NOT NULL
+                  AND released_at IS NULL AND status NOT IN ('REJECTED', 'WITHDRAWN', 'VOIDED')
+                ORDER BY selection_rank, id""", String.class)
+                .setParameter("waveId", waveId)
+                .getResultList());
+    }
+
+    /**
+     * Forgets the NIK digests kept so that nobody who withdrew from the wave could register in it again
+     * before its draw: with the draw made they have no purpose left. Must run in the draw's transaction.
+     */
+    public Uni<Void> forgetWithdrawals(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "DELETE FROM draw_withdrawal WHERE wave_id = :waveId")
+                .setParameter("waveId", waveId)
+                .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** The statement without its comment lines (they explain it to readers, not to PostgreSQL). */

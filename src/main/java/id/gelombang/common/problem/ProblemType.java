@@ -23,6 +23,7 @@ public enum ProblemType {
     NOT_A_DRAW_WAVE("not-a-draw-wave", "This wave is not decided by a draw", 409),
     WAVE_NOT_CLOSED("wave-not-closed", "The wave has not closed yet", 409),
     WITHDRAWN_FROM_DRAW("withdrawn-from-draw", "This NIK withdrew from this draw wave; it cannot register in it again before the draw", 409),
+    DRAW_SEED_SEALED("draw-seed-sealed", "This wave's seed can be unsealed only where draws run", 409),
     SEED_MISMATCH("seed-mismatch", "The seed does not hash to the wave's draw commitment", 422),
     FORBIDDEN("forbidden", "Not allowed", 403),
     REQUEST_IN_FLIGHT("request-in-flight", "A request with this Idempotency-Key is still being processed", 409),

@@ -11,7 +11,6 @@ import jakarta.enterprise.inject.Instance;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
-import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.FieldErrors;
@@ -35,17 +34,17 @@ public class WaveDraw {
     private final WaveDrawStatement statement;
     private final Instance<DrawFollowUp> followUps;
     private final OperatorAudit audit;
-    private final PersonalDataProtection protection;
+    private final DrawSeedSeal seal;
     private final DrawConfig config;
     private final Clock clock;
 
     public WaveDraw(WaveDrawStatement statement, Instance<DrawFollowUp> followUps, OperatorAudit audit,
-            PersonalDataProtection protection, DrawConfig config, Clock clock) {
+            DrawSeedSeal seal, DrawConfig config, Clock clock) {
         this.statement = statement;
         this.followUps = followUps;
         this.config = config;
         this.audit = audit;
-        this.protection = protection;
+        this.seal = seal;
         this.clock = clock;
     }
 
@@ -119,7 +118,7 @@ public class WaveDraw {
                     new FieldErrors().add("seed", "must be absent: the system generated this wave's seed when it was created "
                             + "and reveals it with the draw").list()));
         }
-        return protection.decrypt(wave.drawSeed, wave.drawSeedContext());
+        return seal.unseal(wave.drawSeed, wave.drawSeedContext());
     }
 
     /** Every follow-up, one after the other, in the draw's transaction. */
@@ -144,7 +143,7 @@ public class WaveDraw {
 
     private DrawResult published(Wave wave) {
         // Draws made before the seed was kept revealed still have only the sealed copy.
-        byte[] seed = wave.drawSeedRevealed != null ? wave.drawSeedRevealed : protection.decrypt(wave.drawSeed, wave.drawSeedContext());
+        byte[] seed = wave.drawSeedRevealed != null ? wave.drawSeedRevealed : seal.unseal(wave.drawSeed, wave.drawSeedContext());
         return DrawResult.of(wave.code, seed, wave.drawCommitment, wave.drawEligible, wave.drawSelected, wave.drawCutoffRank,
                 ranksPath(wave.code));
     }

@@ -59,6 +59,8 @@ class CheckableDrawTest {
         Map<String, Object> body = drawWave(code, 3);
         body.put("drawCommitment", commitment);
         operator().body(body).post("/v1/admin/waves").then().statusCode(201).body("drawCommitment", equalTo(commitment));
+        assertThat(db.count("SELECT count(*) FROM wave WHERE code = $1 AND draw_seed IS NULL AND draw_seed_outside", code))
+                .as("the system holds no seed of its own").isEqualTo(1);
         List<Registered> registrants = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             registrants.add(Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code)));
@@ -111,6 +113,8 @@ class CheckableDrawTest {
     void refusesSeedsAndCommitmentsWhereTheyDoNotBelong() {
         String code = newCode();
         operator().body(drawWave(code, 1)).post("/v1/admin/waves").then().statusCode(201);
+        assertThat(db.count("SELECT count(*) FROM wave WHERE code = $1 AND get_byte(draw_seed, 0) = 2", code))
+                .as("the generated seed, sealed to the draw's key (DrawSeedSeal)").isEqualTo(1);
         Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
         close(code);
         // The system generated this wave's seed: a seed in the body is refused and nothing is drawn.

@@ -56,7 +56,8 @@ public class WaveDraw {
     public Uni<DrawResult> draw(String code, String actor, String seedHex) {
         byte[] given = seedHex == null ? null : DrawSeed.parse(seedHex);
         return statement.allowUpTo(config.timeLimit())
-                .chain(() -> Wave.findByCodeForUpdate(code))
+                .chain(() -> statement.lockWave(code))
+                .chain(exists -> exists ? Wave.findByCode(code) : Uni.createFrom().<Wave>nullItem())
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."))
                 .chain(wave -> {
                     if (!wave.isDraw()) {

@@ -9,7 +9,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.Formula;
@@ -128,11 +127,6 @@ public class Wave extends PanacheEntityBase {
 
     public static Uni<Wave> findByCode(String code) {
         return find("code", code).firstResult();
-    }
-
-    /** The same row, read with SELECT … FOR UPDATE: held until the transaction ends. */
-    public static Uni<Wave> findByCodeForUpdate(String code) {
-        return find("code", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     /** The wave open at {@code now}, else the next one to open; null when there is none. */

@@ -41,6 +41,21 @@ public class WaveDrawStatement {
                 .replaceWithVoid();
     }
 
+    /**
+     * Locks the wave's row for its draw, so concurrent draw calls make one draw. FOR NO KEY UPDATE, not
+     * FOR UPDATE: an insert that references the wave (a funnel counter of a release, during a draw that
+     * runs for minutes) takes FOR KEY SHARE on this row, which FOR UPDATE would make wait until its lock
+     * timeout, and a release holding its registration's row while the draw waits for that row would
+     * close a circle. Returns whether the wave exists. Must run in the draw's transaction, first.
+     */
+    public Uni<Boolean> lockWave(String code) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT id FROM wave WHERE code = :code FOR NO KEY UPDATE", Long.class)
+                .setParameter("code", code)
+                .getResultList())
+                .map(ids -> !ids.isEmpty());
+    }
+
     public Uni<Outcome> run(byte[] seed, long waveId, int quota, boolean requireVerifiedNik, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
                 .setParameter("seed", seed)

@@ -6,8 +6,8 @@
   older than a minute for resend and for a change of address.
 - The way back (access codes) and support's recovery name an existing registration in every other
   positive case, with the access code mailed for it.
-- Calls on a wave address one that exists: the drawn wave the test made, or a fresh upcoming wave
-  for changes and closing; every positive void names a registration of the open wave made for it.
+- Calls on a wave address one that exists: a drawn wave the test made (the one whose seed was made
+  outside when the call brings a seed, with that seed), or a fresh upcoming wave for changes and closing; every positive void names a registration of the open wave made for it.
 - Positive cases (schema-valid data) also follow the rules the contract states but JSON Schema
   cannot: a NIK's date and sex agree with birthDate and sex, the registrant is 18 on the day the
   wave opened, a wave's closesAt comes after opensAt and in the future. Fuzz-made waves open in the
@@ -39,6 +39,9 @@ OPERATOR_KEY = os.environ["GELOMBANG_OPERATOR_KEY"]
 OPEN_WAVE = os.environ["GELOMBANG_OPEN_WAVE"]
 OPEN_WAVE_OPENED = datetime.date.fromisoformat(os.environ["GELOMBANG_OPEN_WAVE_OPENED"])
 DRAWN_WAVE = os.environ["GELOMBANG_DRAWN_WAVE"]
+# A drawn wave whose seed was made outside, and that seed: where a draw call with a seed belongs.
+OUTSIDE_DRAWN_WAVE = os.environ["GELOMBANG_OUTSIDE_DRAWN_WAVE"]
+OUTSIDE_SEED = os.environ["GELOMBANG_OUTSIDE_SEED"]
 MAIL_DIR = os.environ["GELOMBANG_MAIL_DIR"]
 CALLS = os.environ["GELOMBANG_CALLS"]
 # Schema-valid requests the server refused, with what it said: where to look when positive_data_acceptance fails.
@@ -361,6 +364,10 @@ def before_call(context, case, kwargs):
             case.body["nik"] = register().nik
     elif method == "POST" and path == "/v1/admin/waves/{code}/close":
         case.path_parameters["code"] = upcoming_wave()[0]
+    elif method == "POST" and path == "/v1/admin/waves/{code}/draw" and isinstance(case.body, dict) and "seed" in case.body:
+        # A seed is for a wave whose seed was made outside (the other drawn wave's seed was generated here).
+        case.path_parameters["code"] = OUTSIDE_DRAWN_WAVE
+        case.body["seed"] = OUTSIDE_SEED
     elif "{code}" in path:
         case.path_parameters["code"] = DRAWN_WAVE
 

@@ -6,7 +6,7 @@
 -- SHA-256 of the seed bytes followed by the UTF-8 bytes of its id in canonical lowercase text, as
 -- hex; ordering the digests bytewise is ordering the lowercase hex ranks. The quota lowest ranks
 -- are SELECTED, the others NOT_SELECTED. The UPDATE re-checks eligibility on the latest row version,
--- and the counts come from the rows it really changed.
+-- and the counts and the highest selected rank (the published cutoff) come from the rows it really changed.
 --
 -- Parameters (named, bound by Hibernate; bench substitutes literals) are seed, waveId, quota,
 -- requireVerified and now. Comment lines are removed before the statement is sent.
@@ -27,5 +27,6 @@ drawn AS (
         updated_at = CAST(:now AS timestamptz)
     FROM ranked
     WHERE r.id = ranked.id AND r.released_at IS NULL AND r.status NOT IN ('REJECTED', 'WITHDRAWN')
-    RETURNING r.selection_status)
-SELECT count(*) AS eligible, count(*) FILTER (WHERE selection_status = 'SELECTED') AS selected FROM drawn
+    RETURNING r.selection_status, r.selection_rank)
+SELECT count(*) AS eligible, count(*) FILTER (WHERE selection_status = 'SELECTED') AS selected,
+       max(selection_rank) FILTER (WHERE selection_status = 'SELECTED') AS highest_selected_rank FROM drawn

@@ -26,6 +26,7 @@ import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Operator;
 import id.gelombang.testing.PackagedFunction;
 import id.gelombang.testing.TestWaves;
+import id.gelombang.wave.draw.DrawSeed;
 import io.restassured.http.ContentType;
 
 /**
@@ -57,6 +58,10 @@ class OpenApiFuzzIT {
     private static final Path REPORT = Path.of("target", "openapi-fuzz");
     private static final Pattern GENERATED = Pattern.compile("(\\d+) generated");
     private static final Instant OPEN_WAVE_OPENED = Instant.parse("2020-01-01T00:00:00Z");
+    /** The test key pair of the dev and test profiles (application.properties); the packaged function runs the prod profile. */
+    private static final String DRAW_PUBLIC_KEY = "MCowBQYDK2VuAyEA5AGSv8rQdNh+ijnJvDv3Eg1ugx1O9f0vW6oKCuuIESg=";
+    private static final String DRAW_PRIVATE_KEY = "MC4CAQAwBQYDK2VuBCIEIPDrbDiDYaNpV35RgRach7C9U9MkflakzU1DYEOGuWhQ";
+    private static final String OUTSIDE_SEED = "5eed".repeat(16);
 
     @Test
     void everyOperationAnswersAsDocumentedPastItsTokenAndReachesA2xx() throws Exception {
@@ -81,9 +86,13 @@ class OpenApiFuzzIT {
                 "gelombang.verification.in-process-workers", "true",
                 "gelombang.verification.poll-interval", "PT0.1S",
                 // Every call of the run comes from this one address, far faster than any one address registers.
-                "gelombang.registration.limits.per-source-per-minute", "0"), "openapi-fuzz-function.log");
+                "gelombang.registration.limits.per-source-per-minute", "0",
+                // One process plays the API and the draw function, as in dev: it seals generated seeds and draws them.
+                "gelombang.draw.seed-public-key", DRAW_PUBLIC_KEY,
+                "gelombang.draw.seed-private-key", DRAW_PRIVATE_KEY), "openapi-fuzz-function.log");
         String base = "http://127.0.0.1:" + api.port();
-        String drawn = drawnWave(api.port());
+        String drawn = drawnWave(api.port(), null);
+        String drawnFromOutside = drawnWave(api.port(), OUTSIDE_SEED);
         // Every documented operation is fuzzed: the way back and support's recovery among them.
         given().port(api.port()).accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths.keySet()", hasItems("/v1/registrations/access-codes", "/v1/registrations/access",
@@ -106,6 +115,8 @@ class OpenApiFuzzIT {
         env.put("GELOMBANG_OPEN_WAVE", TestWaves.OPEN);
         env.put("GELOMBANG_OPEN_WAVE_OPENED", OPEN_WAVE_OPENED.toString().substring(0, 10));
         env.put("GELOMBANG_DRAWN_WAVE", drawn);
+        env.put("GELOMBANG_OUTSIDE_DRAWN_WAVE", drawnFromOutside);
+        env.put("GELOMBANG_OUTSIDE_SEED", OUTSIDE_SEED);
         env.put("GELOMBANG_MAIL_DIR", mail.toString());
         env.put("GELOMBANG_CALLS", calls.toAbsolutePath().toString());
         Process schemathesis = builder.start();
@@ -137,20 +148,27 @@ class OpenApiFuzzIT {
                 .as("documented operations without a 2xx answer in the run\n" + table).isEmpty();
     }
 
-    /** A draw wave with two registrations, closed and drawn: what the draw routes need to answer 200. */
-    private static String drawnWave(int port) {
+    /**
+     * A draw wave with two registrations, closed and drawn: what the draw routes need to answer 200. Its
+     * seed is generated here, or, given one, made outside and committed to when the wave is created.
+     */
+    private static String drawnWave(int port, String outsideSeed) {
         String code = "FUZZ-DRAW-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Operator.operator().port(port).body(Map.of("code", code, "selection", "DRAW", "quota", 1,
-                "opensAt", now.minus(1, ChronoUnit.MINUTES).toString(), "closesAt", now.plus(1, ChronoUnit.HOURS).toString()))
-                .post("/v1/admin/waves").then().statusCode(201);
+        Map<String, Object> definition = new java.util.HashMap<>(Map.of("code", code, "selection", "DRAW", "quota", 1,
+                "opensAt", now.minus(1, ChronoUnit.MINUTES).toString(), "closesAt", now.plus(1, ChronoUnit.HOURS).toString()));
+        if (outsideSeed != null) {
+            definition.put("drawCommitment", DrawSeed.commitment(java.util.HexFormat.of().parseHex(outsideSeed)));
+        }
+        Operator.operator().port(port).body(definition).post("/v1/admin/waves").then().statusCode(201);
         for (int i = 0; i < 2; i++) {
             Map<String, Object> applicant = Applicants.with(Applicants.valid(), "waveCode", code);
             given().port(port).contentType(ContentType.JSON).header("Idempotency-Key", UUID.randomUUID().toString())
                     .body(applicant).post("/v1/registrations").then().statusCode(201);
         }
         Operator.operator().port(port).post("/v1/admin/waves/" + code + "/close").then().statusCode(200);
-        Operator.operator().port(port).post("/v1/admin/waves/" + code + "/draw").then().statusCode(200);
+        Operator.operator().port(port).body(outsideSeed == null ? Map.of() : Map.of("seed", outsideSeed))
+                .post("/v1/admin/waves/" + code + "/draw").then().statusCode(200);
         return code;
     }
 

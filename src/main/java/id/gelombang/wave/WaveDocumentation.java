@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import id.gelombang.common.openapi.DocumentModel;
+import id.gelombang.wave.draw.DrawSeed;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
 /**
@@ -40,6 +41,13 @@ public class WaveDocumentation implements OASFilter {
                     .thenSchema(OASFactory.createSchema().required(List.of("selection"))
                             .addProperty("selection", OASFactory.createSchema().constValue(WaveSelection.DRAW.name()))));
         }
+        pattern(model.property("WaveDefinition", "drawCommitment"), WaveRules.COMMITMENT_PATTERN);
+        // A commitment only on a draw wave (WaveRules#checkDrawCommitment).
+        model.schema("WaveDefinition").addAllOf(OASFactory.createSchema()
+                .ifSchema(OASFactory.createSchema().addRequired("drawCommitment"))
+                .thenSchema(OASFactory.createSchema().required(List.of("selection"))
+                        .addProperty("selection", OASFactory.createSchema().constValue(WaveSelection.DRAW.name()))));
+        pattern(model.property("DrawRequest", "seed"), DrawSeed.PATTERN);
         for (String schema : List.of("WaveDefinition", "WaveChange")) {
             for (String instant : List.of("opensAt", "closesAt")) {
                 // In place of the shared reference to Instant, so that the pattern is this field's own.

@@ -26,6 +26,10 @@ public final class WaveRules {
     public static final String CODE_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_CODE_LENGTH - 1) + "}$";
     private static final Pattern CODE = Pattern.compile(CODE_PATTERN);
 
+    /** A draw commitment: the lower-case hex SHA-256 of a seed made outside. */
+    public static final String COMMITMENT_PATTERN = "^[0-9a-f]{64}$";
+    private static final Pattern SHA256_HEX = Pattern.compile(COMMITMENT_PATTERN);
+
     private WaveRules() {
     }
 
@@ -71,6 +75,21 @@ public final class WaveRules {
     public static void checkDrawOnly(String field, Boolean value, WaveSelection selection, FieldErrors errors) {
         if (Boolean.TRUE.equals(value) && selection != null && selection != WaveSelection.DRAW) {
             errors.add(field, "applies only to a wave with selection DRAW");
+        }
+    }
+
+    /**
+     * Checks a draw commitment made outside the system: 64 lower-case hex digits (a SHA-256), and only
+     * on a draw wave ({@code selection} null: invalid, already reported). Null: none given.
+     */
+    public static void checkDrawCommitment(String commitment, WaveSelection selection, FieldErrors errors) {
+        if (commitment == null) {
+            return;
+        }
+        if (!SHA256_HEX.matcher(commitment).matches()) {
+            errors.add("drawCommitment", "must be the lower-case hex SHA-256 of the seed (64 characters 0-9, a-f)");
+        } else if (selection != null && selection != WaveSelection.DRAW) {
+            errors.add("drawCommitment", "applies only to a wave with selection DRAW");
         }
     }
 

@@ -87,7 +87,11 @@ class TemplateConfigurationTest {
         SCHEMA_MIGRATION(Set.of("gelombang.schema.migrate-at-start", "gelombang.waves.seed-at-start",
                 "gelombang.schema.app-user-password"), Set.of()),
         /** A draw longer than the API function may run. */
-        LONG_DRAW(Set.of("gelombang.draw.time-limit"), Set.of());
+        LONG_DRAW(Set.of("gelombang.draw.time-limit"), Set.of()),
+        /** Creating draw waves: the draw's public key seals a generated seed (given only with DrawSeedPublicKey). */
+        SEALING_DRAW_SEEDS(Set.of(), Set.of("gelombang.draw.seed-public-key")),
+        /** Running a draw whose seed the system generated: the draw's private key (given only with DrawSeedPublicKey). */
+        UNSEALING_DRAW_SEEDS(Set.of(), Set.of("gelombang.draw.seed-private-key"));
 
         final Set<String> needs;
         final Set<String> allows;
@@ -101,9 +105,11 @@ class TemplateConfigurationTest {
     /** What each function's code does (the routes or queue handlers its events reach). */
     private static final Map<String, Set<Feature>> FUNCTIONS = Map.of(
             "EmailFeedbackFunction", EnumSet.of(Feature.DATABASE, Feature.EMAIL_FEEDBACK),
-            "ApiFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.BUCKET, Feature.OPERATOR_API, Feature.EDGE),
+            "ApiFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.BUCKET, Feature.OPERATOR_API, Feature.EDGE,
+                    Feature.SEALING_DRAW_SEEDS),
             "SchemaMigrationFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.SCHEMA_MIGRATION),
-            "DrawFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.OPERATOR_API, Feature.LONG_DRAW),
+            "DrawFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.OPERATOR_API, Feature.LONG_DRAW,
+                    Feature.UNSEALING_DRAW_SEEDS),
             "EmailWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.EMAIL_CODES),
             "NikWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.NIK_CHECKS),
             "UploadWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET),

@@ -56,11 +56,37 @@ class TemplateSecretsTest {
                 "UploadWorkerFunction", appUser,
                 // It digests the address SES reports, to find the registrations; it decrypts nothing.
                 "EmailFeedbackFunction", union(appUser, Set.of("LookupKeySecret")),
-                // The draw keeps its seed encrypted and is the operator API's route.
-                "DrawFunction", union(appUser, keys, Set.of("OperatorKeySecret")),
+                // The draw is the operator API's route, and the only function with the draw seed's private
+                // key; the data key opens seeds sealed before the draw had a key of its own.
+                "DrawFunction", union(appUser, keys, Set.of("OperatorKeySecret", "DrawSeedKeySecret")),
                 // Erasing deletes rows and objects; it decrypts nothing.
                 "RetentionFunction", appUser,
                 "SchemaMigrationFunction", Set.of("DatabaseSecret:username", "DatabaseSecret:password", "DatabaseAppUserSecret:password")));
+    }
+
+    @Test
+    void onlyTheDrawFunctionCanUnsealADrawSeed() {
+        Set<String> withPrivateKey = new TreeSet<>();
+        Set<String> withPublicKey = new TreeSet<>();
+        Set<String> readingTheSecret = new TreeSet<>();
+        template.get("Resources").properties().forEach(resource -> {
+            JsonNode variables = resource.getValue().at("/Properties/Environment/Variables");
+            if (variables.has("GELOMBANG_DRAW_SEED_PRIVATE_KEY")) {
+                withPrivateKey.add(resource.getKey());
+            }
+            if (variables.has("GELOMBANG_DRAW_SEED_PUBLIC_KEY")) {
+                withPublicKey.add(resource.getKey());
+            }
+            if (resource.getValue().toString().contains("DrawSeedKeySecret") && !"DrawSeedKeySecret".equals(resource.getKey())) {
+                readingTheSecret.add(resource.getKey());
+            }
+        });
+        assertThat(withPrivateKey).containsExactly("DrawFunction");
+        // Every resource naming the private key's secret (an environment, or an IAM grant to read it at run time).
+        assertThat(readingTheSecret).containsExactly("DrawFunction");
+        // The function that creates waves seals with the public key.
+        assertThat(withPublicKey).containsExactly("ApiFunction");
+        assertThat(template.at("/Globals/Function/Environment/Variables").toString()).doesNotContain("DRAW_SEED");
     }
 
     @Test

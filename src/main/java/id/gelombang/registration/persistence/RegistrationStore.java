@@ -12,11 +12,13 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.problem.ProblemType;
 import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -108,6 +110,9 @@ public class RegistrationStore {
     private static final String REGISTER = "SELECT * FROM register_in_one_statement("
             + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
 
+    /** What the registration table's trigger raises for a NIK that withdrew from the same draw wave (db/migration V16). */
+    private static final String WITHDRAWN_FROM_DRAW = "GW409";
+
     private final Pool pool;
 
     public RegistrationStore(Pool pool) {
@@ -157,7 +162,11 @@ public class RegistrationStore {
                 .addValue(bytes(a.limits().sourceDigest()))
                 .addValue(a.limits().sourceWindow() == null ? null : utc(a.limits().sourceWindow()))
                 .addValue(a.limits().perSourcePerMinute());
-        return pool.preparedQuery(REGISTER).execute(parameters).map(rows -> {
+        return pool.preparedQuery(REGISTER).execute(parameters)
+                .onFailure(e -> e instanceof PgException pg && WITHDRAWN_FROM_DRAW.equals(pg.getSqlState()))
+                .transform(e -> ProblemType.WITHDRAWN_FROM_DRAW.exception("This NIK withdrew from this wave, which is "
+                        + "decided by a draw; it can take part again in a later wave."))
+                .map(rows -> {
             Row row = rows.iterator().next();
             var body = row.getBuffer("response_body");
             var requestDigest = row.getBuffer("request_digest");
@@ -261,6 +270,22 @@ public class RegistrationStore {
                 .setParameter("caseReference", caseReference)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .executeUpdate());
+    }
+
+    /**
+     * Keeps the NIK's keyed digest of a registration withdrawing from a draw wave not yet drawn, so that
+     * the NIK cannot register in that wave again before its draw (no re-roll); the draw forgets it.
+     * Needs a transaction; must run before the digests are erased.
+     */
+    public Uni<Void> rememberWithdrawalFromDraw(UUID id) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                INSERT INTO draw_withdrawal (wave_id, nik_digest)
+                SELECT r.wave_id, r.nik_digest FROM registration r JOIN wave w ON w.id = r.wave_id
+                WHERE r.id = :id AND r.nik_digest IS NOT NULL AND w.selection = 'DRAW' AND w.drawn_at IS NULL
+                ON CONFLICT DO NOTHING""")
+                .setParameter("id", id)
+                .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** Marks a released and erased registration as withdrawn by its registrant. Needs a transaction. */

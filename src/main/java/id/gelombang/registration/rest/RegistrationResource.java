@@ -66,7 +66,8 @@ public class RegistrationResource {
     @APIResponse(responseCode = "400", description = "Invalid fields, all listed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "Duplicate registration, wave closed or full, household limit, email-limit (the"
-            + " address already serves as many registrations in this wave as allowed), or the same key in flight (with Retry-After)",
+            + " address already serves as many registrations in this wave as allowed), withdrawn-from-draw (this NIK withdrew from this"
+            + " draw wave and cannot register in it again before its draw), or the same key in flight (with Retry-After)",
             headers = @Header(name = "Retry-After", description = "Only while the same key is in flight",
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -68,6 +68,7 @@ public class WithdrawalService {
                 storage.deleteAll(photos);
                 return photos.size();
             }))
+                    .chain(() -> store.rememberWithdrawalFromDraw(id))
                     .chain(() -> store.release(id, now))
                     .chain(() -> erasure.erase(List.of(id), now))
                     .chain(() -> store.markWithdrawn(id, now))

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -24,6 +25,7 @@ import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.security.OperatorAccessFilter;
 import id.gelombang.common.security.OperatorActor;
+import id.gelombang.wave.draw.DrawRequest;
 import id.gelombang.wave.draw.DrawResult;
 import id.gelombang.wave.draw.WaveDraw;
 import io.smallrye.mutiny.Uni;
@@ -98,15 +100,24 @@ public class WaveAdminResource {
     @Path("/{code}/draw")
     @Operation(summary = "Run the draw of a closed draw wave",
             description = "Ranks every eligible registration by SHA-256(seed || id) and selects the quota lowest ranks, "
-                    + "inside the database in one transaction. Reveals the seed. Calling it again answers the same draw.")
+                    + "inside the database in one transaction. Reveals the seed. Calling it again answers the same draw. "
+                    + "A wave created with a drawCommitment takes its seed here ({\"seed\": \"<64 hex>\"}); a wave whose "
+                    + "seed the system generated takes no body (a seed in it is refused with 400).")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DrawRequest.class)))
     @APIResponse(responseCode = "200", description = "The draw (made now or earlier)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DrawResult.class)))
     @APIResponse(responseCode = "404", description = "No wave with this code",
             content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "400", description = "The seed is malformed, missing for a wave whose seed was made "
+            + "outside, or given for a wave whose seed the system generated",
+            content = @Content(mediaType = "application/problem+json"))
     @APIResponse(responseCode = "409", description = "not-a-draw-wave: the wave is first come, first served; "
             + "wave-not-closed: the draw runs after the close", content = @Content(mediaType = "application/problem+json"))
-    public Uni<DrawResult> draw(@PathParam("code") String code, @Context APIGatewayV2HTTPEvent event) {
-        return draws.draw(code, OperatorActor.of(event));
+    @APIResponse(responseCode = "422", description = "seed-mismatch: SHA-256 of the seed is not the wave's drawCommitment; "
+            + "nothing is drawn", content = @Content(mediaType = "application/problem+json"))
+    public Uni<DrawResult> draw(@PathParam("code") String code, DrawRequest request, @Context APIGatewayV2HTTPEvent event) {
+        return draws.draw(code, OperatorActor.of(event), request == null ? null : request.seed());
     }
 
     @GET

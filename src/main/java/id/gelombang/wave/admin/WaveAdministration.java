@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
-import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.FieldErrors;
@@ -23,6 +22,7 @@ import id.gelombang.wave.WaveRules;
 import id.gelombang.wave.WaveSelection;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.draw.DrawSeed;
+import id.gelombang.wave.draw.DrawSeedSeal;
 import id.gelombang.wave.persistence.FunnelCounters;
 import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.persistence.WavePlaces;
@@ -44,17 +44,17 @@ public class WaveAdministration {
     private final FunnelCounters funnel;
     private final WavePlaces places;
     private final OperatorAudit audit;
-    private final PersonalDataProtection protection;
+    private final DrawSeedSeal seal;
     private final WaveSchedule schedule;
     private final VerificationQueues queues;
     private final Clock clock;
 
-    public WaveAdministration(FunnelCounters funnel, WavePlaces places, OperatorAudit audit, PersonalDataProtection protection,
+    public WaveAdministration(FunnelCounters funnel, WavePlaces places, OperatorAudit audit, DrawSeedSeal seal,
             WaveSchedule schedule, VerificationQueues queues, Clock clock) {
         this.funnel = funnel;
         this.places = places;
         this.audit = audit;
-        this.protection = protection;
+        this.seal = seal;
         this.schedule = schedule;
         this.queues = queues;
         this.clock = clock;
@@ -75,6 +75,11 @@ public class WaveAdministration {
         WaveRules.checkRetention(retentionDays, retentionScope, errors);
         WaveSelection selection = WaveRules.selection(definition.selection(), definition.drawRequiresVerifiedNik(), errors);
         WaveRules.checkDrawOnly("notifyNotSelected", definition.notifyNotSelected(), selection, errors);
+        WaveRules.checkDrawCommitment(definition.drawCommitment(), selection, errors);
+        if (selection == WaveSelection.DRAW && definition.drawCommitment() == null && !seal.canSeal()) {
+            errors.add("drawCommitment", "is required: this deployment has no draw key to seal a seed it would generate "
+                    + "(docs/wave-runbook.md, \"The draw's key\")");
+        }
         failIfInvalid(errors);
         return changeThenPublish(now, () -> Wave.findByCode(definition.code()).chain(existing -> {
             if (existing != null) {
@@ -90,11 +95,17 @@ public class WaveAdministration {
             wave.retentionScope = RetentionScope.valueOf(retentionScope);
             wave.selection = selection.name();
             if (selection == WaveSelection.DRAW) {
-                byte[] seed = DrawSeed.generate();
                 wave.drawRequiresVerifiedNik = Boolean.TRUE.equals(definition.drawRequiresVerifiedNik());
                 wave.notifyNotSelected = Boolean.TRUE.equals(definition.notifyNotSelected());
-                wave.drawSeed = protection.encrypt(seed, wave.drawSeedContext());
-                wave.drawCommitment = DrawSeed.commitment(seed);
+                if (definition.drawCommitment() != null) {
+                    // Made outside: the system never holds the seed before the draw.
+                    wave.drawSeedOutside = true;
+                    wave.drawCommitment = definition.drawCommitment();
+                } else {
+                    byte[] seed = DrawSeed.generate();
+                    wave.drawSeed = seal.seal(seed, wave.drawSeedContext());
+                    wave.drawCommitment = DrawSeed.commitment(seed);
+                }
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("code", wave.code);
@@ -109,6 +120,7 @@ public class WaveAdministration {
                 details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
                 details.put("notifyNotSelected", wave.notifyNotSelected);
                 details.put("drawCommitment", wave.drawCommitment);
+                details.put("drawSeedOutside", wave.drawSeedOutside);
             }
             return wave.<Wave>persistAndFlush()
                     .call(saved -> audit.record(actor, OperatorAction.CREATE_WAVE, saved.code, details, now))

@@ -24,6 +24,10 @@ public record WaveDefinition(String code, Instant opensAt,
         @Schema(defaultValue = "false", description = "DRAW only: NOT_SELECTED registrants are emailed a notice of the draw too "
                 + "(SELECTED ones always are)")
         @OmitRatherThanNull Boolean notifyNotSelected,
+        @Schema(description = "DRAW only: the lower-case hex SHA-256 of a 32-byte seed generated outside the system "
+                + "(docs/wave-runbook.md). The draw then takes that seed in its body and refuses one that does not "
+                + "hash to this (422 seed-mismatch). Without it the system generates the seed.")
+        @OmitRatherThanNull String drawCommitment,
         @Schema(description = "Days after the close until personal data is erased", defaultValue = "90")
         @OmitRatherThanNull Integer retentionDays,
         @Schema(description = "Whose personal data retention erases", defaultValue = "NOT_SELECTED")

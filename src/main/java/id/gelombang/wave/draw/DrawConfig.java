@@ -1,6 +1,7 @@
 package id.gelombang.wave.draw;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -16,4 +17,16 @@ public interface DrawConfig {
      */
     @WithDefault("PT15S")
     Duration timeLimit();
+
+    /**
+     * The X25519 public key (base64 of X.509 DER) system-made draw seeds are sealed to when a draw wave
+     * is created. Without it a draw wave needs a drawCommitment made outside. Not a secret.
+     */
+    Optional<String> seedPublicKey();
+
+    /**
+     * The matching private key (base64 of PKCS#8 DER): only the function that runs draws has it, so no
+     * function serving the public or running workers can read a seed before its draw.
+     */
+    Optional<String> seedPrivateKey();
 }

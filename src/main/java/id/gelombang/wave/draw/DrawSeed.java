@@ -7,6 +7,10 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.UUID;
 
+import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.FieldErrors;
+
 /**
  * The secret of a draw wave and the two public facts derived from it: the commitment published
  * while the wave is open, and each registration's rank. The database computes the ranks of a whole
@@ -15,6 +19,8 @@ import java.util.UUID;
 public final class DrawSeed {
 
     public static final int BYTES = 32;
+    /** A seed handed in as hex, either case; the OpenAPI document declares the same. */
+    public static final String PATTERN = "^[0-9a-fA-F]{" + BYTES * 2 + "}$";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private DrawSeed() {
@@ -24,6 +30,21 @@ public final class DrawSeed {
         byte[] seed = new byte[BYTES];
         RANDOM.nextBytes(seed);
         return seed;
+    }
+
+    /**
+     * A seed handed in as hex (either case): exactly {@value #BYTES} bytes, else a 400 naming the field.
+     */
+    public static byte[] parse(String hex) {
+        if (hex.length() == BYTES * 2) {
+            try {
+                return HexFormat.of().parseHex(hex);
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+        }
+        throw new ProblemException(ProblemType.VALIDATION.problem("The seed is malformed.",
+                new FieldErrors().add("seed", "must be the 32-byte seed as 64 hex digits").list()));
     }
 
     /** Lowercase hex SHA-256 of the seed bytes. */

@@ -11,8 +11,9 @@ import jakarta.enterprise.inject.Instance;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
-import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.persistence.WaveDrawStatement;
@@ -33,55 +34,92 @@ public class WaveDraw {
     private final WaveDrawStatement statement;
     private final Instance<DrawFollowUp> followUps;
     private final OperatorAudit audit;
-    private final PersonalDataProtection protection;
+    private final DrawSeedSeal seal;
     private final DrawConfig config;
     private final Clock clock;
 
     public WaveDraw(WaveDrawStatement statement, Instance<DrawFollowUp> followUps, OperatorAudit audit,
-            PersonalDataProtection protection, DrawConfig config, Clock clock) {
+            DrawSeedSeal seal, DrawConfig config, Clock clock) {
         this.statement = statement;
         this.followUps = followUps;
         this.config = config;
         this.audit = audit;
-        this.protection = protection;
+        this.seal = seal;
         this.clock = clock;
     }
 
+    /**
+     * Draws the wave. {@code seedHex} is the seed made outside the system, for a wave created with a
+     * drawCommitment (required then, refused otherwise); null when the system made the seed.
+     */
     @WithTransaction
-    public Uni<DrawResult> draw(String code, String actor) {
+    public Uni<DrawResult> draw(String code, String actor, String seedHex) {
+        byte[] given = seedHex == null ? null : DrawSeed.parse(seedHex);
         return statement.allowUpTo(config.timeLimit())
-                .chain(() -> Wave.findByCodeForUpdate(code))
+                .chain(() -> statement.lockWave(code))
+                .chain(exists -> exists ? Wave.findByCode(code) : Uni.createFrom().<Wave>nullItem())
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."))
                 .chain(wave -> {
                     if (!wave.isDraw()) {
                         throw ProblemType.NOT_A_DRAW_WAVE.exception("This wave is first come, first served; it has no draw.");
                     }
                     if (wave.drawnAt != null) {
-                        return Uni.createFrom().item(published(wave));
+                        DrawResult made = published(wave);
+                        if (given != null && !DrawSeed.commitment(given).equals(wave.drawCommitment)) {
+                            throw ProblemType.SEED_MISMATCH.exception("This is not the seed the wave's draw was made with.");
+                        }
+                        return Uni.createFrom().item(made);
                     }
                     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                     if (wave.statusAt(now) != WaveStatus.CLOSED) {
                         throw ProblemType.WAVE_NOT_CLOSED.exception(
                                 "The draw runs after the wave closes (" + wave.closesAt + "); close it early with POST .../close.");
                     }
-                    byte[] seed = protection.decrypt(wave.drawSeed, wave.drawSeedContext());
+                    byte[] seed = seedFor(wave, given);
                     return statement.run(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik, now).chain(outcome -> {
                         wave.drawnAt = now;
                         wave.drawEligible = outcome.eligible();
                         wave.drawSelected = outcome.selected();
+                        wave.drawSeedRevealed = seed;
+                        wave.drawCutoffRank = outcome.selected() < outcome.eligible() ? outcome.highestSelectedRank() : null;
                         Map<String, Object> details = new LinkedHashMap<>();
                         details.put("quota", wave.quota);
                         details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
                         details.put("notifyNotSelected", wave.notifyNotSelected);
                         details.put("drawCommitment", wave.drawCommitment);
+                        details.put("drawSeedOutside", wave.drawSeedOutside);
                         details.put("eligible", outcome.eligible());
                         details.put("selected", outcome.selected());
-                        return followUp(wave, now)
+                        details.put("cutoffRank", wave.drawCutoffRank);
+                        return statement.forgetWithdrawals(wave.id)
+                                .chain(() -> followUp(wave, now))
                                 .chain(() -> audit.record(actor, OperatorAction.DRAW, wave.code, details, now))
-                                .map(recorded -> DrawResult.of(wave.code, seed, wave.drawCommitment,
-                                        outcome.eligible(), outcome.selected()));
+                                .map(recorded -> published(wave));
                     });
                 });
+    }
+
+    /**
+     * The seed the draw ranks with: the one handed in when it was made outside (it must hash to the
+     * commitment), else the one the system sealed at the wave's creation.
+     */
+    private byte[] seedFor(Wave wave, byte[] given) {
+        if (wave.drawSeedOutside) {
+            if (given == null) {
+                throw new ProblemException(ProblemType.VALIDATION.problem("This wave's seed was made outside the system.",
+                        new FieldErrors().add("seed", "is required: the seed whose SHA-256 is the wave's drawCommitment").list()));
+            }
+            if (!DrawSeed.commitment(given).equals(wave.drawCommitment)) {
+                throw ProblemType.SEED_MISMATCH.exception("SHA-256 of this seed is not the wave's drawCommitment; nothing was drawn.");
+            }
+            return given;
+        }
+        if (given != null) {
+            throw new ProblemException(ProblemType.VALIDATION.problem("This wave's seed was generated by the system.",
+                    new FieldErrors().add("seed", "must be absent: the system generated this wave's seed when it was created "
+                            + "and reveals it with the draw").list()));
+        }
+        return seal.unseal(wave.drawSeed, wave.drawSeedContext());
     }
 
     /** Every follow-up, one after the other, in the draw's transaction. */
@@ -105,7 +143,34 @@ public class WaveDraw {
     }
 
     private DrawResult published(Wave wave) {
-        byte[] seed = protection.decrypt(wave.drawSeed, wave.drawSeedContext());
-        return DrawResult.of(wave.code, seed, wave.drawCommitment, wave.drawEligible, wave.drawSelected);
+        // Draws made before the seed was kept revealed still have only the sealed copy.
+        byte[] seed = wave.drawSeedRevealed != null ? wave.drawSeedRevealed : seal.unseal(wave.drawSeed, wave.drawSeedContext());
+        return DrawResult.of(wave.code, seed, wave.drawCommitment, wave.drawEligible, wave.drawSelected, wave.drawCutoffRank,
+                ranksPath(wave.code));
+    }
+
+    /**
+     * The draw's ranks as CSV (id,rank,verdict), sorted by rank: every registration the draw ranked
+     * that is still eligible. 404 before the draw.
+     */
+    @WithSession
+    public Uni<String> ranks(String code) {
+        return Wave.findByCode(code).chain(wave -> {
+            if (wave == null || !wave.isDraw() || wave.drawnAt == null) {
+                throw ProblemType.NOT_FOUND.exception("No draw has been made for this wave.");
+            }
+            return statement.ranks(wave.id).map(lines -> {
+                StringBuilder csv = new StringBuilder("id,rank,verdict\n");
+                for (String line : lines) {
+                    csv.append(line).append('\n');
+                }
+                return csv.toString();
+            });
+        });
+    }
+
+    /** Where the draw's full list of ranks is published (WaveResource serves it). */
+    public static String ranksPath(String code) {
+        return "/v1/waves/" + code + "/draw/ranks";
     }
 }

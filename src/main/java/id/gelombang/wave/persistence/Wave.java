@@ -70,9 +70,24 @@ public class Wave extends PanacheEntityBase {
     @Column(name = "notify_not_selected")
     public boolean notifyNotSelected;
 
-    /** The draw's 32-byte seed, encrypted (PersonalDataProtection, context {@link #drawSeedContext()}). */
+    /**
+     * The draw's 32-byte seed, sealed until the draw (DrawSeedSeal, context {@link #drawSeedContext()});
+     * null when the seed was made outside the system and only its commitment is stored.
+     */
     @Column(name = "draw_seed")
     public byte[] drawSeed;
+
+    /** The seed was made outside the system: the draw takes it in its body and checks it against the commitment. */
+    @Column(name = "draw_seed_outside")
+    public boolean drawSeedOutside;
+
+    /** The seed as the draw revealed it: public from then on. */
+    @Column(name = "draw_seed_revealed")
+    public byte[] drawSeedRevealed;
+
+    /** The highest selected rank; null when every eligible registration was selected. */
+    @Column(name = "draw_cutoff_rank")
+    public String drawCutoffRank;
 
     /** Lowercase hex SHA-256 of the seed, published while the wave is open. */
     @Column(name = "draw_commitment")

@@ -20,7 +20,8 @@ public class WaveDrawStatement {
 
     static final String RESOURCE = "db/draw/draw.sql";
 
-    public record Outcome(int eligible, int selected) {
+    /** How many were eligible and selected, and the highest selected rank (null when none was selected). */
+    public record Outcome(int eligible, int selected, String highestSelectedRank) {
     }
 
     private final String sql = load();
@@ -40,6 +41,21 @@ public class WaveDrawStatement {
                 .replaceWithVoid();
     }
 
+    /**
+     * Locks the wave's row for its draw, so concurrent draw calls make one draw. FOR NO KEY UPDATE, not
+     * FOR UPDATE: an insert that references the wave (a funnel counter of a release, during a draw that
+     * runs for minutes) takes FOR KEY SHARE on this row, which FOR UPDATE would make wait until its lock
+     * timeout, and a release holding its registration's row while the draw waits for that row would
+     * close a circle. Returns whether the wave exists. Must run in the draw's transaction, first.
+     */
+    public Uni<Boolean> lockWave(String code) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT id FROM wave WHERE code = :code FOR NO KEY UPDATE", Long.class)
+                .setParameter("code", code)
+                .getResultList())
+                .map(ids -> !ids.isEmpty());
+    }
+
     public Uni<Outcome> run(byte[] seed, long waveId, int quota, boolean requireVerifiedNik, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
                 .setParameter("seed", seed)
@@ -48,7 +64,30 @@ public class WaveDrawStatement {
                 .setParameter("requireVerified", requireVerifiedNik)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .getSingleResult())
-                .map(row -> new Outcome(((Number) row[0]).intValue(), ((Number) row[1]).intValue()));
+                .map(row -> new Outcome(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), (String) row[2]));
+    }
+
+    /** The drawn registrations still eligible, as "id,rank,verdict" lines sorted by rank. Needs a session. */
+    public Uni<java.util.List<String>> ranks(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT CAST(id AS text) || ',' || selection_rank || ',' || selection_status FROM registration
+                WHERE wave_id = :waveId AND selection_rank IS NOT NULL
+                  AND released_at IS NULL AND status NOT IN ('REJECTED', 'WITHDRAWN', 'VOIDED')
+                ORDER BY selection_rank, id""", String.class)
+                .setParameter("waveId", waveId)
+                .getResultList());
+    }
+
+    /**
+     * Forgets the NIK digests kept so that nobody who withdrew from the wave could register in it again
+     * before its draw: with the draw made they have no purpose left. Must run in the draw's transaction.
+     */
+    public Uni<Void> forgetWithdrawals(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "DELETE FROM draw_withdrawal WHERE wave_id = :waveId")
+                .setParameter("waveId", waveId)
+                .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** The statement without its comment lines (they explain it to readers, not to PostgreSQL). */

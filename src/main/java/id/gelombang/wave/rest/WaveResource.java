@@ -63,4 +63,17 @@ public class WaveResource {
     public Uni<DrawResult> draw(@PathParam("code") String code) {
         return deadline.bound(draws.published(code));
     }
+
+    @GET
+    @Path("/{code}/draw/ranks")
+    @Produces("text/csv")
+    @Operation(summary = "Every eligible registration's rank and verdict, sorted by rank (the draw's ranksUrl)",
+            description = "text/csv with the header id,rank,verdict; ids are random and carry no personal data. With the "
+                    + "seed anyone can recompute every line. 404 before the draw.")
+    @APIResponse(responseCode = "200", description = "The draw's ranks", content = @Content(mediaType = "text/csv"))
+    @APIResponse(responseCode = "404", description = "No such wave, or not drawn (yet)",
+            content = @Content(mediaType = "application/problem+json"))
+    public Uni<String> ranks(@PathParam("code") String code) {
+        return deadline.bound(draws.ranks(code));
+    }
 }

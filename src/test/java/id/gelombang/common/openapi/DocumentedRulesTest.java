@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import id.gelombang.access.domain.AccessCodeRules;
+import id.gelombang.common.problem.ProblemException;
 import id.gelombang.registration.domain.ApplicantRules;
 import id.gelombang.registration.domain.ApplicantRules.Submission;
 import id.gelombang.registration.domain.EmailAddress;
@@ -37,6 +38,8 @@ import id.gelombang.testing.Operator;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.verification.domain.EmailCodeRules;
 import id.gelombang.wave.WaveRules;
+import id.gelombang.wave.WaveSelection;
+import id.gelombang.wave.draw.DrawSeed;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -129,6 +132,15 @@ class DocumentedRulesTest {
         }
         rules.put("WaveDefinition.code", waveCode());
         rules.put("WaveDefinition.selection", wave("selection", v -> WaveRules.selection(str(v), false, v.errors)));
+        rules.put("WaveDefinition.drawCommitment", wave("drawCommitment",
+                v -> WaveRules.checkDrawCommitment(str(v), WaveSelection.DRAW, v.errors)));
+        rules.put("DrawRequest.seed", new Rule(v -> {
+            try {
+                return v instanceof String hex && DrawSeed.parse(hex).length == DrawSeed.BYTES;
+            } catch (ProblemException e) {
+                return false;
+            }
+        }));
         rules.put("path code", waveCode());
         rules.put("query limit", new Rule(v -> given().header("X-Operator-Key", Operator.KEY).queryParam("limit", v)
                 .get("/v1/admin/audit").statusCode() == 200));

@@ -260,7 +260,7 @@ class WaveDrawTest {
     /** Calls the service directly: the mock event server would hand HTTP calls to the handler one at a time. */
     private DrawResult drawNow(String code) {
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(code, "operator-key"));
+            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(code, "operator-key", null));
         } catch (Throwable e) {
             throw new AssertionError(e);
         }

@@ -1,0 +1,170 @@
+package id.gelombang.wave.draw;
+
+import static id.gelombang.testing.Operator.operator;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import id.gelombang.testing.Api;
+import id.gelombang.testing.Api.Registered;
+import id.gelombang.testing.Applicants;
+import id.gelombang.testing.Database;
+import id.gelombang.testing.LocalBackendsResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A draw runs for minutes on a large wave. Releases in the same wave (withdrawals, NIK rejections)
+ * must neither wait for it until their lock timeout nor deadlock with it. Each test keeps a real
+ * draw running (held up on one registration's row lock, as a long draw is still busy) while a
+ * release happens on its own connection.
+ */
+@QuarkusTest
+@WithTestResource(LocalBackendsResource.class)
+class DrawConcurrencyTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    Database db;
+
+    @Inject
+    WaveDraw draws;
+
+    @Test
+    void aWithdrawalInTheWaveIsNotHeldUpByARunningDraw() throws Exception {
+        String code = drawWave(2, true);
+        // Not eligible (its NIK check is pending): the draw never touches its row.
+        Registered leaving = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        Registered busy = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE id = $1", UUID.fromString(busy.id()));
+        addVerifiedRows(code, 200);
+        close(code);
+
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction held = holder.begin().await().atMost(WAIT);
+            holder.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE")
+                    .execute(Tuple.of(UUID.fromString(busy.id()))).await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code));
+            awaitDrawWaiting();
+
+            long started = System.nanoTime();
+            given().header("Authorization", "Bearer " + leaving.token()).delete("/v1/registrations/" + leaving.id())
+                    .then().statusCode(204);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the withdrawal, during the draw")
+                    .isLessThan(Duration.ofSeconds(3));
+            assertThat(draw).as("the draw, still held up").isNotDone();
+
+            held.rollback().await().atMost(WAIT);
+            DrawResult result = draw.get(20, TimeUnit.SECONDS);
+            assertThat(result.eligible()).isEqualTo(201);
+            assertThat(result.selected()).isEqualTo(2);
+        } finally {
+            holder.close().await().atMost(WAIT);
+        }
+        given().header("Authorization", "Bearer " + leaving.token()).get("/v1/registrations/" + leaving.id())
+                .then().statusCode(410);
+    }
+
+    @Test
+    void aReleaseHoldingARowTheDrawNeedsDoesNotDeadlockWithIt() throws Exception {
+        String code = drawWave(2, false);
+        Registered leaving = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        addVerifiedRows(code, 200);
+        close(code);
+        long waveId = db.count("SELECT id FROM wave WHERE code = $1", code);
+
+        // A withdrawal's steps, in its order: the registration's row first, then the wave's counters.
+        SqlConnection withdrawal = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction tx = withdrawal.begin().await().atMost(WAIT);
+            withdrawal.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE")
+                    .execute(Tuple.of(UUID.fromString(leaving.id()))).await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code));
+            awaitDrawWaiting();
+
+            withdrawal.preparedQuery("""
+                    INSERT INTO wave_funnel (wave_id, stage, shard, count) VALUES ($1, 'WITHDRAWN', 0, 1)
+                    ON CONFLICT (wave_id, stage, shard) DO UPDATE SET count = wave_funnel.count + 1""")
+                    .execute(Tuple.of(waveId)).await().atMost(WAIT);
+            tx.commit().await().atMost(WAIT);
+
+            DrawResult result = draw.get(20, TimeUnit.SECONDS);
+            assertThat(result.eligible()).isEqualTo(201);
+        } finally {
+            withdrawal.close().await().atMost(WAIT);
+        }
+        assertThat(db.count("SELECT count(*) FROM operator_audit WHERE wave_code = $1 AND action = 'DRAW'", code)).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND selection_status = 'SELECTED'", code))
+                .isEqualTo(2);
+    }
+
+    /** Until the draw's statement waits for a row lock (it holds the wave's row by then). */
+    private void awaitDrawWaiting() throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(10);
+        while (db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%selection_rank%'") == 0) {
+            assertThat(Instant.now()).as("the draw waiting for the held row").isBefore(until);
+            Thread.sleep(20);
+        }
+    }
+
+    private DrawResult drawNow(String code) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(code, "operator-key", null));
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void addVerifiedRows(String code, int rows) {
+        // Rows as the bench makes them, with their outbox already worked off, as every registration has one.
+        db.execute("""
+                WITH r AS (
+                    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
+                                              status, nik_verification, created_at, updated_at)
+                    SELECT gen_random_uuid(), w.id, w.code, sha256(convert_to(w.code || g, 'UTF8')),
+                           sha256(convert_to('kk' || w.code || g, 'UTF8')), decode(repeat('ab', 190), 'hex'),
+                           sha256(convert_to('token' || w.code || g, 'UTF8')), 'REGISTERED', 'VERIFIED', now(), now()
+                    FROM wave w, generate_series(1, $2) g WHERE w.code = $1
+                    RETURNING id),
+                jobs AS (
+                    INSERT INTO verification_job (registration_id, kind, state, run_after, created_at, finished_at)
+                    SELECT id, kind, 'DONE', now(), now(), now() FROM r, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) kind)
+                INSERT INTO email_code (registration_id, issue, code_digest, requested_at, sent_at)
+                SELECT id, 1, sha256(convert_to(id::text, 'UTF8')), now(), now() FROM r""", code, rows);
+    }
+
+    private static String drawWave(int quota, boolean requireVerifiedNik) {
+        String code = "C-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>();
+        body.put("code", code);
+        body.put("opensAt", Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS).toString());
+        body.put("closesAt", Instant.now().plus(Duration.ofDays(60)).truncatedTo(ChronoUnit.SECONDS).toString());
+        body.put("quota", quota);
+        body.put("selection", "DRAW");
+        body.put("drawRequiresVerifiedNik", requireVerifiedNik);
+        operator().body(body).post("/v1/admin/waves").then().statusCode(201);
+        return code;
+    }
+
+    private static void close(String code) {
+        operator().post("/v1/admin/waves/" + code + "/close").then().statusCode(200);
+    }
+}

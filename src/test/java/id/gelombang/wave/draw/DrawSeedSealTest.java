@@ -1,0 +1,96 @@
+package id.gelombang.wave.draw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import id.gelombang.common.crypto.CryptoConfig;
+import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.common.problem.ProblemException;
+
+/**
+ * A system-made seed sealed to the draw's key: the configuration every function but the draw's has
+ * (the data and lookup keys, the public key) cannot open it.
+ */
+class DrawSeedSealTest {
+
+    private static final PersonalDataProtection DATA_KEY = new PersonalDataProtection(new CryptoConfig() {
+        @Override
+        public Optional<String> dataKey() {
+            return Optional.of("data-key-for-this-unit-test-only-0001");
+        }
+
+        @Override
+        public Optional<String> lookupKey() {
+            return Optional.of("lookup-key-for-this-unit-test-only-01");
+        }
+    });
+
+    @Test
+    void onlyTheFunctionWithThePrivateKeyOpensASealedSeed() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        String publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        String privateKey = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+        DrawSeedSeal api = new DrawSeedSeal(config(publicKey, null), DATA_KEY);
+        DrawSeedSeal drawFunction = new DrawSeedSeal(config(null, privateKey), DATA_KEY);
+        byte[] seed = DrawSeed.generate();
+
+        byte[] sealed = api.seal(seed, "draw-seed:W-1");
+
+        assertThat(drawFunction.unseal(sealed, "draw-seed:W-1")).isEqualTo(seed);
+        // The API's (and every worker's) configuration: the personal-data key does not open it.
+        assertThatThrownBy(() -> api.unseal(sealed, "draw-seed:W-1")).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("unsealed only where draws run");
+        assertThatThrownBy(() -> DATA_KEY.decrypt(sealed, "draw-seed:W-1")).isInstanceOf(IllegalStateException.class);
+        // Bound to its wave, and to this key pair.
+        assertThatThrownBy(() -> drawFunction.unseal(sealed, "draw-seed:W-2")).isInstanceOf(IllegalStateException.class);
+        KeyPair other = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        DrawSeedSeal otherKey = new DrawSeedSeal(config(null, Base64.getEncoder().encodeToString(other.getPrivate().getEncoded())),
+                DATA_KEY);
+        assertThatThrownBy(() -> otherKey.unseal(sealed, "draw-seed:W-1")).isInstanceOf(IllegalStateException.class);
+        // A fresh ephemeral key each time: the same seed never seals the same way twice.
+        assertThat(api.seal(seed, "draw-seed:W-1")).isNotEqualTo(sealed);
+    }
+
+    @Test
+    void aSeedEncryptedWithTheDataKeyBeforeTheDrawHadItsOwnKeyStillOpens() {
+        byte[] seed = DrawSeed.generate();
+        byte[] legacy = DATA_KEY.encrypt(seed, "draw-seed:OLD");
+        assertThat(new DrawSeedSeal(config(null, null), DATA_KEY).unseal(legacy, "draw-seed:OLD")).isEqualTo(seed);
+    }
+
+    @Test
+    void withoutThePublicKeyNothingIsSealed() {
+        DrawSeedSeal none = new DrawSeedSeal(config(null, null), DATA_KEY);
+        assertThat(none.canSeal()).isFalse();
+        assertThatThrownBy(() -> none.seal(DrawSeed.generate(), "draw-seed:W")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new DrawSeedSeal(config("not a key", null), DATA_KEY)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("seed-public-key");
+    }
+
+    private static DrawConfig config(String publicKey, String privateKey) {
+        return new DrawConfig() {
+            @Override
+            public Duration timeLimit() {
+                return Duration.ofSeconds(15);
+            }
+
+            @Override
+            public Optional<String> seedPublicKey() {
+                return Optional.ofNullable(publicKey);
+            }
+
+            @Override
+            public Optional<String> seedPrivateKey() {
+                return Optional.ofNullable(privateKey);
+            }
+        };
+    }
+}

@@ -36,6 +36,7 @@ import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Concurrently;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Operator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -132,6 +133,9 @@ class WaveDrawTest {
                 .isEqualTo(first);
         assertThat(given().get("/v1/waves/" + code + "/draw").then().statusCode(200).extract().as(Map.class))
                 .isEqualTo(first);
+        // As an operator's curl -X POST sends it: no body, no Content-Type (the body is optional, not 415).
+        assertThat(given().noContentType().header("X-Operator-Key", Operator.KEY).post("/v1/admin/waves/" + code + "/draw")
+                .then().statusCode(200).extract().as(Map.class)).isEqualTo(first);
         operator().get("/v1/admin/waves/" + code).then().statusCode(200)
                 .body("draw.eligible", equalTo(8)).body("draw.selected", equalTo(4));
     }

@@ -53,7 +53,7 @@ BEGIN
             WHERE id = NEW.id;
         SELECT r.id, r.selection_rank INTO v_next, v_next_rank FROM registration r
             WHERE r.wave_id = NEW.wave_id AND r.selection_status = 'NOT_SELECTED' AND r.status = 'NOT_SELECTED'
-              AND r.released_at IS NULL
+              AND r.released_at IS NULL AND r.erased_at IS NULL
             ORDER BY r.selection_rank, r.id LIMIT 1
             FOR UPDATE;
         IF v_next IS NOT NULL THEN
@@ -63,7 +63,9 @@ BEGIN
                 VALUES (v_next, 'OUTCOME_NOTICE', NEW.released_at, NEW.released_at)
                 ON CONFLICT (registration_id, kind) WHERE state IN ('PENDING', 'RUNNING')
                 DO UPDATE SET revision = verification_job.revision + 1;
-            UPDATE wave SET draw_eligible = draw_eligible - 1, draw_cutoff_rank = v_next_rank WHERE id = NEW.wave_id;
+            UPDATE wave SET draw_eligible = draw_eligible - 1,
+                   draw_cutoff_rank = CASE WHEN draw_eligible - 1 <= draw_selected THEN NULL ELSE v_next_rank END
+                WHERE id = NEW.wave_id;
         ELSE
             UPDATE wave SET draw_eligible = draw_eligible - 1, draw_selected = draw_selected - 1, draw_cutoff_rank = NULL
                 WHERE id = NEW.wave_id;

@@ -275,13 +275,15 @@ public class RegistrationStore {
     /**
      * Keeps the NIK's keyed digest of a registration withdrawing from a draw wave not yet drawn, so that
      * the NIK cannot register in that wave again before its draw (no re-roll); the draw forgets it.
-     * Needs a transaction; must run before the digests are erased.
+     * Only for a NIK the registry verified: a squatter withdrawing a leaked NIK must not lock its owner
+     * out of the wave. Needs a transaction; must run before the digests are erased.
      */
     public Uni<Void> rememberWithdrawalFromDraw(UUID id) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO draw_withdrawal (wave_id, nik_digest)
                 SELECT r.wave_id, r.nik_digest FROM registration r JOIN wave w ON w.id = r.wave_id
-                WHERE r.id = :id AND r.nik_digest IS NOT NULL AND w.selection = 'DRAW' AND w.drawn_at IS NULL
+                WHERE r.id = :id AND r.nik_digest IS NOT NULL AND r.nik_verification = 'VERIFIED'
+                  AND w.selection = 'DRAW' AND w.drawn_at IS NULL
                 ON CONFLICT DO NOTHING""")
                 .setParameter("id", id)
                 .executeUpdate())

@@ -131,8 +131,9 @@ public class RetentionStore {
      * the per-source counts of minutes before {@code sourcesBefore} (keyed digests of callers'
      * addresses), and the per-address and per-family-card counts of waves closed before {@code now}
      * (keyed digests of addresses and KK numbers; nobody registers in those waves any more, and a
-     * later release of one of their registrations finds no row and changes nothing). Needs a
-     * transaction.
+     * later release of one of their registrations finds no row and changes nothing), and the NIK
+     * digests kept against a re-roll in waves already drawn (a withdrawal that committed while its
+     * wave's draw ran leaves one the draw could not see). Needs a transaction.
      */
     public Uni<Long> forgetLimitCounts(Instant sourcesBefore, Instant now, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -149,8 +150,14 @@ public class RetentionStore {
                     DELETE FROM household WHERE (wave_id, kk_digest) IN (
                         SELECT h.wave_id, h.kk_digest FROM household h JOIN wave w ON w.id = h.wave_id
                         WHERE w.closes_at < :now LIMIT :limit)
+                    RETURNING 1),
+                withdrawals AS (
+                    DELETE FROM draw_withdrawal WHERE (wave_id, nik_digest) IN (
+                        SELECT d.wave_id, d.nik_digest FROM draw_withdrawal d JOIN wave w ON w.id = d.wave_id
+                        WHERE w.drawn_at IS NOT NULL LIMIT :limit)
                     RETURNING 1)
-                SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM addresses) + (SELECT count(*) FROM households)""",
+                SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM addresses) + (SELECT count(*) FROM households)
+                    + (SELECT count(*) FROM withdrawals)""",
                 Long.class)
                 .setParameter("sourcesBefore", OffsetDateTime.ofInstant(sourcesBefore, ZoneOffset.UTC))
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))

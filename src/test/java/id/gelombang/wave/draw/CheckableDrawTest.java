@@ -141,6 +141,8 @@ class CheckableDrawTest {
         operator().body(drawWave(code, 1)).post("/v1/admin/waves").then().statusCode(201);
         Map<String, Object> person = Applicants.with(Applicants.valid(), "waveCode", code);
         Registered first = Api.registerNew(person);
+        // The registry verified this NIK, as the NIK worker records it.
+        db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE id = $1", UUID.fromString(first.id()));
         given().header("Authorization", "Bearer " + first.token()).delete("/v1/registrations/" + first.id())
                 .then().statusCode(204);
         assertThat(db.count("SELECT count(*) FROM draw_withdrawal d JOIN wave w ON w.id = d.wave_id WHERE w.code = $1", code))
@@ -151,9 +153,15 @@ class CheckableDrawTest {
         assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1", code)).isEqualTo(1);
         // Another NIK registers as before.
         Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        // A squatter withdrawing a NIK the registry never verified keeps nothing of it: its owner registers.
+        Map<String, Object> owner = Applicants.with(Applicants.valid(), "waveCode", code);
+        Registered squatter = Api.registerNew(owner);
+        given().header("Authorization", "Bearer " + squatter.token()).delete("/v1/registrations/" + squatter.id())
+                .then().statusCode(204);
+        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(201);
 
         close(code);
-        operator().post("/v1/admin/waves/" + code + "/draw").then().statusCode(200).body("eligible", equalTo(1));
+        operator().post("/v1/admin/waves/" + code + "/draw").then().statusCode(200).body("eligible", equalTo(2));
         assertThat(db.count("SELECT count(*) FROM draw_withdrawal d JOIN wave w ON w.id = d.wave_id WHERE w.code = $1", code))
                 .as("the digests kept against re-rolls, after the draw").isZero();
     }
@@ -190,6 +198,27 @@ class CheckableDrawTest {
         List<String> after = Arrays.asList(given().get("/v1/waves/" + code + "/draw/ranks").then().statusCode(200)
                 .extract().asString().split("\n"));
         assertThat(after).hasSize(5).doesNotContain(byRank.get(0)).contains(next + "," + nextRank + ",SELECTED");
+    }
+
+    @Test
+    void aPlaceReleasedAfterRetentionErasedTheOthersGoesToNobodyErased() {
+        String code = newCode();
+        operator().body(drawWave(code, 1)).post("/v1/admin/waves").then().statusCode(201);
+        for (int i = 0; i < 3; i++) {
+            Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        }
+        close(code);
+        operator().post("/v1/admin/waves/" + code + "/draw").then().statusCode(200).body("selected", equalTo(1));
+        // Retention (scope NOT_SELECTED) erased the others; then the selected one's NIK is rejected.
+        db.execute("UPDATE registration SET erased_at = now() WHERE wave_code = $1 AND selection_status = 'NOT_SELECTED'", code);
+        db.execute("UPDATE registration SET nik_verification = 'REJECTED', status = 'REJECTED' "
+                + "WHERE wave_code = $1 AND selection_status = 'SELECTED'", code);
+        db.execute("SELECT release_registration(id, now()) FROM registration WHERE wave_code = $1 AND status = 'REJECTED'", code);
+
+        assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND selection_status = 'SELECTED'", code))
+                .as("an erased registration is never selected").isZero();
+        given().get("/v1/waves/" + code + "/draw").then().statusCode(200).body("selected", equalTo(0))
+                .body("cutoffRank", equalTo(null));
     }
 
     @Test

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
+import id.gelombang.common.database.SqlValues;
+
 /**
  * The operators' audit trail (table operator_audit, append-only by trigger): who did what to which
  * wave, and when. Entries are written in the transaction of the action they record, so an action
@@ -65,24 +67,11 @@ public class OperatorAudit {
 
     private AuditEntry entry(Object[] row) {
         try {
-            return new AuditEntry(((Number) row[0]).longValue(), toInstant(row[1]), (String) row[2], (String) row[3],
+            return new AuditEntry(((Number) row[0]).longValue(), SqlValues.instant(row[1]), (String) row[2], (String) row[3],
                     (String) row[4], json.readTree((String) row[5]));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("operator_audit.details is not JSON");
         }
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        throw new IllegalStateException("Unexpected timestamp type " + value.getClass().getName());
     }
 
     private String toJson(Map<String, ?> details) {

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.database.SqlValues;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.wave.WaveStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -252,9 +253,7 @@ public class RegistrationStore {
                 photos.add((String) row[i]);
             }
         }
-        Instant voidedAt = row[3] instanceof OffsetDateTime time ? time.toInstant()
-                : row[3] instanceof java.time.LocalDateTime local ? local.toInstant(ZoneOffset.UTC)
-                : (Instant) row[3];
+        Instant voidedAt = SqlValues.instant(row[3]);
         return new Held((UUID) row[0], ((Number) row[1]).longValue(), (String) row[2], voidedAt, photos);
     }
 

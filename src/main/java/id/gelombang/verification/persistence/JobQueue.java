@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.database.SqlValues;
 import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -171,17 +172,7 @@ public class JobQueue {
                 .setParameter("kind", kind.name())
                 .setParameter("now", at(now))
                 .getSingleResult())
-                .map(row -> new Backlog(((Number) row[0]).longValue(), instant(row[1])));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime time) {
-            return time.toInstant();
-        }
-        if (value instanceof java.time.LocalDateTime time) {
-            return time.toInstant(ZoneOffset.UTC);
-        }
-        return value instanceof Instant time ? time : null;
+                .map(row -> new Backlog(((Number) row[0]).longValue(), SqlValues.instant(row[1])));
     }
 
     /** Runs a statement about one claimed job; true when the lease was still held and the row changed. */

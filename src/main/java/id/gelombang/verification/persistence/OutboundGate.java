@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
+import id.gelombang.common.database.SqlValues;
+
 /**
  * Pace and daily quota of one outside service, shared by every worker instance through one row.
  * Reserving a slot is a single upsert: it hands out the next free instant, at least one interval
@@ -100,11 +102,7 @@ public class OutboundGate {
                     if (Boolean.TRUE.equals(row[2])) {
                         return new Reservation.QuotaUsedUp();
                     }
-                    return new Reservation.Busy(row[1] == null ? now : toInstant(row[1]));
+                    return new Reservation.Busy(row[1] == null ? now : SqlValues.instant(row[1]));
                 });
-    }
-
-    private static Instant toInstant(Object value) {
-        return value instanceof OffsetDateTime odt ? odt.toInstant() : (Instant) value;
     }
 }

@@ -1,7 +1,6 @@
 package id.gelombang.wave.schedule;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.database.SqlValues;
 import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.schedule.PublishedSchedule.Entry;
 import id.gelombang.wave.schedule.PublishedSchedule.Lookup;
@@ -123,20 +123,7 @@ public class WaveSchedule {
     }
 
     private static Entry entry(Object[] row) {
-        return new Entry((String) row[0], instant(row[1]), instant(row[2]), ((Number) row[3]).intValue(),
+        return new Entry((String) row[0], SqlValues.instant(row[1]), SqlValues.instant(row[2]), ((Number) row[3]).intValue(),
                 ((Number) row[4]).intValue(), ((Number) row[5]).intValue(), (String) row[6], (String) row[7], (Boolean) row[8]);
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        throw new IllegalStateException("Unexpected timestamp type " + value.getClass().getName());
     }
 }

@@ -27,8 +27,8 @@ import io.vertx.pgclient.PgException;
 
 /**
  * The role the functions connect as in AWS (created by V8, its password set by the migration):
- * rows yes, schema no (nor its migration history), the registration function (R__registration.sql) yes, and the operator audit append-only by
- * privilege, not only by trigger.
+ * rows yes, schema no (nor its migration history), the registration function (R__registration.sql)
+ * yes, and the operator audit append-only by privilege, not only by trigger.
  */
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)

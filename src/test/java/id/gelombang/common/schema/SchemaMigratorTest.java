@@ -134,6 +134,16 @@ class SchemaMigratorTest {
         }
     }
 
+    @Test
+    void flywayConnectsWhereTheReactiveClientDoesWithItsSslMode() {
+        assertThat(SchemaMigrator.jdbcUrl("postgresql://db.internal:5432/gelombang", Optional.of("REQUIRE")))
+                .isEqualTo("jdbc:postgresql://db.internal:5432/gelombang?sslmode=require");
+        assertThat(SchemaMigrator.jdbcUrl("vertx-reactive:postgresql://db.internal:5432/gelombang?connect_timeout=5", Optional.of("disable")))
+                .isEqualTo("jdbc:postgresql://db.internal:5432/gelombang?connect_timeout=5&sslmode=disable");
+        assertThat(SchemaMigrator.jdbcUrl("postgresql://127.0.0.1:5432/postgres", Optional.empty()))
+                .isEqualTo("jdbc:postgresql://127.0.0.1:5432/postgres");
+    }
+
     private ScratchDatabase scratch() {
         return new ScratchDatabase(db, vertx, url, user, password);
     }

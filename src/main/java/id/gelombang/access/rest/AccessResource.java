@@ -20,10 +20,10 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 
 import id.gelombang.access.service.AccessCodes;
 import id.gelombang.access.service.AccessCodes.Granted;
+import id.gelombang.common.problem.FieldErrors.FieldError;
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors.FieldError;
 import id.gelombang.registration.rest.IdempotencyKeys;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;

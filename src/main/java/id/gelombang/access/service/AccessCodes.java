@@ -15,9 +15,9 @@ import id.gelombang.access.persistence.AccessCodeStore;
 import id.gelombang.access.persistence.AccessCodeStore.CodeRequest;
 import id.gelombang.common.crypto.Digests;
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.service.RegistrationToken;
 import io.smallrye.mutiny.Uni;
 

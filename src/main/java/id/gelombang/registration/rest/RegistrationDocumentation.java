@@ -21,10 +21,10 @@ import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.registration.domain.KkNumber;
 import id.gelombang.registration.domain.KtpStatus;
 import id.gelombang.registration.domain.Nik;
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.domain.PhoneNumber;
 import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.domain.Sex;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.wave.WaveRules;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 

@@ -88,11 +88,11 @@ public class UploadUrlStatement {
         });
     }
 
-    /** The KTP statuses that count towards a funnel stage, as SQL rows: FunnelStage.of stays the one rule. */
+    /** The KTP statuses that count towards a funnel stage, as SQL rows: KtpStatus.funnelStage stays the one rule. */
     private static String countedStages() {
         StringJoiner rows = new StringJoiner(", ");
         for (KtpStatus status : KtpStatus.values()) {
-            FunnelStage stage = FunnelStage.of(status);
+            FunnelStage stage = status.funnelStage();
             if (stage != null) {
                 rows.add("('" + status.name() + "', '" + stage.name() + "')");
             }

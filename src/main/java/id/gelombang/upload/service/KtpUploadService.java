@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.domain.KtpStatus;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.RegistrationAccess;
@@ -184,7 +184,7 @@ public class KtpUploadService {
     }
 
     private Uni<Confirmation> record(Registration registration, Decision decision) {
-        FunnelStage before = FunnelStage.of(registration.ktpStatus);
+        FunnelStage before = registration.ktpStatus.funnelStage();
         registration.ktpPendingKey = null;
         registration.updatedAt = clock.instant();
         if (decision.verdict() == Verdict.ACCEPTED) {
@@ -195,7 +195,7 @@ public class KtpUploadService {
             registration.ktpStatus = KtpStatus.REJECTED;
             registration.ktpReason = decision.verdict().reason();
         }
-        return funnel.move(registration.id, registration.waveId, before, FunnelStage.of(registration.ktpStatus))
+        return funnel.move(registration.id, registration.waveId, before, registration.ktpStatus.funnelStage())
                 .replaceWith(new Confirmation(registration.ktpStatus, registration.ktpReason));
     }
 }

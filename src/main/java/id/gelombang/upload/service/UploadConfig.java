@@ -2,19 +2,12 @@ package id.gelombang.upload.service;
 
 import java.time.Duration;
 
+import id.gelombang.common.storage.BucketConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 @ConfigMapping(prefix = "gelombang.upload")
-public interface UploadConfig {
-
-    /** Private bucket holding KTP photos (set only for the functions that use it: API and upload worker). */
-    java.util.Optional<String> bucket();
-
-    /** The bucket, for code that only the functions given one run. */
-    default String requiredBucket() {
-        return bucket().orElseThrow(() -> new IllegalStateException("gelombang.upload.bucket is not configured for this function"));
-    }
+public interface UploadConfig extends BucketConfig {
 
     /** How long an upload URL stays valid; the contract allows at most 10 minutes. */
     @WithDefault("PT5M")

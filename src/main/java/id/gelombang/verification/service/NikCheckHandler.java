@@ -10,13 +10,14 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.domain.RegistryQuotaShare;
 import id.gelombang.verification.dukcapil.DukcapilAnswer;
 import id.gelombang.verification.dukcapil.DukcapilClient;

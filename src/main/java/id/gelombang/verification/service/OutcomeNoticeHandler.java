@@ -10,6 +10,7 @@ import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.mail.EmailSender;
 import id.gelombang.verification.mail.EmailTexts;

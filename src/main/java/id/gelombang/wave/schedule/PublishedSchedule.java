@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import id.gelombang.upload.service.UploadConfig;
+import id.gelombang.common.storage.BucketConfig;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -105,11 +105,11 @@ public class PublishedSchedule {
     private final Clock clock;
     private volatile Copy copy;
 
-    public PublishedSchedule(S3Client s3, UploadConfig upload,
+    public PublishedSchedule(S3Client s3, BucketConfig bucket,
             @ConfigProperty(name = "gelombang.waves.schedule-key", defaultValue = "schedule/waves.json") String key,
             ObjectMapper mapper, Clock clock) {
         this.s3 = s3;
-        this.bucket = upload.bucket();
+        this.bucket = bucket.bucket();
         this.key = key;
         this.mapper = mapper;
         this.clock = clock;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.service.WithdrawalService;
 import id.gelombang.testing.Access;
 import id.gelombang.testing.Api;
@@ -47,7 +48,6 @@ import id.gelombang.upload.service.KtpUploadService;
 import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.upload.service.UploadEvents;
 import id.gelombang.verification.domain.JobKind;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.verification.service.JobResult;
 import id.gelombang.verification.service.JobWorker;

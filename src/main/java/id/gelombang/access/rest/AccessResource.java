@@ -134,6 +134,6 @@ public class AccessResource {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
         }
         return codes.open(request.nik(), request.birthDate(), request.code())
-                .map((Granted g) -> new AccessGranted(g.id(), g.registrationToken(), g.waveCode(), g.status()));
+                .map((Granted g) -> new AccessGranted(g.id(), g.registrationToken(), g.waveCode(), g.status().name()));
     }
 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.wave.FunnelStage;
@@ -56,7 +57,7 @@ public class WithdrawalService {
     @WithTransaction
     public Uni<Void> withdraw(String registrationId, String authorization) {
         return deadline.bound(access.authorizeForUpdate(registrationId, authorization, true).chain(registration -> {
-            if (RegistrationAccess.WITHDRAWN.equals(registration.status)) {
+            if (registration.status == RegistrationStatus.WITHDRAWN) {
                 return Uni.createFrom().voidItem();
             }
             Instant now = clock.instant();

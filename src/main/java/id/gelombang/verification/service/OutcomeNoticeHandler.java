@@ -6,6 +6,7 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.registration.domain.Nik;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.PersonalDataCodec;
@@ -98,13 +99,13 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     }
 
     /** What a registration in this status is told; null: nothing decided (or withdrawn). */
-    static Outcome outcomeOf(String status) {
+    static Outcome outcomeOf(RegistrationStatus status) {
         return switch (status) {
-            case "REJECTED" -> Outcome.NIK_REJECTED;
-            case "SELECTED" -> Outcome.SELECTED;
-            case "NOT_SELECTED" -> Outcome.NOT_SELECTED;
-            case "VOIDED" -> Outcome.VOIDED;
-            default -> null;
+            case REJECTED -> Outcome.NIK_REJECTED;
+            case SELECTED -> Outcome.SELECTED;
+            case NOT_SELECTED -> Outcome.NOT_SELECTED;
+            case VOIDED -> Outcome.VOIDED;
+            case REGISTERED, WITHDRAWN -> null;
         };
     }
 
@@ -124,7 +125,7 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
      */
     private Uni<Void> eraseIfVoided(ClaimedJob job) {
         return Registration.<Registration>findById(job.registrationId())
-                .chain(r -> r != null && "VOIDED".equals(r.status) && r.personalData != null
+                .chain(r -> r != null && r.status == RegistrationStatus.VOIDED && r.personalData != null
                         ? erasure.eraseSealedRecord(job.registrationId(), clock.instant()).replaceWithVoid()
                         : Uni.createFrom().voidItem());
     }

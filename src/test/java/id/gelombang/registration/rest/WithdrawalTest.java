@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
+import id.gelombang.registration.domain.NikRejection;
 import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.service.WithdrawalService;
 import id.gelombang.testing.Access;
@@ -205,7 +206,7 @@ class WithdrawalTest {
         // The registry rejected the NIK: the notice is queued with the verdict, not mailed yet.
         ClaimedJob check = worker.claim(JobKind.NIK_CHECK);
         assertThat(check.registrationId()).isEqualTo(UUID.fromString(r.id()));
-        worker.settle(check, new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, "NIK_DATA_MISMATCH")));
+        worker.settle(check, new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, NikRejection.NIK_DATA_MISMATCH)));
         assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
         String nikDigest = HexFormat.of().formatHex(protection.lookupDigest("nik", (String) person.get("nik")));
         assertThat(Traces.inDatabase(db, List.of(nikDigest))).as("the scan sees the access code's row")

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.OneTimeCodes;
+import id.gelombang.registration.domain.NikRejection;
 import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
@@ -218,7 +219,7 @@ class WaveAdminApiTest {
         // The verification workers' outcomes, recorded as the job worker records them.
         inTransaction(() -> nikChecks.record(job(accepted, JobKind.NIK_CHECK), new NikCheckHandler.Verdict(NikStatus.VERIFIED, null)));
         inTransaction(() -> nikChecks.record(job(rejected, JobKind.NIK_CHECK),
-                new NikCheckHandler.Verdict(NikStatus.REJECTED, "NIK_DATA_MISMATCH")));
+                new NikCheckHandler.Verdict(NikStatus.REJECTED, NikRejection.NIK_DATA_MISMATCH)));
         inTransaction(() -> nikChecks.giveUp(job(unreachable, JobKind.NIK_CHECK), "dukcapil-refused-400"));
         inTransaction(() -> emailCodes.giveUp(job(unreachable, JobKind.EMAIL_CODE), "ses-rejected"));
 

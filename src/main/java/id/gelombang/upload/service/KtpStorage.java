@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.registration.service.StoredPhotos;
 import id.gelombang.upload.domain.KtpInspection;
 import id.gelombang.upload.domain.KtpPhoto;

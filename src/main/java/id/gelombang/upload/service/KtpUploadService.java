@@ -16,6 +16,7 @@ import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.registration.domain.KtpRejection;
 import id.gelombang.registration.domain.KtpStatus;
 import id.gelombang.registration.persistence.Registration;

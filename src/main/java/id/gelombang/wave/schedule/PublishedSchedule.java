@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import id.gelombang.common.storage.BucketConfig;
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -105,11 +105,11 @@ public class PublishedSchedule {
     private final Clock clock;
     private volatile Copy copy;
 
-    public PublishedSchedule(S3Client s3, BucketConfig bucket,
+    public PublishedSchedule(S3Client s3, UploadConfig upload,
             @ConfigProperty(name = "gelombang.waves.schedule-key", defaultValue = "schedule/waves.json") String key,
             ObjectMapper mapper, Clock clock) {
         this.s3 = s3;
-        this.bucket = bucket.bucket();
+        this.bucket = upload.bucket();
         this.key = key;
         this.mapper = mapper;
         this.clock = clock;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.registration.domain.NikRejection;
 import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.service.WithdrawalService;
@@ -46,7 +47,6 @@ import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.TestWaves;
 import id.gelombang.testing.Traces;
 import id.gelombang.upload.service.KtpUploadService;
-import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.upload.service.UploadEvents;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;

@@ -13,6 +13,7 @@ import jakarta.persistence.Table;
 
 import org.hibernate.annotations.DynamicUpdate;
 
+import id.gelombang.registration.domain.EmailUndeliverable;
 import id.gelombang.registration.domain.KtpRejection;
 import id.gelombang.registration.domain.KtpStatus;
 import id.gelombang.registration.domain.NikRejection;
@@ -62,9 +63,10 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "email_digest")
     public byte[] emailDigest;
 
-    /** BOUNCED or COMPLAINED once SES reported the address (V12); null while mail can go there. */
+    /** Set once SES reported the address (V12); null while mail can go there. */
+    @Enumerated(EnumType.STRING)
     @Column(name = "email_undeliverable")
-    public String emailUndeliverable;
+    public EmailUndeliverable emailUndeliverable;
 
     @Column(name = "email_undeliverable_at")
     public Instant emailUndeliverableAt;

@@ -12,8 +12,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * The features depend one way, each only on those below it:
  * common ← wave ← registration ← {upload, verification} ← access ← retention.
  * Where a lower feature needs something done above it, it declares the port and the feature above
- * implements it (registration's {@code StoredPhotos}, wave's {@code VerificationQueues} and
- * {@code DrawFollowUp}), so that a feature can be read, tested and changed knowing only what is below.
+ * implements it (registration's {@code StoredPhotos} and {@code VoidFollowUp}, wave's
+ * {@code VerificationQueues} and {@code DrawFollowUp}), so that a feature can be read, tested and
+ * changed knowing only what is below it.
  */
 @AnalyzeClasses(packages = "id.gelombang", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageDependenciesTest {

@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import id.gelombang.verification.service.VerificationConfig;
+import id.gelombang.verification.VerificationConfig;
 
 /**
  * The organisation's Dukcapil credential. Fixed in configuration (local run, tests), or, in AWS,

@@ -1007,7 +1007,6 @@ def presign_cost(task):
 DRAW_SQL = ROOT / "src" / "main" / "resources" / "db" / "draw" / "draw.sql"
 # The outcome notices WaveDraw queues in the same transaction, right after the draw (OutcomeNotices).
 NOTICES_SQL = ROOT / "src" / "main" / "resources" / "db" / "notices" / "after-draw.sql"
-MIGRATIONS = ROOT / "src" / "main" / "resources" / "db" / "migration"
 DRAW_DB = "gelombang_draw"
 DRAW_ROWS = int(os.environ.get("BENCH_DRAW_ROWS", 1_000_000))  # smaller only to try the harness
 DRAW_QUOTA = 200_000  # wave 1 of April 2020 selected 200,000
@@ -1044,13 +1043,9 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
     then the application's draw statement in one transaction, as WaveDraw runs it."""
     pg(f"DROP DATABASE IF EXISTS {DRAW_DB}", db="postgres")
     pg(f"CREATE DATABASE {DRAW_DB}", db="postgres")
-    # SchemaMigrator's own bookkeeping table, which the scripts do not create but V8 names.
-    pg("CREATE TABLE schema_history (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-       db=DRAW_DB)
-    for name in (MIGRATIONS / "index.txt").read_text().splitlines():
-        if name.strip() and not name.startswith("#"):
-            subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
-                            "-v", "ON_ERROR_STOP=1", "-f", str(MIGRATIONS / name.strip())], check=True, capture_output=True)
+    for script in wave_ceiling.migration_scripts():
+        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
+                        "-v", "ON_ERROR_STOP=1", "-f", str(script)], check=True, capture_output=True)
     wave_id = pg("INSERT INTO wave (code, opens_at, closes_at, quota, selection) "
                  f"VALUES ('DRAW-BENCH', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW') "
                  "RETURNING id", db=DRAW_DB).splitlines()[0]

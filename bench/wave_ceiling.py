@@ -24,7 +24,16 @@ import time
 from pathlib import Path
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "src" / "main" / "resources" / "db" / "migration"
-FIRST_SHARDED = "V10__"  # the first migration with the places in shards; "as landed" stops before it
+FIRST_SHARDED = 10  # the first migration with the places in shards; "as landed" stops before it
+
+
+def migration_scripts(before_version=None):
+    """The scripts in the order Flyway applies them to an empty database: V<n>__ by version, then the
+    repeatable R__ ones by name (left out when stopping before a version: they are the current functions)."""
+    versioned = sorted(MIGRATIONS.glob("V*__*.sql"), key=lambda p: int(p.name[1:p.name.index("__")]))
+    if before_version is not None:
+        return [p for p in versioned if int(p.name[1:p.name.index("__")]) < before_version]
+    return versioned + sorted(MIGRATIONS.glob("R__*.sql"))
 DATABASES = {"wave": "gelombang_wave", "control": "gelombang_wave_control", "landed": "gelombang_wave_landed"}
 BIG_QUOTA = 100_000_000
 
@@ -73,17 +82,9 @@ class WaveCeiling:
     def create(self, db, landed):
         self.psql(f"DROP DATABASE IF EXISTS {db}", "postgres")
         self.psql(f"CREATE DATABASE {db}", "postgres")
-        # SchemaMigrator's own bookkeeping table, which the scripts do not create but V8 names.
-        self.psql("CREATE TABLE schema_history (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                  db)
-        for name in (MIGRATIONS / "index.txt").read_text().splitlines():
-            name = name.strip()
-            if not name or name.startswith("#"):
-                continue
-            if landed and name.startswith(FIRST_SHARDED):
-                break
+        for script in migration_scripts(FIRST_SHARDED if landed else None):
             subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db, "-q",
-                            "-v", "ON_ERROR_STOP=1", "-f", str(MIGRATIONS / name)], check=True, capture_output=True)
+                            "-v", "ON_ERROR_STOP=1", "-f", str(script)], check=True, capture_output=True)
 
     def commit_latency(self, ms):
         self.psql(f"ALTER SYSTEM SET commit_delay = {ms * 1000}", "postgres")
@@ -102,7 +103,7 @@ class WaveCeiling:
                          "RETURNING id || '|' || opens_at || '|' || closes_at || '|' || household_limit", db)
         wave_id, opens_at, closes_at, household_limit = wave.splitlines()[0].split("|")
         script = self.work / f"wave-ceiling-{code}.sql"
-        with_limits = self.psql("SELECT max(pronargs) FROM pg_proc WHERE proname = 'register_in_one_statement'", db) == "24"
+        with_limits = int(self.psql("SELECT max(pronargs) FROM pg_proc WHERE proname = 'register_in_one_statement'", db)) >= 24
         script.write_text(SCRIPT.format(code=code, id=wave_id, opens_at=opens_at, closes_at=closes_at,
                                         household_limit=household_limit, full_reply=FULL_REPLY,
                                         limits=LIMITS if with_limits else ""))

@@ -27,8 +27,8 @@ import io.vertx.pgclient.PgException;
 
 /**
  * The role the functions connect as in AWS (created by V8, its password set by the migration):
- * rows yes, schema no, the registration function (V9, V10) yes, and the operator audit append-only by
- * privilege, not only by trigger.
+ * rows yes, schema no (nor its migration history), the registration function (R__registration.sql)
+ * yes, and the operator audit append-only by privilege, not only by trigger.
  */
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
@@ -60,7 +60,7 @@ class ApplicationRoleTest {
         assertThat(refusal("CREATE TABLE intruder (id int)")).contains("permission denied");
         assertThat(refusal("ALTER TABLE registration ADD COLUMN intruder int")).contains("must be owner");
         assertThat(refusal("DROP TABLE wave")).contains("must be owner");
-        assertThat(refusal("SELECT * FROM schema_history")).contains("permission denied");
+        assertThat(refusal("SELECT * FROM flyway_schema_history")).contains("permission denied");
 
         long waveId = db.pool().preparedQuery("SELECT id FROM wave WHERE code = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(TestWaves.OPEN)).await().atMost(TIMEOUT).iterator().next().getLong(0);

@@ -84,8 +84,9 @@ class TemplateConfigurationTest {
         NIK_CHECKS(Set.of("gelombang.verification.dukcapil.rate-per-second", "gelombang.verification.dukcapil.daily-quota"),
                 Set.of("gelombang.verification.dukcapil.url", "gelombang.verification.dukcapil.credential",
                         "gelombang.verification.dukcapil.credential-secret")),
+        /** Flyway connects to the reactive client's database unless told another JDBC URL. */
         SCHEMA_MIGRATION(Set.of("gelombang.schema.migrate-at-start", "gelombang.waves.seed-at-start",
-                "gelombang.schema.app-user-password"), Set.of()),
+                "gelombang.schema.app-user-password"), Set.of("gelombang.schema.jdbc-url")),
         /** A draw longer than the API function may run. */
         LONG_DRAW(Set.of("gelombang.draw.time-limit"), Set.of()),
         /** Creating draw waves: the draw's public key seals a generated seed (given only with DrawSeedPublicKey). */

@@ -19,4 +19,10 @@ public interface SchemaConfig {
      * it the role's password is left as it is.
      */
     java.util.Optional<String> appUserPassword();
+
+    /**
+     * The JDBC URL Flyway connects to. By default the reactive client's database
+     * ({@code jdbc:} and {@code quarkus.datasource.reactive.url}, with its SSL mode), as the same user.
+     */
+    java.util.Optional<String> jdbcUrl();
 }

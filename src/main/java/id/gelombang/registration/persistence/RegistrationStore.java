@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.database.SqlValues;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.wave.WaveStatus;
+import id.gelombang.wave.CurrentWave;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -53,10 +53,7 @@ public class RegistrationStore {
         /** The email address already serves as many registrations in this wave as the limit allows. */
         EMAIL_LIMIT,
         /** The source made as many attempts this minute as the limit allows; nothing done, no reply stored. */
-        RATE_LIMITED;
-
-        /** The outcomes that store a reply, in the order the statement takes their replies. */
-        public static final List<Outcome> DECIDED = List.of(ACCEPTED, DUPLICATE, HOUSEHOLD_LIMIT, FULL, CLOSED, EMAIL_LIMIT);
+        RATE_LIMITED
     }
 
     /**
@@ -72,14 +69,8 @@ public class RegistrationStore {
     }
 
     /** What registration needs of a wave. */
-    public record WaveFacts(long id, String code, Instant opensAt, Instant closesAt, int householdLimit, boolean draw) {
-
-        public WaveStatus statusAt(Instant now) {
-            if (now.isBefore(opensAt)) {
-                return WaveStatus.UPCOMING;
-            }
-            return now.isBefore(closesAt) ? WaveStatus.OPEN : WaveStatus.CLOSED;
-        }
+    public record WaveFacts(long id, String code, Instant opensAt, Instant closesAt, int householdLimit, boolean draw)
+            implements CurrentWave.Scheduled {
     }
 
     /** The wave code the request named (null: the wave open now) and the wave it was validated against (null: none). */
@@ -97,7 +88,8 @@ public class RegistrationStore {
 
     /**
      * One registration attempt. {@code registration} is null when the request failed validation;
-     * {@code replies} holds the reply of each outcome in {@link Outcome#DECIDED} (null where impossible).
+     * {@code replies} holds the reply of each outcome the attempt may be decided with (an outcome the
+     * statement decides without a reply here is an error).
      */
     public record Attempt(String keyDigest, byte[] requestDigest, Instant now, ExpectedWave wave,
             NewRegistration registration, Map<Outcome, EncryptedReply> replies, Limits limits) {
@@ -108,8 +100,17 @@ public class RegistrationStore {
             UUID registrationId, List<WaveFacts> waves) {
     }
 
-    private static final String REGISTER = "SELECT * FROM register_in_one_statement("
-            + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+    /** By name, so no caller depends on the order of the function's parameters (db/migration R__registration.sql). */
+    private static final String REGISTER = """
+            SELECT * FROM register_in_one_statement(
+                p_key_digest => $1, p_lock_id => $2, p_request_digest => $3, p_now => $4,
+                p_wave_code => $5, p_wave_id => $6, p_opens_at => $7, p_closes_at => $8, p_household_limit => $9,
+                p_draw => $10,
+                p_id => $11, p_nik_digest => $12, p_kk_digest => $13, p_personal_data => $14, p_token_digest => $15,
+                p_email_code_digest => $16, p_location => $17,
+                p_reply_outcomes => $18, p_statuses => $19, p_replies => $20,
+                p_email_digest => $21, p_email_limit => $22, p_source_digest => $23, p_source_window => $24,
+                p_source_limit => $25)""";
 
     /** What the registration table's trigger raises for a NIK that withdrew from the same draw wave (db/migration V16). */
     private static final String WITHDRAWN_FROM_DRAW = "GW409";
@@ -121,7 +122,7 @@ public class RegistrationStore {
     }
 
     /**
-     * The whole registration in one statement (db/migration V15 on V10, {@code register_in_one_statement}),
+     * The whole registration in one statement (db/migration R__registration.sql, {@code register_in_one_statement}),
      * so one round trip in one implicit transaction: the Idempotency-Key's lock, its stored reply,
      * the limits on volume (per email address and wave, per source and minute), the check of the
      * wave, the row with its NIK, family-card and wave places (a place in one of the wave's shards),
@@ -130,13 +131,16 @@ public class RegistrationStore {
      */
     public Uni<Result> register(Attempt a) {
         NewRegistration r = a.registration();
-        Integer[] statuses = new Integer[Outcome.DECIDED.size()];
-        Buffer[] replies = new Buffer[Outcome.DECIDED.size()];
-        for (int i = 0; i < statuses.length; i++) {
-            EncryptedReply reply = a.replies().get(Outcome.DECIDED.get(i));
-            statuses[i] = reply == null ? null : reply.status();
-            replies[i] = reply == null ? null : Buffer.buffer(reply.body());
-        }
+        List<String> outcomes = new ArrayList<>();
+        List<Integer> statuses = new ArrayList<>();
+        List<Buffer> replies = new ArrayList<>();
+        a.replies().forEach((outcome, reply) -> {
+            if (reply != null) {
+                outcomes.add(outcome.name());
+                statuses.add(reply.status());
+                replies.add(Buffer.buffer(reply.body()));
+            }
+        });
         WaveFacts wave = a.wave().wave();
         Tuple parameters = Tuple.tuple()
                 .addValue(a.keyDigest())
@@ -156,8 +160,9 @@ public class RegistrationStore {
                 .addValue(r == null ? null : Buffer.buffer(r.tokenDigest()))
                 .addValue(r == null ? null : Buffer.buffer(r.emailCodeDigest()))
                 .addValue(r == null ? null : r.location())
-                .addValue(statuses)
-                .addValue(replies)
+                .addValue(outcomes.toArray(String[]::new))
+                .addValue(statuses.toArray(Integer[]::new))
+                .addValue(replies.toArray(Buffer[]::new))
                 .addValue(bytes(a.limits().emailDigest()))
                 .addValue(a.limits().perEmailPerWave())
                 .addValue(bytes(a.limits().sourceDigest()))
@@ -196,7 +201,7 @@ public class RegistrationStore {
     /**
      * Releases a registration: it leaves the one-per-NIK index (released_at set) and gives back its
      * family-card place, its email address's use and its place in its wave's shard, in one statement
-     * (db/migration V15 on V10, {@code release_registration}). Only the first release of a row changes
+     * (db/migration R__registration.sql, {@code release_registration}). Only the first release of a row changes
      * anything, so a rejection followed by a withdrawal returns each place once. Returns whether this
      * call released it. Needs a transaction; must run before the digests are erased.
      */

@@ -1,14 +1,13 @@
 package id.gelombang.registration.service;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.registration.persistence.RegistrationStore.WaveFacts;
-import id.gelombang.wave.WaveStatus;
+import id.gelombang.wave.CurrentWave;
 
 /**
  * This instance's copy of the waves: what a registration is validated against (opening date,
@@ -26,12 +25,9 @@ public class KnownWaves {
         return waves.stream().filter(w -> w.code().equals(code)).findFirst();
     }
 
-    /** The earliest-opened wave open at {@code now}: the wave a registration without a code goes to. */
+    /** The current wave if it is open at {@code now}: the wave a registration without a code goes to. */
     public Optional<WaveFacts> openAt(Instant now) {
-        // As Wave.currentOrNext orders them, and as the statement chooses.
-        return waves.stream().filter(w -> w.closesAt().isAfter(now))
-                .min(Comparator.comparing(WaveFacts::opensAt).thenComparingLong(WaveFacts::id))
-                .filter(w -> w.statusAt(now) == WaveStatus.OPEN);
+        return CurrentWave.openAt(waves, now);
     }
 
     /** Replaces the copy with every wave as the database just reported them. */

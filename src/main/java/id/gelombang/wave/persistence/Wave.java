@@ -14,6 +14,7 @@ import jakarta.persistence.Table;
 
 import org.hibernate.annotations.Formula;
 
+import id.gelombang.wave.CurrentWave;
 import id.gelombang.wave.RetentionScope;
 import id.gelombang.wave.WaveRules;
 import id.gelombang.wave.WaveSelection;
@@ -116,10 +117,7 @@ public class Wave extends PanacheEntityBase {
     }
 
     public WaveStatus statusAt(Instant now) {
-        if (now.isBefore(opensAt)) {
-            return WaveStatus.UPCOMING;
-        }
-        return now.isBefore(closesAt) ? WaveStatus.OPEN : WaveStatus.CLOSED;
+        return CurrentWave.statusAt(opensAt, closesAt, now);
     }
 
     /** Places left in a first-come wave; null for a draw wave, whose quota is not a cap. */
@@ -138,8 +136,8 @@ public class Wave extends PanacheEntityBase {
                 : Uni.createFrom().nullItem();
     }
 
-    /** The wave open at {@code now}, else the next one to open; null when there is none. */
+    /** The current wave (open at {@code now}, else the next to open; null when there is none), as the database's rule has it. */
     public static Uni<Wave> currentOrNext(Instant now) {
-        return find("closesAt > ?1 order by opensAt, id", now).firstResult();
+        return find("id = function('current_wave_id', ?1)", now).firstResult();
     }
 }

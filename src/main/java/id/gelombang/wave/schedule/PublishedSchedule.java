@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import id.gelombang.common.storage.UploadConfig;
+import id.gelombang.wave.CurrentWave;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -45,7 +45,7 @@ public class PublishedSchedule {
     /** One wave as published: what the public view of a wave and the retention job's timing need. */
     @RegisterForReflection
     public record Entry(String code, Instant opensAt, Instant closesAt, int quota, int registeredCount, int retentionDays,
-            String selection, String drawCommitment, Boolean retentionPending) {
+            String selection, String drawCommitment, Boolean retentionPending, long id) implements CurrentWave.Scheduled {
 
         Instant retentionDue() {
             return closesAt.plus(Duration.ofDays(retentionDays));
@@ -83,6 +83,7 @@ public class PublishedSchedule {
         /** The wave as the view code reads it; never persisted. */
         public Wave toWave() {
             Wave wave = new Wave();
+            wave.id = id;
             wave.code = code;
             wave.opensAt = opensAt;
             wave.closesAt = closesAt;
@@ -135,12 +136,11 @@ public class PublishedSchedule {
         if (entries.isEmpty()) {
             return new Lookup.NotPublished();
         }
-        List<Wave> waves = entries.get().stream().map(Entry::toWave).filter(w -> w.closesAt.isAfter(now))
-                .sorted(Comparator.comparing((Wave w) -> w.opensAt)).toList();
-        if (waves.stream().anyMatch(w -> w.statusAt(now) == WaveStatus.OPEN)) {
+        Optional<Entry> current = CurrentWave.currentOrNext(entries.get(), now);
+        if (current.isPresent() && current.get().statusAt(now) == WaveStatus.OPEN) {
             return new Lookup.WaveOpen();
         }
-        return new Lookup.NoWaveOpen(waves.isEmpty() ? null : waves.get(0));
+        return new Lookup.NoWaveOpen(current.map(Entry::toWave).orElse(null));
     }
 
     /**

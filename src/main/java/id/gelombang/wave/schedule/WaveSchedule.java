@@ -102,7 +102,7 @@ public class WaveSchedule {
                     return session.createNativeQuery("""
                             SELECT w.code, w.opens_at, w.closes_at, w.quota,
                                    CAST((SELECT coalesce(sum(p.taken), 0) FROM wave_place p WHERE p.wave_id = w.id) AS integer),
-                                   w.retention_days, w.selection, w.draw_commitment, w.retention_done_at IS NULL
+                                   w.retention_days, w.selection, w.draw_commitment, w.retention_done_at IS NULL, w.id
                             FROM wave w ORDER BY w.opens_at, w.id""", Object[].class)
                             .getResultList()
                             .map(rows -> PublishedSchedule.relevant(rows.stream().map(WaveSchedule::entry).toList(), now))
@@ -124,6 +124,7 @@ public class WaveSchedule {
 
     private static Entry entry(Object[] row) {
         return new Entry((String) row[0], SqlValues.instant(row[1]), SqlValues.instant(row[2]), ((Number) row[3]).intValue(),
-                ((Number) row[4]).intValue(), ((Number) row[5]).intValue(), (String) row[6], (String) row[7], (Boolean) row[8]);
+                ((Number) row[4]).intValue(), ((Number) row[5]).intValue(), (String) row[6], (String) row[7], (Boolean) row[8],
+                ((Number) row[9]).longValue());
     }
 }

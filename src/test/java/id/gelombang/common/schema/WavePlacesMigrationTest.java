@@ -2,9 +2,6 @@ package id.gelombang.common.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -16,9 +13,7 @@ import id.gelombang.testing.LocalBackendsResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * V10 moves a wave's count from its row into place shards. On a database that already has waves and
@@ -28,8 +23,6 @@ import io.vertx.pgclient.PgConnectOptions;
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
 class WavePlacesMigrationTest {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Inject
     Vertx vertx;
@@ -48,18 +41,12 @@ class WavePlacesMigrationTest {
 
     @Test
     void registrationsMadeBeforeV10HoldTheirPlacesInShardsAfterIt() {
-        String database = "before_v10_" + UUID.randomUUID().toString().substring(0, 8);
-        db.execute("CREATE DATABASE " + database);
-        PgConnection conn = PgConnection.connect(vertx, PgConnectOptions.fromUri(url).setDatabase(database).setUser(user)
-                .setPassword(password)).await().atMost(TIMEOUT);
-        try {
-            List<SchemaMigrator.Script> scripts = SchemaMigrator.bundledScripts();
-            run(conn, "CREATE TABLE schema_history (version integer PRIMARY KEY, script text NOT NULL, checksum text NOT NULL, "
-                    + "applied_at timestamptz NOT NULL DEFAULT now())");
-            scripts.stream().filter(s -> s.version() < 10).forEach(s -> run(conn, s.sql()));
+        try (ScratchDatabase scratch = new ScratchDatabase(db, vertx, url, user, password)) {
+            // The versioned scripts alone (the current functions come after the last one), up to V9.
+            scratch.flyway(c -> c.target("9").repeatableSqlMigrationPrefix("not-repeatable-")).migrate();
             // A first-come wave of 600 places with 517 registrations holding one and 40 released, a draw
             // wave (its quota is no cap) with 300, and a wave nobody registered in, as V9 kept them.
-            run(conn, """
+            scratch.run("""
                     INSERT INTO wave (code, opens_at, closes_at, quota, registered_count) VALUES
                         ('FIRST', now() - interval '1 day', now() + interval '1 day', 600, 517),
                         ('EMPTY', now() - interval '1 day', now() + interval '1 day', 5, 0);
@@ -73,9 +60,9 @@ class WavePlacesMigrationTest {
                            CASE WHEN g > w.registered_count THEN now() END, now(), now()
                     FROM wave w, generate_series(1, w.registered_count + CASE WHEN w.code = 'FIRST' THEN 40 ELSE 0 END) AS g;
                     """);
-            scripts.stream().filter(s -> s.version() == 10).forEach(s -> run(conn, s.sql()));
+            scratch.flyway(c -> c.target("10").repeatableSqlMigrationPrefix("not-repeatable-")).migrate();
 
-            Row first = one(conn, """
+            Row first = scratch.one("""
                     SELECT count(*) AS shards, sum(p.capacity) AS capacity, sum(p.taken) AS taken,
                            count(*) FILTER (WHERE p.taken > p.capacity) AS over
                     FROM wave_place p JOIN wave w ON w.id = p.wave_id WHERE w.code = 'FIRST'""");
@@ -83,37 +70,26 @@ class WavePlacesMigrationTest {
             assertThat(first.getLong("capacity")).isEqualTo(600);
             assertThat(first.getLong("taken")).isEqualTo(517);
             assertThat(first.getLong("over")).isZero();
-            assertThat(one(conn, """
+            assertThat(scratch.count("""
                     SELECT count(*) FROM wave_place p
                     LEFT JOIN (SELECT wave_id, place_shard, count(*) AS n FROM registration
                                WHERE released_at IS NULL GROUP BY wave_id, place_shard) r
                            ON r.wave_id = p.wave_id AND r.place_shard = p.shard
-                    WHERE coalesce(r.n, 0) <> p.taken""").getLong(0)).as("shards whose count differs from their rows").isZero();
-            assertThat(one(conn, "SELECT count(*) FROM registration WHERE released_at IS NULL AND place_shard IS NULL").getLong(0))
+                    WHERE coalesce(r.n, 0) <> p.taken""")).as("shards whose count differs from their rows").isZero();
+            assertThat(scratch.count("SELECT count(*) FROM registration WHERE released_at IS NULL AND place_shard IS NULL"))
                     .isZero();
-            assertThat(one(conn, "SELECT count(*) FROM registration WHERE released_at IS NOT NULL AND place_shard IS NOT NULL")
-                    .getLong(0)).isZero();
-            Row drawn = one(conn, """
+            assertThat(scratch.count("SELECT count(*) FROM registration WHERE released_at IS NOT NULL AND place_shard IS NOT NULL"))
+                    .isZero();
+            Row drawn = scratch.one("""
                     SELECT count(p.capacity) AS capped, sum(p.taken) AS taken
                     FROM wave_place p JOIN wave w ON w.id = p.wave_id WHERE w.code = 'DRAWN'""");
             assertThat(drawn.getLong("capped")).isZero();
             assertThat(drawn.getLong("taken")).isEqualTo(300);
-            assertThat(one(conn, """
-                    SELECT sum(p.capacity) FROM wave_place p JOIN wave w ON w.id = p.wave_id WHERE w.code = 'EMPTY'""")
-                    .getLong(0)).isEqualTo(5);
-            assertThat(one(conn, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'wave' "
-                    + "AND column_name = 'registered_count'").getLong(0)).as("the old count is gone").isZero();
-        } finally {
-            conn.close().await().atMost(TIMEOUT);
-            db.execute("DROP DATABASE " + database);
+            assertThat(scratch.count("""
+                    SELECT sum(p.capacity) FROM wave_place p JOIN wave w ON w.id = p.wave_id WHERE w.code = 'EMPTY'"""))
+                    .isEqualTo(5);
+            assertThat(scratch.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'wave' "
+                    + "AND column_name = 'registered_count'")).as("the old count is gone").isZero();
         }
-    }
-
-    private static void run(PgConnection conn, String sql) {
-        conn.query(sql).execute().await().atMost(TIMEOUT);
-    }
-
-    private static Row one(PgConnection conn, String sql) {
-        return conn.query(sql).execute().await().atMost(TIMEOUT).iterator().next();
     }
 }

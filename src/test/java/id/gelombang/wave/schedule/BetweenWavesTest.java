@@ -150,7 +150,7 @@ class BetweenWavesTest {
     private static Entry entry(String code, String closesAt, int retentionDays, boolean retentionPending) {
         Instant closes = Instant.parse(closesAt);
         return new Entry(code, closes.minus(Duration.ofDays(10)), closes, 10, 0, retentionDays, "FIRST_COME", null,
-                retentionPending);
+                retentionPending, code.hashCode());
     }
 
     @Test

@@ -76,27 +76,32 @@ public class WaveDraw {
                                 "The draw runs after the wave closes (" + wave.closesAt + "); close it early with POST .../close.");
                     }
                     byte[] seed = seedFor(wave, given);
-                    return statement.run(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik, now).chain(outcome -> {
-                        wave.drawnAt = now;
-                        wave.drawEligible = outcome.eligible();
-                        wave.drawSelected = outcome.selected();
-                        wave.drawSeedRevealed = seed;
-                        wave.drawCutoffRank = outcome.selected() < outcome.eligible() ? outcome.highestSelectedRank() : null;
-                        Map<String, Object> details = new LinkedHashMap<>();
-                        details.put("quota", wave.quota);
-                        details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
-                        details.put("notifyNotSelected", wave.notifyNotSelected);
-                        details.put("drawCommitment", wave.drawCommitment);
-                        details.put("drawSeedOutside", wave.drawSeedOutside);
-                        details.put("eligible", outcome.eligible());
-                        details.put("selected", outcome.selected());
-                        details.put("cutoffRank", wave.drawCutoffRank);
-                        return statement.forgetWithdrawals(wave.id)
-                                .chain(() -> followUp(wave, now))
-                                .chain(() -> audit.record(actor, OperatorAction.DRAW, wave.code, details, now))
-                                .map(recorded -> published(wave));
-                    });
+                    return statement.run(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik, now)
+                            .chain(drawn -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, drawn, now))
+                            .chain(outcome -> record(wave, seed, outcome, actor, now));
                 });
+    }
+
+    /** Keeps the draw's outcome on the wave, then its follow-ups and its audit entry, and returns it as published. */
+    private Uni<DrawResult> record(Wave wave, byte[] seed, WaveDrawStatement.Outcome outcome, String actor, Instant now) {
+        wave.drawnAt = now;
+        wave.drawEligible = outcome.eligible();
+        wave.drawSelected = outcome.selected();
+        wave.drawSeedRevealed = seed;
+        wave.drawCutoffRank = outcome.selected() < outcome.eligible() ? outcome.highestSelectedRank() : null;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("quota", wave.quota);
+        details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
+        details.put("notifyNotSelected", wave.notifyNotSelected);
+        details.put("drawCommitment", wave.drawCommitment);
+        details.put("drawSeedOutside", wave.drawSeedOutside);
+        details.put("eligible", outcome.eligible());
+        details.put("selected", outcome.selected());
+        details.put("cutoffRank", wave.drawCutoffRank);
+        return statement.forgetWithdrawals(wave.id)
+                .chain(() -> followUp(wave, now))
+                .chain(() -> audit.record(actor, OperatorAction.DRAW, wave.code, details, now))
+                .map(recorded -> published(wave));
     }
 
     /**

@@ -102,17 +102,6 @@ public class WaveDrawStatement {
                 });
     }
 
-    /** The drawn registrations still eligible, as "id,rank,verdict" lines sorted by rank. Needs a session. */
-    public Uni<java.util.List<String>> ranks(long waveId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                SELECT CAST(id AS text) || ',' || selection_rank || ',' || selection_status FROM registration
-                WHERE wave_id = :waveId AND selection_rank IS NOT NULL
-                  AND released_at IS NULL AND status NOT IN ('REJECTED', 'WITHDRAWN', 'VOIDED')
-                ORDER BY selection_rank, id""", String.class)
-                .setParameter("waveId", waveId)
-                .getResultList());
-    }
-
     /**
      * Forgets the NIK digests kept so that nobody who withdrew from the wave could register in it again
      * before its draw: with the draw made they have no purpose left. Must run in the draw's transaction.

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
+import id.gelombang.testing.BulkRegistrations;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
 import io.quarkus.test.common.WithTestResource;
@@ -55,7 +56,7 @@ class DrawConcurrencyTest {
         Registered leaving = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
         Registered busy = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
         db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE id = $1", UUID.fromString(busy.id()));
-        addVerifiedRows(code, 200);
+        BulkRegistrations.addVerified(db, code, 200);
         close(code);
 
         SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
@@ -88,7 +89,7 @@ class DrawConcurrencyTest {
     void aReleaseHoldingARowTheDrawNeedsDoesNotDeadlockWithIt() throws Exception {
         String code = drawWave(2, false);
         Registered leaving = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
-        addVerifiedRows(code, 200);
+        BulkRegistrations.addVerified(db, code, 200);
         close(code);
         long waveId = db.count("SELECT id FROM wave WHERE code = $1", code);
 
@@ -122,7 +123,7 @@ class DrawConcurrencyTest {
         byte[] seed = new byte[32];
         new java.security.SecureRandom().nextBytes(seed);
         String code = drawWave(2, true, DrawSeed.commitment(seed));
-        addVerifiedRows(code, 50);
+        BulkRegistrations.addVerified(db, code, 50);
         close(code);
         // In rank order, as anyone recomputes it from the seed: the first would be selected.
         java.util.List<UUID> byRank = db.pool().preparedQuery("""
@@ -180,24 +181,6 @@ class DrawConcurrencyTest {
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
-    }
-
-    private void addVerifiedRows(String code, int rows) {
-        // Rows as the bench makes them, with their outbox already worked off, as every registration has one.
-        db.execute("""
-                WITH r AS (
-                    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
-                                              status, nik_verification, created_at, updated_at)
-                    SELECT gen_random_uuid(), w.id, w.code, sha256(convert_to(w.code || g, 'UTF8')),
-                           sha256(convert_to('kk' || w.code || g, 'UTF8')), decode(repeat('ab', 190), 'hex'),
-                           sha256(convert_to('token' || w.code || g, 'UTF8')), 'REGISTERED', 'VERIFIED', now(), now()
-                    FROM wave w, generate_series(1, $2) g WHERE w.code = $1
-                    RETURNING id),
-                jobs AS (
-                    INSERT INTO verification_job (registration_id, kind, state, run_after, created_at, finished_at)
-                    SELECT id, kind, 'DONE', now(), now(), now() FROM r, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) kind)
-                INSERT INTO email_code (registration_id, issue, code_digest, requested_at, sent_at)
-                SELECT id, 1, sha256(convert_to(id::text, 'UTF8')), now(), now() FROM r""", code, rows);
     }
 
     private static String drawWave(int quota, boolean requireVerifiedNik) {

@@ -38,7 +38,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * - EmailWorkerFunction: sends the code (verification.mail) through SES, with the configuration set.
  * - NikWorkerFunction: reads the Dukcapil credential's secret (verification.dukcapil.DukcapilCredential,
  *   through the AWS Parameters and Secrets Lambda Extension, which signs with the function's role).
- * - DrawFunction: writes, replaces and deletes draws' lists of ranks under draws/ (wave.draw.RanksFile).
+ * - DrawFunction: writes, replaces and deletes draws' lists of ranks under draws/ (wave.draw.RanksFile),
+ *   and reads the draw's private key from its secret through the Secrets extension (wave.draw.DrawSeedSeal).
  */
 class TemplatePermissionsTest {
 
@@ -53,7 +54,7 @@ class TemplatePermissionsTest {
             "SchemaMigrationFunction", Set.of("s3:PutObject"),
             "EmailWorkerFunction", Set.of("ses:SendEmail"),
             "NikWorkerFunction", Set.of("secretsmanager:GetSecretValue"),
-            "DrawFunction", Set.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"));
+            "DrawFunction", Set.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "secretsmanager:GetSecretValue"));
 
     private static JsonNode resources;
 

@@ -1,5 +1,6 @@
 package id.gelombang.wave.draw;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -26,7 +27,19 @@ public interface DrawConfig {
 
     /**
      * The matching private key (base64 of PKCS#8 DER): only the function that runs draws has it, so no
-     * function serving the public or running workers can read a seed before its draw.
+     * function serving the public or running workers can read a seed before its draw. Given here, it
+     * sits in the function's configuration; {@link #seedPrivateKeySecret()} keeps it out.
      */
     Optional<String> seedPrivateKey();
+
+    /**
+     * The Secrets Manager secret that holds the private key, read when a draw first needs it through
+     * the AWS Parameters and Secrets Lambda Extension at {@link #secretsExtension()}, and again when a
+     * seed does not open with the key read before (the key was rotated).
+     */
+    Optional<String> seedPrivateKeySecret();
+
+    /** The Parameters and Secrets extension's endpoint in the function. */
+    @WithDefault("http://localhost:2773")
+    URI secretsExtension();
 }

@@ -1,7 +1,5 @@
 package id.gelombang.wave;
 
-import id.gelombang.registration.domain.KtpStatus;
-
 /** Stages of the registration funnel counted per wave (besides "registered", which is the wave's own count). */
 public enum FunnelStage {
     KTP_RECEIVED, KTP_REJECTED,
@@ -14,14 +12,5 @@ public enum FunnelStage {
     /** The registrant withdrew and the personal data was erased. */
     WITHDRAWN,
     /** An operator voided the registration: an identity check outside the system proved it made with someone else's NIK. */
-    VOIDED;
-
-    /** The stage a KTP status counts towards, or null when it is not counted. */
-    public static FunnelStage of(KtpStatus status) {
-        return switch (status) {
-            case RECEIVED -> KTP_RECEIVED;
-            case REJECTED -> KTP_REJECTED;
-            case MISSING, PENDING_UPLOAD -> null;
-        };
-    }
+    VOIDED
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
-import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.common.problem.FieldErrors;
 
 /** What makes a wave definition valid, for operators creating or changing one. */
 public final class WaveRules {

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
@@ -28,7 +29,6 @@ import id.gelombang.testing.S3Upload;
 import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.TcpProxy;
 import id.gelombang.testing.TestWaves;
-import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.upload.service.UploadEvents;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;

@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.testing.Access;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
@@ -34,7 +35,6 @@ import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
 import id.gelombang.testing.Traces;
-import id.gelombang.upload.service.UploadConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

@@ -36,6 +36,7 @@ import org.openqa.selenium.WindowType;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.local.LocalSite;
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
@@ -48,7 +49,6 @@ import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Mailbox;
 import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.TestWaves;
-import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.service.EmailFeedback;
 import id.gelombang.verification.service.JobWorker;

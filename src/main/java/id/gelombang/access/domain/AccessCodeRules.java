@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
-import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.registration.domain.Nik;
 
 /**

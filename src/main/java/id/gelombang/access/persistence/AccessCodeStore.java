@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.access.domain.AccessCodeRules;
+import id.gelombang.registration.domain.RegistrationStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +31,7 @@ public class AccessCodeStore {
     }
 
     /** The registration a right code opened. */
-    public record Opened(UUID id, String waveCode, String status) {
+    public record Opened(UUID id, String waveCode, RegistrationStatus status) {
     }
 
     /** A code waiting to be mailed, with the registration's sealed personal data to check and address it with. */
@@ -88,7 +89,8 @@ public class AccessCodeStore {
         return pool.preparedQuery(OPEN).execute(parameters).map(rows -> {
             Row row = rows.iterator().next();
             UUID id = row.getUUID("opened_id");
-            return id == null ? null : new Opened(id, row.getString("opened_wave_code"), row.getString("opened_status"));
+            return id == null ? null : new Opened(id, row.getString("opened_wave_code"),
+                    RegistrationStatus.valueOf(row.getString("opened_status")));
         });
     }
 

@@ -46,6 +46,6 @@ public class AccessDocumentation implements OASFilter {
         // Optional here (a repeat of the same key sends no second code), with the same shape as on registration.
         model.parameter("/v1/registrations/access-codes", PathItem.HttpMethod.POST, Parameter.In.HEADER, "Idempotency-Key")
                 .schema(length(pattern(string(), IdempotencyKeys.PATTERN), 1, IdempotencyKeys.MAX_LENGTH));
-        oneOf(model.property("AccessGranted", "status"), RegistrationStatus.values());
+        oneOf(model.property("AccessGranted", "status"), RegistrationStatus.shown().toArray(RegistrationStatus[]::new));
     }
 }

@@ -75,6 +75,6 @@ public class AccessRecoveryResource {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
         }
         return recovery.recover(request.nik(), request.birthDate(), request.email(), request.ticket(), OperatorActor.of(event))
-                .map((Recovered r) -> new RecoveryView(r.registrationId(), r.waveCode(), r.status(), r.email()));
+                .map((Recovered r) -> new RecoveryView(r.registrationId(), r.waveCode(), r.status().name(), r.email()));
     }
 }

@@ -20,10 +20,10 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 
 import id.gelombang.access.service.AccessCodes;
 import id.gelombang.access.service.AccessCodes.Granted;
+import id.gelombang.common.problem.FieldErrors.FieldError;
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors.FieldError;
 import id.gelombang.registration.rest.IdempotencyKeys;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -134,6 +134,6 @@ public class AccessResource {
             throw ProblemType.BAD_REQUEST.exception("The body must be a JSON object.");
         }
         return codes.open(request.nik(), request.birthDate(), request.code())
-                .map((Granted g) -> new AccessGranted(g.id(), g.registrationToken(), g.waveCode(), g.status()));
+                .map((Granted g) -> new AccessGranted(g.id(), g.registrationToken(), g.waveCode(), g.status().name()));
     }
 }

@@ -11,6 +11,7 @@ import id.gelombang.access.persistence.AccessCodeStore.Pending;
 import id.gelombang.registration.domain.Nik;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.mail.EmailSender;
 import id.gelombang.verification.mail.EmailTexts;
@@ -22,7 +23,6 @@ import id.gelombang.verification.service.JobHandler;
 import id.gelombang.verification.service.JobResult;
 import id.gelombang.verification.service.Mailing;
 import id.gelombang.verification.service.SendGuard;
-import id.gelombang.verification.service.VerificationConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

@@ -15,9 +15,10 @@ import id.gelombang.access.persistence.AccessCodeStore;
 import id.gelombang.access.persistence.AccessCodeStore.CodeRequest;
 import id.gelombang.common.crypto.Digests;
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.service.RegistrationToken;
 import io.smallrye.mutiny.Uni;
 
@@ -38,7 +39,7 @@ public class AccessCodes {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A registration opened with a code: its new (and only) token. */
-    public record Granted(String id, String registrationToken, String waveCode, String status) {
+    public record Granted(String id, String registrationToken, String waveCode, RegistrationStatus status) {
     }
 
     private final AccessCodeStore store;

@@ -21,9 +21,10 @@ import id.gelombang.access.persistence.AccessCodeStore.CodeRequest;
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
 import id.gelombang.common.crypto.OneTimeCodes;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.EmailAddress;
-import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
@@ -51,7 +52,7 @@ public class AccessRecovery {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What support tells the registrant: which registration now mails where (masked). */
-    public record Recovered(String registrationId, String waveCode, String status, String email) {
+    public record Recovered(String registrationId, String waveCode, RegistrationStatus status, String email) {
     }
 
     private final AccessCodeStore store;

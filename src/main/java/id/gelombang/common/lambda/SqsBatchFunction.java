@@ -12,7 +12,7 @@ import io.quarkus.runtime.Quarkus;
 /**
  * The Lambda handler of a function fed by an SQS event source mapping, in the same artifact as the
  * HTTP API. The template names a subclass as the function's {@code Handler}
- * ({@code id.gelombang.upload.UploadEventsFunction::handleRequest}).
+ * ({@code UploadEventsFunction::handleRequest}, fully qualified, for the upload worker).
  * <p>
  * Why not a {@code RequestHandler<SQSEvent, SQSBatchResponse>}: Quarkus's Lambda extension refuses
  * to build an application that has such a class beside the HTTP extension's handler ("Multiple

@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import id.gelombang.registration.domain.FieldErrors.FieldError;
+import id.gelombang.common.problem.FieldErrors.FieldError;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** An RFC 9457 problem document; {@code errors} lists every invalid field of a request. */

@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import id.gelombang.common.observability.Metrics;
+import id.gelombang.common.problem.FieldErrors.FieldError;
 import id.gelombang.common.web.AllowedMethods;
-import id.gelombang.registration.domain.FieldErrors.FieldError;
 
 /** Turns every failure into problem+json; nothing else in the code builds error responses. */
 public class ProblemMappers {

@@ -2,7 +2,7 @@ package id.gelombang.common.problem;
 
 import java.util.List;
 
-import id.gelombang.registration.domain.FieldErrors.FieldError;
+import id.gelombang.common.problem.FieldErrors.FieldError;
 
 /** The problems this API answers with; the type URI's last segment is part of the contract. */
 public enum ProblemType {

@@ -20,6 +20,7 @@ import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.security.OperatorAccessFilter;
 import id.gelombang.common.security.OperatorActor;
+import id.gelombang.registration.service.VoidResult;
 import id.gelombang.registration.service.VoidService;
 import io.smallrye.mutiny.Uni;
 

@@ -4,6 +4,8 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
+import id.gelombang.common.problem.FieldErrors;
+
 /**
  * The registration rules of the programme (Perpres 36/2020 as amended): a well-formed NIK that
  * agrees with the declared birth date and sex, a family-card number, age 18 or more on the day

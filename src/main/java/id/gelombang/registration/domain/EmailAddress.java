@@ -3,6 +3,8 @@ package id.gelombang.registration.domain;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import id.gelombang.common.problem.FieldErrors;
+
 public final class EmailAddress {
 
     public static final int MAX_LENGTH = 254;

@@ -1,5 +1,7 @@
 package id.gelombang.registration.domain;
 
+import id.gelombang.common.problem.FieldErrors;
+
 /** A family-card number: the NIK's region prefix, a DDMMYY date of issue and a serial from 0001. */
 public final class KkNumber {
 

@@ -2,6 +2,8 @@ package id.gelombang.registration.domain;
 
 import java.time.LocalDate;
 
+import id.gelombang.common.problem.FieldErrors;
+
 /**
  * A structurally valid NIK: {@code PP KK CC DDMMYY SSSS}, where women's day of birth is
  * stored plus 40. The NIK carries only a two-digit year, so the century comes from the

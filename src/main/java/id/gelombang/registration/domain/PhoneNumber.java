@@ -2,6 +2,8 @@ package id.gelombang.registration.domain;
 
 import java.util.regex.Pattern;
 
+import id.gelombang.common.problem.FieldErrors;
+
 /** An Indonesian mobile number, accepted as 08…, 628… or +628… and kept in E.164 (+628…). */
 public final class PhoneNumber {
 

@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import id.gelombang.common.problem.FieldErrors;
+
 /**
  * What NIK and family-card (KK) numbers share: 16 digits, a region prefix (province,
  * regency/city and district codes, two digits each), a DDMMYY date and a serial from 0001.

@@ -2,6 +2,8 @@ package id.gelombang.registration.domain;
 
 import java.util.regex.Pattern;
 
+import id.gelombang.common.problem.FieldErrors;
+
 /**
  * The reference of the identity check, made outside the system, that proved a registration
  * fraudulent (the help desk's or the civil registry's case number, a police report's number). It is

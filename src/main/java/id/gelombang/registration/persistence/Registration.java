@@ -13,7 +13,12 @@ import jakarta.persistence.Table;
 
 import org.hibernate.annotations.DynamicUpdate;
 
+import id.gelombang.registration.domain.EmailUndeliverable;
+import id.gelombang.registration.domain.KtpRejection;
 import id.gelombang.registration.domain.KtpStatus;
+import id.gelombang.registration.domain.NikRejection;
+import id.gelombang.registration.domain.NikStatus;
+import id.gelombang.registration.domain.RegistrationStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
 
@@ -48,7 +53,8 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "token_digest")
     public byte[] tokenDigest;
 
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public RegistrationStatus status;
 
     @Column(name = "email_verified")
     public boolean emailVerified;
@@ -57,9 +63,10 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "email_digest")
     public byte[] emailDigest;
 
-    /** BOUNCED or COMPLAINED once SES reported the address (V12); null while mail can go there. */
+    /** Set once SES reported the address (V12); null while mail can go there. */
+    @Enumerated(EnumType.STRING)
     @Column(name = "email_undeliverable")
-    public String emailUndeliverable;
+    public EmailUndeliverable emailUndeliverable;
 
     @Column(name = "email_undeliverable_at")
     public Instant emailUndeliverableAt;
@@ -71,19 +78,22 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "email_changes_since")
     public Instant emailChangesSince;
 
+    @Enumerated(EnumType.STRING)
     @Column(name = "nik_verification")
-    public String nikVerification;
+    public NikStatus nikVerification;
 
-    /** Why the registry rejected the NIK (a reason code), when it did. */
+    /** Why the NIK check ended REJECTED, when it did. */
+    @Enumerated(EnumType.STRING)
     @Column(name = "nik_reason")
-    public String nikReason;
+    public NikRejection nikReason;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "ktp_status")
     public KtpStatus ktpStatus;
 
+    @Enumerated(EnumType.STRING)
     @Column(name = "ktp_reason")
-    public String ktpReason;
+    public KtpRejection ktpReason;
 
     /** Where the last issued upload URL puts the photo; cleared once the photo is accepted or rejected. */
     @Column(name = "ktp_pending_key")
@@ -107,8 +117,9 @@ public class Registration extends PanacheEntityBase {
     public String ktpObjectKey;
 
     /** SELECTED or NOT_SELECTED once the wave's draw is made; written only by the draw's statement. */
+    @Enumerated(EnumType.STRING)
     @Column(name = "selection_status", insertable = false, updatable = false)
-    public String selectionStatus;
+    public RegistrationStatus selectionStatus;
 
     /** The hex rank the draw gave this registration; written only by the draw's statement. */
     @Column(name = "selection_rank", insertable = false, updatable = false)

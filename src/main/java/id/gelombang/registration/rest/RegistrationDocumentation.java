@@ -21,10 +21,10 @@ import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.registration.domain.KkNumber;
 import id.gelombang.registration.domain.KtpStatus;
 import id.gelombang.registration.domain.Nik;
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.domain.PhoneNumber;
 import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.domain.Sex;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.wave.WaveRules;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
@@ -61,7 +61,7 @@ public class RegistrationDocumentation implements OASFilter {
                 .schema(length(pattern(string(), IdempotencyKeys.PATTERN), 1, IdempotencyKeys.MAX_LENGTH));
 
         oneOf(model.property("RegistrationCreated", "status"), RegistrationStatus.REGISTERED);
-        oneOf(model.property("RegistrationView", "status"), RegistrationStatus.values());
+        oneOf(model.property("RegistrationView", "status"), RegistrationStatus.shown().toArray(RegistrationStatus[]::new));
         oneOf(model.property("Ktp", "status"), KtpStatus.values());
         oneOf(model.property("NikVerification", "status"), NikStatus.values());
         oneOf(model.property("Selection", "status"), RegistrationStatus.SELECTED, RegistrationStatus.NOT_SELECTED);

@@ -26,11 +26,11 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
+import id.gelombang.common.problem.FieldErrors.FieldError;
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.security.EdgeOrigin;
-import id.gelombang.registration.domain.FieldErrors.FieldError;
 import id.gelombang.registration.service.RegistrationCreated;
 import id.gelombang.registration.service.RegistrationQueries;
 import id.gelombang.registration.service.RegistrationService;

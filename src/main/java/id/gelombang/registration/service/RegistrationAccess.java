@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.Registration;
 import io.smallrye.mutiny.Uni;
 
@@ -21,8 +22,6 @@ import io.smallrye.mutiny.Uni;
 public class RegistrationAccess {
 
     private static final String BEARER = "bearer ";
-    public static final String WITHDRAWN = "WITHDRAWN";
-    public static final String VOIDED = "VOIDED";
 
     /** Must run inside a Hibernate Reactive session. */
     public Uni<Registration> authorize(String registrationId, String authorization) {
@@ -62,7 +61,7 @@ public class RegistrationAccess {
      * The checks of {@link #authorize} for a statement that looked the token's registration up
      * itself: {@code holderId} is the registration holding the token, null when none does.
      */
-    public void admit(String registrationId, UUID holderId, String holderStatus) {
+    public void admit(String registrationId, UUID holderId, RegistrationStatus holderStatus) {
         admitHolder(registrationId, holderId);
         notWithdrawn(holderStatus);
     }
@@ -72,15 +71,15 @@ public class RegistrationAccess {
         notWithdrawn(registration.status);
     }
 
-    private static void notWithdrawn(String status) {
-        if (WITHDRAWN.equals(status)) {
+    private static void notWithdrawn(RegistrationStatus status) {
+        if (status == RegistrationStatus.WITHDRAWN) {
             throw ProblemType.WITHDRAWN.exception("This registration was withdrawn and its personal data erased.");
         }
         notVoided(status);
     }
 
-    private static void notVoided(String status) {
-        if (VOIDED.equals(status)) {
+    private static void notVoided(RegistrationStatus status) {
+        if (status == RegistrationStatus.VOIDED) {
             throw ProblemType.VOIDED.exception(VOIDED_DETAIL);
         }
     }

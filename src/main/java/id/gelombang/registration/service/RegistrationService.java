@@ -24,13 +24,14 @@ import id.gelombang.common.crypto.Digests;
 import id.gelombang.common.crypto.OneTimeCodes;
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.Problem;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.Applicant;
 import id.gelombang.registration.domain.ApplicantRules;
 import id.gelombang.registration.domain.EmailAddress;
-import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.persistence.RegistrationStore.Attempt;
 import id.gelombang.registration.persistence.RegistrationStore.EncryptedReply;
@@ -174,7 +175,7 @@ public class RegistrationService {
         if (wave.isPresent() && wave.get().statusAt(now) == WaveStatus.OPEN) {
             WaveFacts open = wave.get();
             replies.put(Outcome.ACCEPTED, new StoredReply(201, location(id), json(new RegistrationCreated(id.toString(),
-                    "REGISTERED", open.code(), token, now.truncatedTo(ChronoUnit.SECONDS))), false, id));
+                    RegistrationStatus.REGISTERED.name(), open.code(), token, now.truncatedTo(ChronoUnit.SECONDS))), false, id));
             replies.put(Outcome.DUPLICATE, problemReply(ProblemType.DUPLICATE_REGISTRATION.problem(
                     "This NIK is already registered in this wave. A registration whose details do not match the"
                     + " civil registry is released after its NIK check; the NIK's owner can then register.")));

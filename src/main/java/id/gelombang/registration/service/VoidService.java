@@ -13,16 +13,14 @@ import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.admin.VoidResult;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.domain.Nik;
 import id.gelombang.registration.domain.VoidCase;
 import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.persistence.RegistrationStore.Held;
-import id.gelombang.upload.service.KtpStorage;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -50,7 +48,7 @@ public class VoidService {
     private final RegistrationStore store;
     private final ErasureStore erasure;
     private final StoredReplies replies;
-    private final KtpStorage storage;
+    private final StoredPhotos storage;
     private final FunnelCounters funnel;
     private final OperatorAudit audit;
     private final VoidFollowUp followUp;
@@ -59,7 +57,7 @@ public class VoidService {
     private final Vertx vertx;
     private final Clock clock;
 
-    public VoidService(RegistrationStore store, ErasureStore erasure, StoredReplies replies, KtpStorage storage,
+    public VoidService(RegistrationStore store, ErasureStore erasure, StoredReplies replies, StoredPhotos storage,
             FunnelCounters funnel, OperatorAudit audit, VoidFollowUp followUp, PersonalDataProtection protection,
             Deadline deadline, Vertx vertx, Clock clock) {
         this.store = store;

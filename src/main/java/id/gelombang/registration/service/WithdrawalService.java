@@ -11,9 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.database.Deadline;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.RegistrationStore;
-import id.gelombang.upload.service.KtpStorage;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -33,14 +33,14 @@ public class WithdrawalService {
     private final RegistrationAccess access;
     private final RegistrationStore store;
     private final ErasureStore erasure;
-    private final KtpStorage storage;
+    private final StoredPhotos storage;
     private final FunnelCounters funnel;
     private final StoredReplies replies;
     private final Deadline deadline;
     private final Vertx vertx;
     private final Clock clock;
 
-    public WithdrawalService(RegistrationAccess access, RegistrationStore store, ErasureStore erasure, KtpStorage storage,
+    public WithdrawalService(RegistrationAccess access, RegistrationStore store, ErasureStore erasure, StoredPhotos storage,
             FunnelCounters funnel, StoredReplies replies, Deadline deadline, Vertx vertx, Clock clock) {
         this.access = access;
         this.store = store;
@@ -57,7 +57,7 @@ public class WithdrawalService {
     @WithTransaction
     public Uni<Void> withdraw(String registrationId, String authorization) {
         return deadline.bound(access.authorizeForUpdate(registrationId, authorization, true).chain(registration -> {
-            if (RegistrationAccess.WITHDRAWN.equals(registration.status)) {
+            if (registration.status == RegistrationStatus.WITHDRAWN) {
                 return Uni.createFrom().voidItem();
             }
             Instant now = clock.instant();

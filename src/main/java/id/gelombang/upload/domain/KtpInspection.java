@@ -8,23 +8,25 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 
+import id.gelombang.registration.domain.KtpRejection;
+
 /** Reads an uploaded object once and checks it against what was declared. */
 public final class KtpInspection {
 
     public enum Verdict {
         ACCEPTED(null),
-        SIZE_MISMATCH("KTP_SIZE_MISMATCH"),
-        CHECKSUM_MISMATCH("KTP_CHECKSUM_MISMATCH"),
-        NOT_DECLARED_IMAGE_TYPE("KTP_NOT_DECLARED_IMAGE_TYPE");
+        SIZE_MISMATCH(KtpRejection.KTP_SIZE_MISMATCH),
+        CHECKSUM_MISMATCH(KtpRejection.KTP_CHECKSUM_MISMATCH),
+        NOT_DECLARED_IMAGE_TYPE(KtpRejection.KTP_NOT_DECLARED_IMAGE_TYPE);
 
-        private final String reason;
+        private final KtpRejection reason;
 
-        Verdict(String reason) {
+        Verdict(KtpRejection reason) {
             this.reason = reason;
         }
 
-        /** The reason code shown to the registrant; null when accepted. */
-        public String reason() {
+        /** Why the photo is rejected; null when accepted. */
+        public KtpRejection reason() {
             return reason;
         }
     }

@@ -3,7 +3,7 @@ package id.gelombang.upload.domain;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
-import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.common.problem.FieldErrors;
 
 /** What a registrant declares about the KTP photo before uploading it: the limits of the programme. */
 public record KtpPhoto(ImageType type, int contentLength, String checksumSha256) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.registration.domain.KtpStatus;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
@@ -35,7 +36,7 @@ public class UploadUrlStatement {
      * The registration holding the token: the statement changed it when it is the one addressed, not
      * withdrawn or voided, and its personal data not erased.
      */
-    public record Holder(UUID id, String status, boolean erased) {
+    public record Holder(UUID id, RegistrationStatus status, boolean erased) {
     }
 
     private static final String SQL = """
@@ -84,15 +85,15 @@ public class UploadUrlStatement {
                 return null;
             }
             Row row = rows.iterator().next();
-            return new Holder(row.getUUID("id"), row.getString("status"), row.getBoolean("erased"));
+            return new Holder(row.getUUID("id"), RegistrationStatus.valueOf(row.getString("status")), row.getBoolean("erased"));
         });
     }
 
-    /** The KTP statuses that count towards a funnel stage, as SQL rows: FunnelStage.of stays the one rule. */
+    /** The KTP statuses that count towards a funnel stage, as SQL rows: KtpStatus.funnelStage stays the one rule. */
     private static String countedStages() {
         StringJoiner rows = new StringJoiner(", ");
         for (KtpStatus status : KtpStatus.values()) {
-            FunnelStage stage = FunnelStage.of(status);
+            FunnelStage stage = status.funnelStage();
             if (stage != null) {
                 rows.add("('" + status.name() + "', '" + stage.name() + "')");
             }

@@ -64,7 +64,7 @@ public class KtpResource {
             if (confirmation.status() == KtpStatus.REJECTED) {
                 throw new ProblemException(ProblemType.KTP_REJECTED.problemWithReason(
                         "The uploaded file is not the declared KTP photo and was deleted. Upload it again.",
-                        confirmation.reason()));
+                        confirmation.reason().name()));
             }
             return new Confirmed(new KtpState(confirmation.status().name()));
         });

@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.common.storage.UploadConfig;
+import id.gelombang.registration.service.StoredPhotos;
 import id.gelombang.upload.domain.KtpInspection;
 import id.gelombang.upload.domain.KtpPhoto;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -23,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * and never through here, except to be checked.
  */
 @ApplicationScoped
-public class KtpStorage {
+public class KtpStorage implements StoredPhotos {
 
     /** Most keys S3 deletes in one DeleteObjects call. */
     static final int DELETE_BATCH = 1000;
@@ -75,6 +77,7 @@ public class KtpStorage {
      * Deletes many objects, up to {@value #DELETE_BATCH} per call to S3. Keys that do not exist count
      * as deleted; any key S3 could not delete fails the whole call (its error names no key). Blocking.
      */
+    @Override
     public void deleteAll(Collection<String> keys) {
         List<ObjectIdentifier> all = keys.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
         for (int from = 0; from < all.size(); from += DELETE_BATCH) {

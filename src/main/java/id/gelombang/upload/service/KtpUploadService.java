@@ -13,9 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors;
+import id.gelombang.common.storage.UploadConfig;
+import id.gelombang.registration.domain.KtpRejection;
 import id.gelombang.registration.domain.KtpStatus;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.RegistrationAccess;
@@ -40,14 +42,18 @@ public class KtpUploadService {
     /** Longest upload URL lifetime the contract allows. */
     static final Duration MAX_URL_TTL = Duration.ofMinutes(10);
 
-    /** Reasons of a 422 /ktp-missing: no upload URL was asked for, or nothing arrived at the last one. */
-    public static final String NOT_REQUESTED = "KTP_UPLOAD_URL_NOT_REQUESTED";
-    public static final String NOT_UPLOADED = "KTP_NOT_UPLOADED";
+    /** The reasons of a 422 /ktp-missing. */
+    public enum Missing {
+        /** No upload URL was asked for. */
+        KTP_UPLOAD_URL_NOT_REQUESTED,
+        /** Nothing arrived at the last upload URL. */
+        KTP_NOT_UPLOADED
+    }
 
     public record IssuedUpload(String uploadUrl, String method, Map<String, String> headers, Instant expiresAt) {
     }
 
-    public record Confirmation(KtpStatus status, String reason) {
+    public record Confirmation(KtpStatus status, KtpRejection reason) {
     }
 
     private final RegistrationAccess access;
@@ -121,7 +127,7 @@ public class KtpUploadService {
                 if (registration.ktpStatus == KtpStatus.RECEIVED || registration.ktpStatus == KtpStatus.REJECTED) {
                     return Uni.createFrom().item(new Confirmation(registration.ktpStatus, registration.ktpReason));
                 }
-                throw missing(NOT_REQUESTED, "Request an upload URL and upload the photo first.");
+                throw missing(Missing.KTP_UPLOAD_URL_NOT_REQUESTED, "Request an upload URL and upload the photo first.");
             }
             return inspectPending(registration);
         }));
@@ -165,7 +171,7 @@ public class KtpUploadService {
     private Decision decide(Registration registration, String pendingKey, KtpPhoto declared) {
         Optional<Verdict> verdict = storage.inspect(pendingKey, declared);
         if (verdict.isEmpty()) {
-            throw missing(NOT_UPLOADED, "No photo has arrived at the upload URL yet. Upload it, then confirm.");
+            throw missing(Missing.KTP_NOT_UPLOADED, "No photo has arrived at the upload URL yet. Upload it, then confirm.");
         }
         if (verdict.get() != Verdict.ACCEPTED) {
             storage.delete(pendingKey);
@@ -179,12 +185,12 @@ public class KtpUploadService {
         return new Decision(Verdict.ACCEPTED, acceptedKey);
     }
 
-    private static ProblemException missing(String reason, String detail) {
-        return new ProblemException(ProblemType.KTP_MISSING.problemWithReason(detail, reason));
+    private static ProblemException missing(Missing reason, String detail) {
+        return new ProblemException(ProblemType.KTP_MISSING.problemWithReason(detail, reason.name()));
     }
 
     private Uni<Confirmation> record(Registration registration, Decision decision) {
-        FunnelStage before = FunnelStage.of(registration.ktpStatus);
+        FunnelStage before = registration.ktpStatus.funnelStage();
         registration.ktpPendingKey = null;
         registration.updatedAt = clock.instant();
         if (decision.verdict() == Verdict.ACCEPTED) {
@@ -195,7 +201,7 @@ public class KtpUploadService {
             registration.ktpStatus = KtpStatus.REJECTED;
             registration.ktpReason = decision.verdict().reason();
         }
-        return funnel.move(registration.id, registration.waveId, before, FunnelStage.of(registration.ktpStatus))
+        return funnel.move(registration.id, registration.waveId, before, registration.ktpStatus.funnelStage())
                 .replaceWith(new Confirmation(registration.ktpStatus, registration.ktpReason));
     }
 }

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
 
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.upload.domain.KtpPhoto;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;

@@ -1,5 +1,7 @@
 package id.gelombang.verification.dukcapil;
 
+import id.gelombang.registration.domain.NikRejection;
+
 /** What the civil registry said about one NIK check (see docs/dukcapil-api.md). */
 public sealed interface DukcapilAnswer {
 
@@ -8,6 +10,6 @@ public sealed interface DukcapilAnswer {
     }
 
     /** The registry answered, and the registrant's details do not stand: {@code reason} is shown to them. */
-    record NoMatch(String reason) implements DukcapilAnswer {
+    record NoMatch(NikRejection reason) implements DukcapilAnswer {
     }
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +20,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import id.gelombang.verification.service.VerificationConfig;
+import id.gelombang.registration.domain.NikRejection;
+import id.gelombang.verification.VerificationConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -54,10 +54,6 @@ public class DukcapilClient {
      * request we send: an outage.
      */
     static final Set<Integer> REQUEST_REFUSED = Set.of(400, 409, 410, 413, 422);
-    private static final Map<String, String> NO_MATCH_REASONS = Map.of(
-            "MISMATCH", "NIK_DATA_MISMATCH",
-            "NOT_FOUND", "NIK_NOT_FOUND",
-            "INACTIVE", "NIK_INACTIVE");
 
     private final VerificationConfig.Dukcapil config;
     private final DukcapilCredential credential;
@@ -216,10 +212,12 @@ public class DukcapilClient {
         if ("MATCH".equals(result)) {
             return new DukcapilAnswer.Match();
         }
-        String reason = NO_MATCH_REASONS.get(result);
-        if (reason == null) {
-            throw new DukcapilUnavailable("dukcapil-unknown-result");
-        }
+        NikRejection reason = switch (result) {
+            case "MISMATCH" -> NikRejection.NIK_DATA_MISMATCH;
+            case "NOT_FOUND" -> NikRejection.NIK_NOT_FOUND;
+            case "INACTIVE" -> NikRejection.NIK_INACTIVE;
+            default -> throw new DukcapilUnavailable("dukcapil-unknown-result");
+        };
         return new DukcapilAnswer.NoMatch(reason);
     }
 

@@ -7,7 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.secrets.SecretsExtension;
-import id.gelombang.verification.service.VerificationConfig;
+import id.gelombang.verification.VerificationConfig;
 
 /**
  * The organisation's Dukcapil credential. Fixed in configuration (local run, tests), or, in AWS,

@@ -3,7 +3,7 @@ package id.gelombang.verification.mail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-import id.gelombang.verification.service.VerificationConfig;
+import id.gelombang.verification.VerificationConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

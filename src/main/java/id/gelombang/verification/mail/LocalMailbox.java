@@ -13,7 +13,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import id.gelombang.verification.service.VerificationConfig;
+import id.gelombang.verification.VerificationConfig;
 
 /**
  * The mail transport of the local run and of tests without LocalStack: mail is kept in memory

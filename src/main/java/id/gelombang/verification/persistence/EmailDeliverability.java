@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.registration.domain.EmailUndeliverable;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -21,9 +22,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class EmailDeliverability {
-
-    public static final String BOUNCED = "BOUNCED";
-    public static final String COMPLAINED = "COMPLAINED";
 
     /** A registration that has just been marked undeliverable. */
     public record Marked(UUID registrationId, long waveId) {
@@ -55,12 +53,12 @@ public class EmailDeliverability {
      * Marks every registration whose last mailed address is this one as undeliverable, once (a
      * registration already marked keeps its first reason); returns those marked now.
      */
-    public Uni<List<Marked>> markUndeliverable(String address, String reason, Instant now) {
+    public Uni<List<Marked>> markUndeliverable(String address, EmailUndeliverable reason, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 UPDATE registration SET email_undeliverable = :reason, email_undeliverable_at = :now, updated_at = :now
                 WHERE email_digest = :digest AND email_undeliverable IS NULL AND status <> 'WITHDRAWN'
                 RETURNING id, wave_id""", Object[].class)
-                .setParameter("reason", reason)
+                .setParameter("reason", reason.name())
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("digest", digest(address))
                 .getResultList())

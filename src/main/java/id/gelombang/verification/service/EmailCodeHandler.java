@@ -12,6 +12,7 @@ import id.gelombang.common.crypto.OneTimeCodes;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.EmailCodeRules;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.mail.EmailSender;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import id.gelombang.common.lambda.SqsMessage;
 import id.gelombang.common.lambda.SqsMessageHandler;
+import id.gelombang.registration.domain.EmailUndeliverable;
 import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.persistence.FunnelCounters;
@@ -70,13 +71,13 @@ public class EmailFeedback implements SqsMessageHandler {
         }
         String type = event.path("eventType").asText(event.path("notificationType").asText(""));
         List<String> addresses = new ArrayList<>();
-        String reason;
+        EmailUndeliverable reason;
         if ("Bounce".equals(type) && "Permanent".equals(event.at("/bounce/bounceType").asText())) {
             event.at("/bounce/bouncedRecipients").forEach(r -> addresses.add(address(r.path("emailAddress").asText())));
-            reason = EmailDeliverability.BOUNCED;
+            reason = EmailUndeliverable.BOUNCED;
         } else if ("Complaint".equals(type)) {
             event.at("/complaint/complainedRecipients").forEach(r -> addresses.add(address(r.path("emailAddress").asText())));
-            reason = EmailDeliverability.COMPLAINED;
+            reason = EmailUndeliverable.COMPLAINED;
         } else {
             return new Outcome(type, 0, 0);
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.persistence.OutboundGate.Reservation;
 
 /**

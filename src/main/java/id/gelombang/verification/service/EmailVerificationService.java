@@ -10,10 +10,10 @@ import jakarta.persistence.LockModeType;
 
 import id.gelombang.common.crypto.OneTimeCodes;
 import id.gelombang.common.database.Deadline;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.EmailAddress;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.RegistrationAccess;

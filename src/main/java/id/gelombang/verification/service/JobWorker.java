@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import id.gelombang.common.observability.Metrics;
 import id.gelombang.common.problem.Faults;
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.Backoff;
 import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;

@@ -10,13 +10,15 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.registration.domain.NikRejection;
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.JobKind;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.domain.RegistryQuotaShare;
 import id.gelombang.verification.dukcapil.DukcapilAnswer;
 import id.gelombang.verification.dukcapil.DukcapilClient;
@@ -37,18 +39,16 @@ import io.smallrye.mutiny.Uni;
  * registry that is down (no answer, 5xx) is retried with capped backoff for as long as it is down,
  * and no check ever ends for that. A registry that refuses this one request (a 4xx about what it
  * holds) is retried like any failure, and when the attempts run out the check ends REJECTED
- * ({@link #NOT_CHECKABLE}) and releases the NIK, as a mismatch would: nothing holds a NIK for ever.
+ * ({@link NikRejection#NIK_NOT_CHECKABLE}) and releases the NIK, as a mismatch would: nothing holds a NIK for ever.
  */
 @ApplicationScoped
 public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
 
     static final String GATE = "dukcapil";
-    /** The reason a check ends with when the registry kept refusing it (or it could not be made): the registrant may register again. */
-    public static final String NOT_CHECKABLE = "NIK_NOT_CHECKABLE";
     /** How long jobs wait while no registry is configured. */
     static final Duration UNCONFIGURED_WAIT = Duration.ofMinutes(5);
 
-    public record Verdict(NikStatus status, String reason) {
+    public record Verdict(NikStatus status, NikRejection reason) {
     }
 
     private final DukcapilClient dukcapil;
@@ -96,7 +96,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         }
         PersonalRecord person = Blocking.await(() -> Panache.withSession(() -> Registration
                 .<Registration>findById(job.registrationId())
-                .map(r -> r == null || r.personalData == null || !NikStatus.PENDING.name().equals(r.nikVerification)
+                .map(r -> r == null || r.personalData == null || r.nikVerification != NikStatus.PENDING
                         ? null
                         : personalData.open(r.id, r.personalData))));
         if (person == null) {
@@ -153,7 +153,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
      */
     @Override
     public Uni<Void> giveUp(ClaimedJob job, String reason) {
-        return decide(job, new Verdict(NikStatus.REJECTED, NOT_CHECKABLE), FunnelStage.NIK_CHECK_FAILED);
+        return decide(job, new Verdict(NikStatus.REJECTED, NikRejection.NIK_NOT_CHECKABLE), FunnelStage.NIK_CHECK_FAILED);
     }
 
     private Uni<Void> decide(ClaimedJob job, Verdict verdict, FunnelStage stage) {
@@ -165,7 +165,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
                 WHERE id = :id AND nik_verification = 'PENDING'
                 RETURNING wave_id""", Long.class)
                 .setParameter("status", verdict.status().name())
-                .setParameter("reason", verdict.reason())
+                .setParameter("reason", verdict.reason() == null ? null : verdict.reason().name())
                 .setParameter("rejected", rejected)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("id", job.registrationId())

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.persistence.OutboundGate;
 import id.gelombang.verification.persistence.OutboundGate.Reservation;
 

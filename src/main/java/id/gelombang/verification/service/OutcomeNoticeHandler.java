@@ -6,10 +6,12 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.registration.domain.Nik;
+import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.Registration;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
+import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.mail.EmailSender;
 import id.gelombang.verification.mail.EmailTexts;
@@ -97,13 +99,13 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     }
 
     /** What a registration in this status is told; null: nothing decided (or withdrawn). */
-    static Outcome outcomeOf(String status) {
+    static Outcome outcomeOf(RegistrationStatus status) {
         return switch (status) {
-            case "REJECTED" -> Outcome.NIK_REJECTED;
-            case "SELECTED" -> Outcome.SELECTED;
-            case "NOT_SELECTED" -> Outcome.NOT_SELECTED;
-            case "VOIDED" -> Outcome.VOIDED;
-            default -> null;
+            case REJECTED -> Outcome.NIK_REJECTED;
+            case SELECTED -> Outcome.SELECTED;
+            case NOT_SELECTED -> Outcome.NOT_SELECTED;
+            case VOIDED -> Outcome.VOIDED;
+            case REGISTERED, WITHDRAWN -> null;
         };
     }
 
@@ -123,7 +125,7 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
      */
     private Uni<Void> eraseIfVoided(ClaimedJob job) {
         return Registration.<Registration>findById(job.registrationId())
-                .chain(r -> r != null && "VOIDED".equals(r.status) && r.personalData != null
+                .chain(r -> r != null && r.status == RegistrationStatus.VOIDED && r.personalData != null
                         ? erasure.eraseSealedRecord(job.registrationId(), clock.instant()).replaceWithVoid()
                         : Uni.createFrom().voidItem());
     }

@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.wave.FunnelStage;
 import id.gelombang.wave.RetentionScope;
 import id.gelombang.wave.WaveRules;

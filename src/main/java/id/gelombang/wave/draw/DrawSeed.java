@@ -7,9 +7,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.UUID;
 
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors;
 
 /**
  * The secret of a draw wave and the two public facts derived from it: the commitment published

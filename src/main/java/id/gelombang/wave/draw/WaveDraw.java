@@ -12,9 +12,9 @@ import jakarta.enterprise.inject.Instance;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.persistence.WaveDrawStatement;

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import id.gelombang.upload.service.UploadConfig;
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 import io.quarkus.runtime.annotations.RegisterForReflection;

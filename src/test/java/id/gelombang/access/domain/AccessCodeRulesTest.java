@@ -6,8 +6,8 @@ import java.time.LocalDate;
 
 import org.junit.jupiter.api.Test;
 
-import id.gelombang.registration.domain.FieldErrors;
-import id.gelombang.registration.domain.FieldErrors.FieldError;
+import id.gelombang.common.problem.FieldErrors;
+import id.gelombang.common.problem.FieldErrors.FieldError;
 
 class AccessCodeRulesTest {
 

@@ -23,11 +23,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import id.gelombang.access.domain.AccessCodeRules;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.registration.domain.ApplicantRules;
 import id.gelombang.registration.domain.ApplicantRules.Submission;
 import id.gelombang.registration.domain.EmailAddress;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.registration.domain.KkNumber;
 import id.gelombang.registration.domain.Nik;
 import id.gelombang.registration.domain.PhoneNumber;

@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.registration.domain.Nik;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
@@ -32,7 +33,6 @@ import id.gelombang.testing.Mailbox;
 import id.gelombang.testing.Mailbox.Mail;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
-import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.WithTestResource;

@@ -6,8 +6,9 @@ import java.time.LocalDate;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.problem.FieldErrors;
+import id.gelombang.common.problem.FieldErrors.FieldError;
 import id.gelombang.registration.domain.ApplicantRules.Submission;
-import id.gelombang.registration.domain.FieldErrors.FieldError;
 
 class ApplicantRulesTest {
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import id.gelombang.common.problem.FieldErrors;
+
 class KkNumberTest {
 
     @ParameterizedTest(name = "{0} is a valid family card")

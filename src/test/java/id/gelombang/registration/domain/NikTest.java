@@ -7,6 +7,8 @@ import java.time.LocalDate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import id.gelombang.common.problem.FieldErrors;
+
 class NikTest {
 
     @ParameterizedTest(name = "{0} is a valid NIK ({1})")

@@ -6,6 +6,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import id.gelombang.common.problem.FieldErrors;
+
 class PhoneNumberTest {
 
     @ParameterizedTest(name = "{0} is stored as {1}")

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.problem.FieldErrors;
+
 /**
  * The patterns the OpenAPI document declares for NIK and family-card numbers accept exactly what
  * {@link Nik#parse} and {@link KkNumber#parse} accept: every value of each segment is tried with the

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.problem.FieldErrors;
+
 class VoidCaseTest {
 
     @Test

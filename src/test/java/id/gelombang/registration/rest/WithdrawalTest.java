@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
+import id.gelombang.common.storage.UploadConfig;
+import id.gelombang.registration.domain.NikRejection;
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.registration.service.WithdrawalService;
 import id.gelombang.testing.Access;
 import id.gelombang.testing.Api;
@@ -44,10 +47,8 @@ import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.TestWaves;
 import id.gelombang.testing.Traces;
 import id.gelombang.upload.service.KtpUploadService;
-import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.upload.service.UploadEvents;
 import id.gelombang.verification.domain.JobKind;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.verification.service.JobResult;
 import id.gelombang.verification.service.JobWorker;
@@ -205,7 +206,7 @@ class WithdrawalTest {
         // The registry rejected the NIK: the notice is queued with the verdict, not mailed yet.
         ClaimedJob check = worker.claim(JobKind.NIK_CHECK);
         assertThat(check.registrationId()).isEqualTo(UUID.fromString(r.id()));
-        worker.settle(check, new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, "NIK_DATA_MISMATCH")));
+        worker.settle(check, new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, NikRejection.NIK_DATA_MISMATCH)));
         assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
         String nikDigest = HexFormat.of().formatHex(protection.lookupDigest("nik", (String) person.get("nik")));
         assertThat(Traces.inDatabase(db, List.of(nikDigest))).as("the scan sees the access code's row")

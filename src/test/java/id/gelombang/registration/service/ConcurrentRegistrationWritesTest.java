@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.OneTimeCodes;
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Concurrently;
@@ -22,7 +23,6 @@ import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.upload.service.KtpUploadService;
 import id.gelombang.verification.domain.JobKind;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.verification.service.EmailVerificationService;
 import id.gelombang.verification.service.NikCheckHandler;

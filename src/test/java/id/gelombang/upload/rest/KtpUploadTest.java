@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Database;
@@ -28,7 +29,6 @@ import id.gelombang.testing.SameSecond;
 import id.gelombang.upload.domain.KtpPhoto;
 import id.gelombang.upload.domain.KtpPhoto.ImageType;
 import id.gelombang.upload.service.UploadUrlSigner;
-import id.gelombang.upload.service.UploadConfig;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

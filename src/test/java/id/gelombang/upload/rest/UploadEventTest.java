@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Concurrently;
@@ -26,7 +27,6 @@ import id.gelombang.testing.SqsEvents;
 import id.gelombang.testing.SqsEvents.Message;
 import id.gelombang.testing.TestWaves;
 import id.gelombang.upload.service.KtpUploadService;
-import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.upload.service.UploadEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

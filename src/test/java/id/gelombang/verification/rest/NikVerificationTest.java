@@ -283,7 +283,7 @@ class NikVerificationTest {
         db.execute("UPDATE verification_job SET lease_until = now() - interval '1 second' WHERE id = $1", stale.id());
         drainNik();
         // The stalled worker wakes up with its own answer: it must change nothing.
-        worker.settle(stale, new JobResult.Completed<>(new Verdict(id.gelombang.verification.domain.NikStatus.REJECTED, "NIK_NOT_FOUND")));
+        worker.settle(stale, new JobResult.Completed<>(new Verdict(id.gelombang.registration.domain.NikStatus.REJECTED, id.gelombang.registration.domain.NikRejection.NIK_NOT_FOUND)));
 
         Row job = Jobs.of(db, r.id(), "NIK_CHECK");
         assertThat(job.getString("state")).isEqualTo("DONE");

@@ -21,6 +21,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import id.gelombang.common.crypto.OneTimeCodes;
+import id.gelombang.registration.domain.NikRejection;
+import id.gelombang.registration.domain.NikStatus;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
@@ -29,7 +31,6 @@ import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.Photos;
 import id.gelombang.testing.S3Upload;
 import id.gelombang.verification.domain.JobKind;
-import id.gelombang.verification.domain.NikStatus;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.verification.service.EmailCodeHandler;
 import id.gelombang.verification.service.NikCheckHandler;
@@ -37,9 +38,9 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 
 @QuarkusTest
 @WithTestResource(LocalBackendsResource.class)
@@ -218,7 +219,7 @@ class WaveAdminApiTest {
         // The verification workers' outcomes, recorded as the job worker records them.
         inTransaction(() -> nikChecks.record(job(accepted, JobKind.NIK_CHECK), new NikCheckHandler.Verdict(NikStatus.VERIFIED, null)));
         inTransaction(() -> nikChecks.record(job(rejected, JobKind.NIK_CHECK),
-                new NikCheckHandler.Verdict(NikStatus.REJECTED, "NIK_DATA_MISMATCH")));
+                new NikCheckHandler.Verdict(NikStatus.REJECTED, NikRejection.NIK_DATA_MISMATCH)));
         inTransaction(() -> nikChecks.giveUp(job(unreachable, JobKind.NIK_CHECK), "dukcapil-refused-400"));
         inTransaction(() -> emailCodes.giveUp(job(unreachable, JobKind.EMAIL_CODE), "ses-rejected"));
 

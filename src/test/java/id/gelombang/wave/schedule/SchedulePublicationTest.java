@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import id.gelombang.common.storage.UploadConfig;
 import id.gelombang.testing.Concurrently;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
-import id.gelombang.upload.service.UploadConfig;
 import id.gelombang.wave.admin.WaveAdministration;
 import id.gelombang.wave.admin.WaveDefinition;
 import io.quarkus.test.common.WithTestResource;

@@ -1,4 +1,4 @@
-package id.gelombang.registration.admin;
+package id.gelombang.registration.service;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package id.gelombang.wave;
+package id.gelombang.wave.rest;
 
 import static id.gelombang.common.openapi.DocumentModel.bounds;
 import static id.gelombang.common.openapi.DocumentModel.length;
@@ -14,6 +14,9 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import id.gelombang.common.openapi.DocumentModel;
+import id.gelombang.wave.RetentionScope;
+import id.gelombang.wave.WaveRules;
+import id.gelombang.wave.WaveSelection;
 import id.gelombang.wave.draw.DrawSeed;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 

@@ -1,4 +1,4 @@
-package id.gelombang.common.audit;
+package id.gelombang.wave.admin;
 
 import static id.gelombang.common.openapi.DocumentModel.bounds;
 import static id.gelombang.common.openapi.DocumentModel.oneOf;
@@ -10,6 +10,8 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 
+import id.gelombang.common.audit.OperatorAction;
+import id.gelombang.common.audit.OperatorAudit;
 import id.gelombang.common.openapi.DocumentModel;
 import id.gelombang.wave.WaveRules;
 import io.quarkus.smallrye.openapi.OpenApiFilter;

@@ -1,4 +1,4 @@
-package id.gelombang.common.audit;
+package id.gelombang.wave.admin;
 
 import java.util.List;
 
@@ -11,10 +11,12 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
+import id.gelombang.common.audit.AuditEntry;
+import id.gelombang.common.audit.OperatorAudit;
+import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.security.OperatorAccessFilter;
-import id.gelombang.registration.domain.FieldErrors;
 import id.gelombang.wave.WaveRules;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package id.gelombang.registration.domain;
+package id.gelombang.common.problem;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package id.gelombang.wave;
+package id.gelombang.wave.admin;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package id.gelombang.verification.service;
+package id.gelombang.verification;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,14 +1,18 @@
-package id.gelombang.upload.service;
+package id.gelombang.common.storage;
 
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+/**
+ * The private bucket and its layout: KTP photos (uploaded straight to it, then kept until retention
+ * ends) and the published wave schedule.
+ */
 @ConfigMapping(prefix = "gelombang.upload")
 public interface UploadConfig {
 
-    /** Private bucket holding KTP photos (set only for the functions that use it: API and upload worker). */
+    /** Private bucket holding KTP photos and the wave schedule (set only for the functions that use it). */
     java.util.Optional<String> bucket();
 
     /** The bucket, for code that only the functions given one run. */

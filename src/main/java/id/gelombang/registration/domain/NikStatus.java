@@ -1,4 +1,4 @@
-package id.gelombang.verification.domain;
+package id.gelombang.registration.domain;
 
 /** Where a registration's NIK check stands, as the registrant sees it ({@code nikVerification.status}). */
 public enum NikStatus {

@@ -63,7 +63,7 @@ class TemplateCorsTest {
     }
 
     @Test
-    void anyPageMayReadADrawsListOfRanksAfterTheRedirect() {
+    void aDrawsListOfRanksMayBeReadAfterTheRedirect() {
         // A redirect to another origin makes a browser send Origin: null, which only '*' admits.
         JsonNode rule = resources.at("/KtpBucket/Properties/CorsConfiguration/CorsRules/1");
         assertThat(strings(rule.get("AllowedMethods"))).containsExactly("get");

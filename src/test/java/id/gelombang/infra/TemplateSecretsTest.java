@@ -92,7 +92,9 @@ class TemplateSecretsTest {
         assertThat(draw.at("/Environment/Variables/GELOMBANG_DRAW_SEED_PRIVATE_KEY_SECRET/0").asText())
                 .isEqualTo("DrawSeedKeyAtRunTime");
         assertThat(draw.at("/Layers/0").asText()).isEqualTo("DrawSeedKeyAtRunTime");
-        assertThat(template.at("/Conditions/DrawSeedKeyInEnvironment").toString()).contains("DukcapilCredentialAtRunTime");
+        assertThat(template.at("/Conditions/DrawSeedKeyInEnvironment").toString()).contains("DrawSeedKeyAtRunTime");
+        // The extension reaches Secrets Manager only through the NAT gateway.
+        assertThat(template.at("/Conditions/DrawSeedKeyAtRunTime").toString()).contains("EgressEnabled", "DukcapilCredentialAtRunTime");
         assertThat(template.at("/Globals/Function/Environment/Variables").toString()).doesNotContain("DRAW_SEED");
     }
 

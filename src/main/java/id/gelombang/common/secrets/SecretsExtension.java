@@ -47,7 +47,16 @@ public class SecretsExtension {
      * @throws Unreadable with a reason ("status-403", "empty", "unreachable", "interrupted")
      */
     public String read(URI extension, String secretId) {
-        URI uri = extension.resolve("/secretsmanager/get?secretId=" + URLEncoder.encode(secretId, StandardCharsets.UTF_8));
+        return read(extension, secretId, false);
+    }
+
+    /**
+     * The secret's value; with {@code fresh} the extension asks Secrets Manager again instead of
+     * answering from its cache (after a rotation the cached value is the old one).
+     */
+    public String read(URI extension, String secretId, boolean fresh) {
+        URI uri = extension.resolve("/secretsmanager/get?secretId=" + URLEncoder.encode(secretId, StandardCharsets.UTF_8)
+                + (fresh ? "&refreshNow=true" : ""));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header(TOKEN_HEADER, Optional.ofNullable(System.getenv("AWS_SESSION_TOKEN")).orElse(""))
                 .GET().build();

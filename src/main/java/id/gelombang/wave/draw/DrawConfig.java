@@ -14,7 +14,8 @@ public interface DrawConfig {
      * How long a draw's transaction may run (its statement_timeout and lock_timeout, SET LOCAL).
      * 15 s in the API function: below its 20 s Lambda timeout, itself below API Gateway's 30 s, so a
      * draw too large for the API is cancelled and rolled back whole by PostgreSQL, never cut off by
-     * Lambda. The template's DrawFunction (900 s Lambda timeout) sets 14 minutes for large waves.
+     * Lambda. The template's DrawFunction (900 s Lambda timeout) sets 12 minutes for large waves,
+     * leaving the rest for writing the draw's list of ranks.
      */
     @WithDefault("PT15S")
     Duration timeLimit();

@@ -31,6 +31,8 @@ import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.common.secrets.SecretsExtension;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Seals a system-made draw seed so that only the draw can read it. The seed is sealed to an X25519
@@ -147,6 +149,18 @@ public class DrawSeedSeal {
     }
 
     /**
+     * Reads the draw's private key from its secret now, when it will be read from there and has not
+     * been yet, off the event loop: a draw asks for it inside its transaction, holding the wave's row.
+     */
+    public Uni<Void> loadKey() {
+        if (privateKey != null || privateKeySecret.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().item(() -> privateKey(false)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid();
+    }
+
+    /**
      * The draw's private key: from configuration, else from its secret (read once, or again with
      * {@code reread}); null when this function has neither. A secret that cannot be read now is a
      * passing outage: 503, and the draw is tried again.
@@ -155,7 +169,7 @@ public class DrawSeedSeal {
         PrivateKey key = privateKey;
         if ((key == null || reread) && privateKeySecret.isPresent()) {
             try {
-                key = privateKey(secrets.read(extension, privateKeySecret.get()));
+                key = privateKey(secrets.read(extension, privateKeySecret.get(), reread));
             } catch (SecretsExtension.Unreadable e) {
                 LOG.warnf("The draw's private key could not be read from its secret (%s)", e.getMessage());
                 throw new ProblemException(ProblemType.UNAVAILABLE.problem(

@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * A drawn wave's list of ranks (every registration still eligible: id, rank, verdict, sorted by rank)
  * as a CSV file in the bucket, under {@code draws/<code>/ranks-<version>.csv}. A national wave's list
- * runs to a hundred megabytes: far past what a Lambda response may carry, and no reader should make
- * the database sort a million rows. The file is written after the draw and again, by a schedule,
+ * is far larger than a Lambda response may carry, and no reader should make the database sort the
+ * whole wave. The file is written after the draw and again, by a schedule,
  * while releases after the draw have left it behind the database (wave.ranks_generation, V20). Each
  * version gets a key of its own, so a reader never sees a file half replaced and two writers never
  * overwrite each other; the wave records the newest version written. Blocking: never on an event loop.
@@ -106,9 +106,11 @@ public class RanksFile {
      * come from one snapshot (REPEATABLE READ), so the file is exactly that version of the list.
      */
     public boolean publishIfBehind(String code) {
+        // One connection throughout: the function's pool may hold only one.
         SqlConnection conn = pool.getConnection().await().atMost(WAIT);
         try {
             Transaction tx = conn.begin().await().atMost(WAIT);
+            int version;
             try {
                 conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute().await().atMost(WAIT);
                 // Sorting a national wave's list takes longer than the pool's per-statement limit.
@@ -116,22 +118,20 @@ public class RanksFile {
                 RowSet<Row> waves = conn.preparedQuery(
                         "SELECT id, ranks_generation, ranks_published FROM wave WHERE code = $1 AND drawn_at IS NOT NULL")
                         .execute(Tuple.of(code)).await().atMost(WAIT);
-                if (waves.size() == 0) {
+                Row wave = waves.size() == 0 ? null : waves.iterator().next();
+                if (wave == null || wave.getInteger("ranks_published") >= wave.getInteger("ranks_generation")) {
+                    tx.rollback().await().atMost(WAIT);
                     return false;
                 }
-                Row wave = waves.iterator().next();
-                int version = wave.getInteger("ranks_generation");
-                if (wave.getInteger("ranks_published") >= version) {
-                    return false;
-                }
+                version = wave.getInteger("ranks_generation");
                 write(conn, wave.getLong("id"), key(code, version));
                 tx.commit().await().atMost(WAIT);
-                markPublished(code, version);
-                return true;
             } catch (RuntimeException e) {
-                tx.rollback().await().atMost(WAIT);
+                tx.rollback().onFailure().recoverWithNull().await().atMost(WAIT);
                 throw e;
             }
+            markPublished(conn, code, version);
+            return true;
         } finally {
             conn.close().await().atMost(WAIT);
         }
@@ -157,20 +157,25 @@ public class RanksFile {
         }
     }
 
-    /** Records the version as published (never moving back) and deletes the file it replaces. */
-    private void markPublished(String code, int version) {
-        RowSet<Row> replaced = pool.preparedQuery("""
-                UPDATE wave w SET ranks_published = $2 FROM (SELECT id, ranks_published FROM wave WHERE code = $1 FOR UPDATE) old
+    /**
+     * Records the version as published (never moving back) and deletes the file it replaces; a version
+     * that another run has already passed deletes its own file instead. A link to a deleted version
+     * stops working: the route hands out the current one.
+     */
+    private void markPublished(SqlConnection conn, String code, int version) {
+        RowSet<Row> replaced = conn.preparedQuery("""
+                UPDATE wave w SET ranks_published = $2
+                FROM (SELECT id, ranks_published FROM wave WHERE code = $1 FOR NO KEY UPDATE) old
                 WHERE w.id = old.id AND old.ranks_published < $2
                 RETURNING old.ranks_published""")
                 .execute(Tuple.of(code, version)).await().atMost(WAIT);
-        for (Row row : replaced) {
-            int old = row.getInteger(0);
-            if (old > 0) {
-                s3.deleteObject(r -> r.bucket(bucket.requiredBucket()).key(key(code, old)));
-            }
+        int obsolete = replaced.size() == 0 ? version : replaced.iterator().next().getInteger(0);
+        if (obsolete > 0) {
+            s3.deleteObject(r -> r.bucket(bucket.requiredBucket()).key(key(code, obsolete)));
         }
-        LOG.infof("Ranks of wave %s published (version %d)", code, version);
+        if (obsolete != version) {
+            LOG.infof("Ranks of wave %s published (version %d)", code, version);
+        }
     }
 
     /**

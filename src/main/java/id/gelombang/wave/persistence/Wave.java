@@ -102,10 +102,7 @@ public class Wave extends PanacheEntityBase {
     @Column(name = "draw_selected")
     public Integer drawSelected;
 
-    /** The version of the drawn list of ranks (kept by the database, V20), and the one its published file shows. */
-    @Column(name = "ranks_generation", insertable = false, updatable = false)
-    public int ranksGeneration;
-
+    /** The version of the drawn list of ranks its published file shows (kept by the database, V20). */
     @Column(name = "ranks_published", insertable = false, updatable = false)
     public int ranksPublished;
 

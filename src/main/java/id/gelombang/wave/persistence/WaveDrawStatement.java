@@ -84,7 +84,7 @@ public class WaveDrawStatement {
                 WITH next AS (
                     SELECT id FROM registration
                     WHERE wave_id = :waveId AND selection_status = 'NOT_SELECTED' AND status = 'NOT_SELECTED'
-                      AND released_at IS NULL
+                      AND released_at IS NULL AND erased_at IS NULL
                     ORDER BY selection_rank, id LIMIT :missing),
                 promoted AS (
                     UPDATE registration r SET selection_status = 'SELECTED', status = 'SELECTED', updated_at = :now

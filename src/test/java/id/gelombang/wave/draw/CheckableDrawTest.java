@@ -214,7 +214,7 @@ class CheckableDrawTest {
     void theListOfANationalSizedDrawIsAFileInTheBucketWrittenInParts() {
         String code = newCode();
         operator().body(drawWave(code, 1_000)).post("/v1/admin/waves").then().statusCode(201);
-        // Past one part (8 MiB): about 110 bytes a line.
+        // Past one part (8 MiB).
         int rows = 80_000;
         BulkRegistrations.addVerified(db, code, rows);
         try {

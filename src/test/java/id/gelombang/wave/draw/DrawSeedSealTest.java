@@ -106,6 +106,9 @@ class DrawSeedSealTest {
             extension.verify(2, WireMock.getRequestedFor(WireMock.urlPathEqualTo("/secretsmanager/get"))
                     .withQueryParam("secretId", WireMock.equalTo("gelombang/draw-seed-key"))
                     .withHeader("X-Aws-Parameters-Secrets-Token", WireMock.matching(".*")));
+            // The second read past the extension's cache, which still held the old key.
+            extension.verify(1, WireMock.getRequestedFor(WireMock.urlPathEqualTo("/secretsmanager/get"))
+                    .withQueryParam("refreshNow", WireMock.equalTo("true")));
 
             // The extension cannot read the secret (a missing grant, say): a passing outage, nothing drawn.
             extension.stubFor(WireMock.get(WireMock.urlPathEqualTo("/secretsmanager/get")).willReturn(WireMock.aResponse().withStatus(400)));

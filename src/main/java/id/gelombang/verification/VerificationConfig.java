@@ -14,7 +14,10 @@ public interface VerificationConfig {
     @WithDefault("PT2M")
     Duration lease();
 
-    /** Counted failures (outside errors) before a job ends FAILED. Waits for quota or throttling do not count. */
+    /**
+     * Tries that failed on the job's own account (the service refused its request, or an unexpected
+     * error) before it ends FAILED. Outages, waits for quota and throttling do not count.
+     */
     @WithDefault("12")
     int maxAttempts();
 
@@ -151,5 +154,13 @@ public interface VerificationConfig {
 
         @WithDefault("PT30S")
         Duration breakerOpenFor();
+
+        /**
+         * Refusals of single requests ({@code 400 409 410 413 422}) in a row, with no answer between
+         * them, after which a refusal counts as an outage: one registrant's odd record is refused
+         * now and then, but a registry that refuses everything has changed, not our registrants.
+         */
+        @WithDefault("20")
+        int breakerRefusals();
     }
 }

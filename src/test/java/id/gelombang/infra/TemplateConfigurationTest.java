@@ -63,12 +63,12 @@ class TemplateConfigurationTest {
         PERSONAL_DATA(Set.of("gelombang.crypto.data-key", "gelombang.crypto.lookup-key"), Set.of()),
         /** Finding registrations by the keyed digest of an address SES reported, without reading personal data. */
         EMAIL_FEEDBACK(Set.of("gelombang.crypto.lookup-key"), Set.of()),
-        /** KTP photos and the published wave schedule. */
+        /** KTP photos, the published wave schedule and draws' lists of ranks. */
         BUCKET(Set.of("gelombang.upload.bucket"), Set.of()),
         OPERATOR_API(Set.of("gelombang.admin.operator-key"), Set.of()),
         /** Public routes behind the optional CloudFront edge: its origin secret, given only with Edge=CloudFront. */
         EDGE(Set.of(), Set.of("gelombang.edge.origin-secret")),
-        /** Invoked with events for /internal routes (workers, retention). */
+        /** Invoked with events for /internal routes (workers, retention, the ranks schedule). */
         INTERNAL_ROUTES(Set.of("gelombang.internal-routes.enabled"), Set.of()),
         /**
          * Sender and SES's rate and quota for the account (the code's defaults are the sandbox's); the
@@ -91,8 +91,11 @@ class TemplateConfigurationTest {
         LONG_DRAW(Set.of("gelombang.draw.time-limit"), Set.of()),
         /** Creating draw waves: the draw's public key seals a generated seed (given only with DrawSeedPublicKey). */
         SEALING_DRAW_SEEDS(Set.of(), Set.of("gelombang.draw.seed-public-key")),
-        /** Running a draw whose seed the system generated: the draw's private key (given only with DrawSeedPublicKey). */
-        UNSEALING_DRAW_SEEDS(Set.of(), Set.of("gelombang.draw.seed-private-key"));
+        /**
+         * Running a draw whose seed the system generated: the draw's private key (given only with
+         * DrawSeedPublicKey), in the environment or, with the Secrets extension, the secret it is read from.
+         */
+        UNSEALING_DRAW_SEEDS(Set.of(), Set.of("gelombang.draw.seed-private-key", "gelombang.draw.seed-private-key-secret"));
 
         final Set<String> needs;
         final Set<String> allows;
@@ -110,7 +113,7 @@ class TemplateConfigurationTest {
                     Feature.SEALING_DRAW_SEEDS),
             "SchemaMigrationFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.SCHEMA_MIGRATION),
             "DrawFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.OPERATOR_API, Feature.LONG_DRAW,
-                    Feature.UNSEALING_DRAW_SEEDS),
+                    Feature.UNSEALING_DRAW_SEEDS, Feature.BUCKET, Feature.INTERNAL_ROUTES),
             "EmailWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.EMAIL_CODES),
             "NikWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.NIK_CHECKS),
             "UploadWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET),

@@ -62,6 +62,15 @@ class TemplateCorsTest {
         assertOrigins(rule.get("AllowedOrigins"));
     }
 
+    @Test
+    void aDrawsListOfRanksMayBeReadAfterTheRedirect() {
+        // A redirect to another origin makes a browser send Origin: null, which only '*' admits.
+        JsonNode rule = resources.at("/KtpBucket/Properties/CorsConfiguration/CorsRules/1");
+        assertThat(strings(rule.get("AllowedMethods"))).containsExactly("get");
+        assertThat(strings(rule.get("AllowedOrigins"))).containsExactly("*");
+        assertThat(rule.has("AllowedHeaders")).isFalse();
+    }
+
     /** !If [SiteOnCloudFront, [site, reference page], [site]]: the site's origin either way. */
     private static void assertOrigins(JsonNode origins) {
         assertThat(origins.isArray()).isTrue();

@@ -22,6 +22,7 @@ import id.gelombang.testing.Api;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
+import id.gelombang.testing.Operator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -72,6 +73,23 @@ class TemplateEventsTest {
     void theRetentionScheduleRunsTheRetentionJob() throws IOException {
         JsonNode body = invoke(templateEvent("/internal/retention/run"), 200);
         assertThat(body.get("complete").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theRanksScheduleWritesTheListsOfDrawsLeftBehind() throws IOException {
+        String code = "R-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Operator.operator().body(java.util.Map.of("code", code, "opensAt", java.time.Instant.now().minusSeconds(60).toString(),
+                "closesAt", java.time.Instant.now().plusSeconds(3600).toString(), "quota", 1, "selection", "DRAW",
+                "drawRequiresVerifiedNik", false)).post("/v1/admin/waves").then().statusCode(201);
+        Api.Registered leaving = Api.registerNew(id.gelombang.testing.Applicants.with(id.gelombang.testing.Applicants.valid(), "waveCode", code));
+        Api.registerNew(id.gelombang.testing.Applicants.with(id.gelombang.testing.Applicants.valid(), "waveCode", code));
+        Operator.operator().post("/v1/admin/waves/" + code + "/close").then().statusCode(200);
+        Operator.operator().post("/v1/admin/waves/" + code + "/draw").then().statusCode(200);
+        // A release after the draw leaves the published list behind.
+        given().header("Authorization", "Bearer " + leaving.token()).delete("/v1/registrations/" + leaving.id()).then().statusCode(204);
+
+        JsonNode body = invoke(templateEvent("/internal/draws/ranks"), 200);
+        assertThat(body.get("waves")).extracting(JsonNode::asText).contains(code);
     }
 
     @Test

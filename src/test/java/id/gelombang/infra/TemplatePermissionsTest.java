@@ -25,7 +25,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * - ApiFunction: presigned PUT (signing needs s3:PutObject), confirm reads and moves the photo
  *   (s3:GetObject, s3:PutObject via copy, s3:DeleteObject), withdrawal deletes both photos, and a
  *   read of a missing key needs s3:ListBucket to be a 404 (upload.service.KtpStorage); the wave
- *   schedule is read and written under schedule/ (wave.schedule.PublishedSchedule).
+ *   schedule is read and written under schedule/ (wave.schedule.PublishedSchedule); a draw made through
+ *   the API writes its list of ranks under draws/ in parts (an upload that fails is aborted), deletes
+ *   the version it replaces, and presigns the GETs its ranks route redirects to (wave.draw.RanksFile).
  * - UploadWorkerFunction: the upload event runs confirm's checks (KtpStorage), and deletes what
  *   nobody waits for; Lambda's event source mapping receives and deletes its queue's messages with
  *   the function's role.
@@ -36,7 +38,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * - EmailWorkerFunction: sends the code (verification.mail) through SES, with the configuration set.
  * - NikWorkerFunction: reads the Dukcapil credential's secret (verification.dukcapil.DukcapilCredential,
  *   through the AWS Parameters and Secrets Lambda Extension, which signs with the function's role).
- * - DrawFunction: the database only.
+ * - DrawFunction: writes, replaces and deletes draws' lists of ranks under draws/ (wave.draw.RanksFile),
+ *   and reads the draw's private key from its secret through the Secrets extension (wave.draw.DrawSeedSeal).
  */
 class TemplatePermissionsTest {
 
@@ -44,14 +47,14 @@ class TemplatePermissionsTest {
     private static final Set<String> QUEUE_POLLING = Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
 
     private static final Map<String, Set<String>> CALLS = Map.of(
-            "ApiFunction", Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"),
+            "ApiFunction", Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "s3:AbortMultipartUpload"),
             "UploadWorkerFunction", union(Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"), QUEUE_POLLING),
             "EmailFeedbackFunction", QUEUE_POLLING,
             "RetentionFunction", Set.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"),
             "SchemaMigrationFunction", Set.of("s3:PutObject"),
             "EmailWorkerFunction", Set.of("ses:SendEmail"),
             "NikWorkerFunction", Set.of("secretsmanager:GetSecretValue"),
-            "DrawFunction", Set.of());
+            "DrawFunction", Set.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "secretsmanager:GetSecretValue"));
 
     private static JsonNode resources;
 
@@ -85,7 +88,7 @@ class TemplatePermissionsTest {
                         .contains("pending/*", "ktp/*");
             } else {
                 assertThat(target).as(resource.getKey() + " object grants name their prefixes")
-                        .containsAnyOf("/pending/*", "/ktp/*", "/schedule/*").doesNotContain("Arn}/*'");
+                        .containsAnyOf("/pending/*", "/ktp/*", "/schedule/*", "/draws/*").doesNotContain("Arn}/*'");
             }
         }));
     }

@@ -86,6 +86,15 @@ class TemplateSecretsTest {
         assertThat(readingTheSecret).containsExactly("DrawFunction");
         // The function that creates waves seals with the public key.
         assertThat(withPublicKey).containsExactly("ApiFunction");
+        // With the Secrets extension the key is read at run time and never resolved into the environment.
+        JsonNode draw = template.at("/Resources/DrawFunction/Properties");
+        assertThat(draw.at("/Environment/Variables/GELOMBANG_DRAW_SEED_PRIVATE_KEY/0").asText()).isEqualTo("DrawSeedKeyInEnvironment");
+        assertThat(draw.at("/Environment/Variables/GELOMBANG_DRAW_SEED_PRIVATE_KEY_SECRET/0").asText())
+                .isEqualTo("DrawSeedKeyAtRunTime");
+        assertThat(draw.at("/Layers/0").asText()).isEqualTo("DrawSeedKeyAtRunTime");
+        assertThat(template.at("/Conditions/DrawSeedKeyInEnvironment").toString()).contains("DrawSeedKeyAtRunTime");
+        // The extension reaches Secrets Manager only through the NAT gateway.
+        assertThat(template.at("/Conditions/DrawSeedKeyAtRunTime").toString()).contains("EgressEnabled", "DukcapilCredentialAtRunTime");
         assertThat(template.at("/Globals/Function/Environment/Variables").toString()).doesNotContain("DRAW_SEED");
     }
 
@@ -97,9 +106,10 @@ class TemplateSecretsTest {
                 withBucket.add(resource.getKey());
             }
         });
-        // KTP photos (API, upload worker, retention) and the published wave schedule (API, retention,
-        // the migration function that seeds waves).
-        assertThat(withBucket).containsExactly("ApiFunction", "RetentionFunction", "SchemaMigrationFunction", "UploadWorkerFunction");
+        // KTP photos (API, upload worker, retention), the published wave schedule (API, retention,
+        // the migration function that seeds waves) and draws' lists of ranks (API, the draw function).
+        assertThat(withBucket).containsExactly("ApiFunction", "DrawFunction", "RetentionFunction", "SchemaMigrationFunction",
+                "UploadWorkerFunction");
         assertThat(template.at("/Globals/Function/Environment/Variables").has("GELOMBANG_UPLOAD_BUCKET")).isFalse();
     }
 

@@ -30,6 +30,7 @@ public class DukcapilStub implements QuarkusTestResourceLifecycleManager {
     public static final String QUOTA_SHARE_ARG = "quota-share";
     public static final int SHARED_DAILY_QUOTA = 1000;
     public static final int NIK_RATE_PER_SECOND = 5;
+    public static final int BREAKER_REFUSALS = 8;
     public static final int EMAIL_RATE_PER_SECOND = 4;
 
     private static WireMockServer server;
@@ -70,7 +71,9 @@ public class DukcapilStub implements QuarkusTestResourceLifecycleManager {
                 Map.entry("gelombang.verification.backoff-cap", "PT2S"),
                 Map.entry("gelombang.verification.max-attempts", "4"),
                 // Five failures in a row open the circuit (30 s by default).
-                Map.entry("gelombang.verification.dukcapil.breaker-failures", "5")));
+                Map.entry("gelombang.verification.dukcapil.breaker-failures", "5"),
+                // Past eight refusals with no answer between them, a refusal is an outage.
+                Map.entry("gelombang.verification.dukcapil.breaker-refusals", Integer.toString(BREAKER_REFUSALS))));
         return config;
     }
 

@@ -25,7 +25,7 @@ public final class Jobs {
     /** state, attempts, last_error, revision of the registration's job of one kind (the latest one). */
     public static Row of(Database db, String registrationId, String kind) {
         return db.pool().preparedQuery("""
-                SELECT state, attempts, last_error, revision, run_after FROM verification_job
+                SELECT state, attempts, failures, last_error, revision, run_after, awaiting_service FROM verification_job
                 WHERE registration_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1""")
                 .execute(Tuple.of(UUID.fromString(registrationId), kind))
                 .await().atMost(TIMEOUT).iterator().next();

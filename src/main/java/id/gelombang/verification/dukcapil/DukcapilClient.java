@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,9 @@ import io.smallrye.faulttolerance.api.TypedGuard;
  * quota are the caller's (OutboundGate); retries are the job queue's. Only outages open the circuit
  * (timeouts, 5xx, 429, our credential or address refused): one registrant's request refused
  * ({@link DukcapilRefused}) says nothing about the registry, and must not stop everyone's checks.
+ * Unless every request is refused: past {@code breaker-refusals} refusals with no answer between
+ * them (a change of format at the registry, say) a refusal is the registry's and counts as an
+ * outage, so checks wait for it to be fixed instead of each ending NIK_NOT_CHECKABLE.
  *
  * The circuit is SmallRye Fault Tolerance's, built with the programmatic {@link TypedGuard} so its
  * threshold and open time come straight from {@link VerificationConfig.Dukcapil} (typed, with a
@@ -59,6 +63,8 @@ public class DukcapilClient {
     private final CircuitBreakerMaintenance circuits;
     /** When the open circuit lets a trial call through; null while closed or half-open. */
     private final AtomicReference<Instant> openUntil = new AtomicReference<>();
+    /** Refusals since the registry last answered a check, across every job of this instance. */
+    private final AtomicInteger refusalsSinceAnswer = new AtomicInteger();
     private final Clock clock;
 
     /** Name of the circuit in SmallRye's {@link CircuitBreakerMaintenance}. */
@@ -134,6 +140,7 @@ public class DukcapilClient {
     public void resetCircuit() {
         circuits.reset(CIRCUIT);
         openUntil.set(null);
+        refusalsSinceAnswer.set(0);
     }
 
     /**
@@ -149,7 +156,16 @@ public class DukcapilClient {
                 response = send(check, requestId, rotated.get());
             }
         }
-        return answer(response);
+        try {
+            DukcapilAnswer answer = answer(response);
+            refusalsSinceAnswer.set(0);
+            return answer;
+        } catch (DukcapilRefused e) {
+            if (refusalsSinceAnswer.incrementAndGet() > config.breakerRefusals()) {
+                throw new DukcapilUnavailable("dukcapil-refusing-every-request");
+            }
+            throw e;
+        }
     }
 
     private HttpResponse<byte[]> send(NikCheckRequest check, String requestId, String bearer) {

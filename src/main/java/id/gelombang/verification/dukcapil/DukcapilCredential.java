@@ -1,20 +1,12 @@
 package id.gelombang.verification.dukcapil;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import id.gelombang.common.secrets.SecretsExtension;
 import id.gelombang.verification.VerificationConfig;
 
 /**
@@ -28,21 +20,17 @@ import id.gelombang.verification.VerificationConfig;
 @ApplicationScoped
 public class DukcapilCredential {
 
-    /** The extension's header: the function's own session token proves the caller runs in it. */
-    static final String TOKEN_HEADER = "X-Aws-Parameters-Secrets-Token";
-
     private final Optional<String> fixed;
     private final Optional<String> secretId;
     private final URI extension;
-    private final ObjectMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final SecretsExtension secrets;
     private volatile String current;
 
-    public DukcapilCredential(VerificationConfig config, ObjectMapper mapper) {
+    public DukcapilCredential(VerificationConfig config, SecretsExtension secrets) {
         this.fixed = config.dukcapil().credential();
         this.secretId = config.dukcapil().credentialSecret();
         this.extension = config.dukcapil().secretsExtension();
-        this.mapper = mapper;
+        this.secrets = secrets;
     }
 
     /** The credential to send now. */
@@ -72,26 +60,11 @@ public class DukcapilCredential {
     }
 
     private String read() {
-        URI uri = extension.resolve("/secretsmanager/get?secretId="
-                + URLEncoder.encode(secretId.orElseThrow(), StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                .header(TOKEN_HEADER, Optional.ofNullable(System.getenv("AWS_SESSION_TOKEN")).orElse(""))
-                .GET().build();
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new DukcapilUnavailable("dukcapil-credential-" + response.statusCode());
-            }
-            String value = mapper.readTree(response.body()).path("SecretString").asText("");
-            if (value.isEmpty()) {
-                throw new DukcapilUnavailable("dukcapil-credential-empty");
-            }
-            return value;
-        } catch (IOException e) {
-            throw new DukcapilUnavailable("dukcapil-credential-unreachable");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DukcapilUnavailable("dukcapil-interrupted");
+            return secrets.read(extension, secretId.orElseThrow());
+        } catch (SecretsExtension.Unreadable e) {
+            // The reasons as the worker has always recorded them (dukcapil-credential-403, -empty, -unreachable).
+            throw new DukcapilUnavailable("dukcapil-credential-" + e.getMessage().replace("status-", ""));
         }
     }
 }

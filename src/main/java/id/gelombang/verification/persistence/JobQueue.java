@@ -26,8 +26,12 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class JobQueue {
 
-    /** A job held under a lease. {@code attempts} counts this one. */
-    public record ClaimedJob(long id, UUID registrationId, JobKind kind, int revision, int attempts, UUID leaseToken) {
+    /**
+     * A job held under a lease. {@code attempts} counts this one; {@code failures} the earlier tries
+     * that ended in a refusal or an unexpected error (not outages).
+     */
+    public record ClaimedJob(long id, UUID registrationId, JobKind kind, int revision, int attempts, int failures,
+            UUID leaseToken) {
     }
 
     /**
@@ -57,7 +61,7 @@ public class JobQueue {
                               AND (priority >= :agedBelow OR created_at <= :createdBefore)
                             ORDER BY priority DESC, run_after LIMIT 1
                             FOR UPDATE SKIP LOCKED)
-                RETURNING id, registration_id, revision, attempts""", Object[].class)
+                RETURNING id, registration_id, revision, attempts, failures""", Object[].class)
                 .setParameter("token", token)
                 .setParameter("leaseUntil", at(now.plus(lease)))
                 .setParameter("kind", kind.name())
@@ -68,7 +72,7 @@ public class JobQueue {
                 .getResultList())
                 .map(rows -> rows.isEmpty() ? null : new ClaimedJob(((Number) rows.get(0)[0]).longValue(),
                         (UUID) rows.get(0)[1], kind, ((Number) rows.get(0)[2]).intValue(),
-                        ((Number) rows.get(0)[3]).intValue(), token));
+                        ((Number) rows.get(0)[3]).intValue(), ((Number) rows.get(0)[4]).intValue(), token));
     }
 
     /**
@@ -114,6 +118,7 @@ public class JobQueue {
                     state = CASE WHEN revision = :revision THEN 'DONE' ELSE 'PENDING' END,
                     finished_at = CASE WHEN revision = :revision THEN CAST(:now AS timestamptz) END,
                     attempts = CASE WHEN revision = :revision THEN attempts ELSE 0 END,
+                    failures = CASE WHEN revision = :revision THEN failures ELSE 0 END,
                     run_after = :now, lease_token = NULL, lease_until = NULL, last_error = NULL, awaiting_service = false
                 WHERE id = :id AND lease_token = :token""", job,
                 Map.of("revision", job.revision(), "now", at(now)));
@@ -131,6 +136,18 @@ public class JobQueue {
                     awaiting_service = :awaiting
                 WHERE id = :id AND lease_token = :token""", job,
                 Map.of("runAfter", at(runAfter), "uncounted", counted ? 0 : 1, "reason", reason, "awaiting", awaitingService));
+    }
+
+    /**
+     * Puts the job back after a try that failed on its own account (the service refused this request,
+     * or an unexpected error): one of the job's failures is used up.
+     */
+    public Uni<Boolean> retryAfterFailure(ClaimedJob job, Instant runAfter, String reason) {
+        return update("""
+                UPDATE verification_job SET state = 'PENDING', run_after = :runAfter, failures = failures + 1,
+                    lease_token = NULL, lease_until = NULL, last_error = :reason, awaiting_service = false
+                WHERE id = :id AND lease_token = :token""", job,
+                Map.of("runAfter", at(runAfter), "reason", reason));
     }
 
     /** Ends the job for good; its last error stays visible to operators. */

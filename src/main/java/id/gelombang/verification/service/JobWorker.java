@@ -171,9 +171,10 @@ public class JobWorker {
         }
         String reason = result instanceof JobResult.Refused<E> refused ? refused.reason()
                 : ((JobResult.Failed<E>) result).reason();
-        if (result instanceof JobResult.Failed<E> && job.attempts() < config.maxAttempts()) {
-            Instant retryAt = now.plus(backoff.after(job.attempts(), ThreadLocalRandom.current()));
-            return queue.retryAt(job, retryAt, reason, true, false);
+        // Only failures of this job's own count towards its end: however many outages it waited out before.
+        if (result instanceof JobResult.Failed<E> && job.failures() + 1 < config.maxAttempts()) {
+            Instant retryAt = now.plus(backoff.after(job.failures() + 1, ThreadLocalRandom.current()));
+            return queue.retryAfterFailure(job, retryAt, reason);
         }
         return queue.fail(job, reason, now)
                 .call(ended -> ended ? handler.giveUp(job, reason) : Uni.createFrom().voidItem());

@@ -27,6 +27,8 @@ import id.gelombang.common.security.OperatorAccessFilter;
 import id.gelombang.common.security.OperatorActor;
 import id.gelombang.wave.draw.DrawRequest;
 import id.gelombang.wave.draw.DrawResult;
+import id.gelombang.wave.draw.DrawSeedSeal;
+import id.gelombang.wave.draw.RanksFile;
 import id.gelombang.wave.draw.WaveDraw;
 import io.smallrye.mutiny.Uni;
 
@@ -37,8 +39,12 @@ public class WaveAdminResource {
 
     private final WaveAdministration waves;
     private final WaveDraw draws;
+    private final DrawSeedSeal seal;
+    private final RanksFile ranks;
 
-    public WaveAdminResource(WaveAdministration waves, WaveDraw draws) {
+    public WaveAdminResource(WaveAdministration waves, WaveDraw draws, DrawSeedSeal seal, RanksFile ranks) {
+        this.seal = seal;
+        this.ranks = ranks;
         this.waves = waves;
         this.draws = draws;
     }
@@ -117,7 +123,9 @@ public class WaveAdminResource {
     @APIResponse(responseCode = "422", description = "seed-mismatch: SHA-256 of the seed is not the wave's drawCommitment; "
             + "nothing is drawn", content = @Content(mediaType = "application/problem+json"))
     public Uni<DrawResult> draw(@PathParam("code") String code, DrawRequest request, @Context APIGatewayV2HTTPEvent event) {
-        return draws.draw(code, OperatorActor.of(event), request == null ? null : request.seed());
+        return seal.loadKey()
+                .chain(() -> draws.draw(code, OperatorActor.of(event), request == null ? null : request.seed()))
+                .call(() -> ranks.publishAfterDraw(code));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package id.gelombang.wave.draw;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,7 +14,8 @@ public interface DrawConfig {
      * How long a draw's transaction may run (its statement_timeout and lock_timeout, SET LOCAL).
      * 15 s in the API function: below its 20 s Lambda timeout, itself below API Gateway's 30 s, so a
      * draw too large for the API is cancelled and rolled back whole by PostgreSQL, never cut off by
-     * Lambda. The template's DrawFunction (900 s Lambda timeout) sets 14 minutes for large waves.
+     * Lambda. The template's DrawFunction (900 s Lambda timeout) sets 12 minutes for large waves,
+     * leaving the rest for writing the draw's list of ranks.
      */
     @WithDefault("PT15S")
     Duration timeLimit();
@@ -26,7 +28,19 @@ public interface DrawConfig {
 
     /**
      * The matching private key (base64 of PKCS#8 DER): only the function that runs draws has it, so no
-     * function serving the public or running workers can read a seed before its draw.
+     * function serving the public or running workers can read a seed before its draw. Given here, it
+     * sits in the function's configuration; {@link #seedPrivateKeySecret()} keeps it out.
      */
     Optional<String> seedPrivateKey();
+
+    /**
+     * The Secrets Manager secret that holds the private key, read when a draw first needs it through
+     * the AWS Parameters and Secrets Lambda Extension at {@link #secretsExtension()}, and again when a
+     * seed does not open with the key read before (the key was rotated).
+     */
+    Optional<String> seedPrivateKeySecret();
+
+    /** The Parameters and Secrets extension's endpoint in the function. */
+    @WithDefault("http://localhost:2773")
+    URI secretsExtension();
 }

@@ -1,5 +1,6 @@
 package id.gelombang.wave.draw;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,6 +14,8 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
@@ -22,8 +25,14 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import id.gelombang.common.crypto.PersonalDataProtection;
+import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
+import id.gelombang.common.secrets.SecretsExtension;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Seals a system-made draw seed so that only the draw can read it. The seed is sealed to an X25519
@@ -37,6 +46,7 @@ import id.gelombang.common.problem.ProblemType;
 public class DrawSeedSeal {
 
     /** Format of a seed encrypted with the personal-data key (PersonalDataProtection). */
+    private static final Logger LOG = Logger.getLogger(DrawSeedSeal.class);
     private static final byte DATA_KEY_FORMAT = 1;
     /** Format of a seed sealed to the draw's X25519 key: format, ephemeral public key (X.509), nonce, ciphertext. */
     private static final byte DRAW_KEY_FORMAT = 2;
@@ -45,13 +55,20 @@ public class DrawSeedSeal {
     private static final byte[] KDF_LABEL = "gelombang.draw.seed".getBytes(StandardCharsets.UTF_8);
 
     private final PublicKey publicKey;
-    private final PrivateKey privateKey;
+    /** From configuration, or read from the key's secret at the first draw; null until then. */
+    private volatile PrivateKey privateKey;
+    private final Optional<String> privateKeySecret;
+    private final URI extension;
+    private final SecretsExtension secrets;
     private final PersonalDataProtection protection;
     private final SecureRandom random = new SecureRandom();
 
-    public DrawSeedSeal(DrawConfig config, PersonalDataProtection protection) {
+    public DrawSeedSeal(DrawConfig config, SecretsExtension secrets, PersonalDataProtection protection) {
         this.publicKey = config.seedPublicKey().map(DrawSeedSeal::publicKey).orElse(null);
         this.privateKey = config.seedPrivateKey().map(DrawSeedSeal::privateKey).orElse(null);
+        this.privateKeySecret = config.seedPrivateKeySecret();
+        this.extension = config.secretsExtension();
+        this.secrets = secrets;
         this.protection = protection;
     }
 
@@ -94,22 +111,73 @@ public class DrawSeedSeal {
         if (stored.length < 2 || stored[0] != DRAW_KEY_FORMAT) {
             throw new IllegalStateException("Unknown sealed seed format");
         }
-        if (privateKey == null) {
+        PrivateKey key = privateKey(false);
+        if (key == null) {
             throw ProblemType.DRAW_SEED_SEALED.exception("This wave's seed is sealed for the draw function; run the draw "
                     + "there (docs/wave-runbook.md, \"Running a draw\").");
         }
+        byte[] seed = openOrNull(stored, context, key);
+        if (seed == null && privateKeySecret.isPresent()) {
+            // A key read from its secret may have been rotated since: read it once more.
+            PrivateKey latest = privateKey(true);
+            seed = latest.equals(key) ? null : openOrNull(stored, context, latest);
+        }
+        if (seed == null) {
+            throw new IllegalStateException("The sealed seed does not open with the configured draw key");
+        }
+        return seed;
+    }
+
+    /** The seed, or null when it was not sealed to this key (or for this context). */
+    private static byte[] openOrNull(byte[] stored, String context, PrivateKey own) {
+        try {
+            return open(stored, context, own);
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    private static byte[] open(byte[] stored, String context, PrivateKey own) throws GeneralSecurityException {
         int publicLength = stored[1] & 0xff;
         byte[] ephemeralPublic = Arrays.copyOfRange(stored, 2, 2 + publicLength);
         int nonceAt = 2 + publicLength;
-        try {
-            SecretKeySpec key = key(privateKey, publicKey(Base64.getEncoder().encodeToString(ephemeralPublic)), ephemeralPublic);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, nonceAt, NONCE_BYTES));
-            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
-            return cipher.doFinal(stored, nonceAt + NONCE_BYTES, stored.length - nonceAt - NONCE_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("The sealed seed does not open with the configured draw key");
+        SecretKeySpec key = key(own, publicKey(Base64.getEncoder().encodeToString(ephemeralPublic)), ephemeralPublic);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, nonceAt, NONCE_BYTES));
+        cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+        return cipher.doFinal(stored, nonceAt + NONCE_BYTES, stored.length - nonceAt - NONCE_BYTES);
+    }
+
+    /**
+     * Reads the draw's private key from its secret now, when it will be read from there and has not
+     * been yet, off the event loop: a draw asks for it inside its transaction, holding the wave's row.
+     */
+    public Uni<Void> loadKey() {
+        if (privateKey != null || privateKeySecret.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
+        return Uni.createFrom().item(() -> privateKey(false)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid();
+    }
+
+    /**
+     * The draw's private key: from configuration, else from its secret (read once, or again with
+     * {@code reread}); null when this function has neither. A secret that cannot be read now is a
+     * passing outage: 503, and the draw is tried again.
+     */
+    private PrivateKey privateKey(boolean reread) {
+        PrivateKey key = privateKey;
+        if ((key == null || reread) && privateKeySecret.isPresent()) {
+            try {
+                key = privateKey(secrets.read(extension, privateKeySecret.get(), reread));
+            } catch (SecretsExtension.Unreadable e) {
+                LOG.warnf("The draw's private key could not be read from its secret (%s)", e.getMessage());
+                throw new ProblemException(ProblemType.UNAVAILABLE.problem(
+                        "The draw's key cannot be read right now. Try again shortly."), Map.of("Retry-After", "5"));
+            }
+            privateKey = key;
+        }
+        return key;
     }
 
     /** AES-256 key from the X25519 shared secret, bound to the ephemeral public key. */

@@ -1,5 +1,6 @@
 package id.gelombang.wave.draw;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,16 +32,21 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WaveDraw {
 
+    /** Seconds a reader of the ranks waits before asking again while the draw's file is written. */
+    private static final String RANKS_RETRY_AFTER = "30";
+
     private final WaveDrawStatement statement;
     private final Instance<DrawFollowUp> followUps;
     private final OperatorAudit audit;
     private final DrawSeedSeal seal;
+    private final RanksFile ranksFile;
     private final DrawConfig config;
     private final Clock clock;
 
     public WaveDraw(WaveDrawStatement statement, Instance<DrawFollowUp> followUps, OperatorAudit audit,
-            DrawSeedSeal seal, DrawConfig config, Clock clock) {
+            DrawSeedSeal seal, RanksFile ranksFile, DrawConfig config, Clock clock) {
         this.statement = statement;
+        this.ranksFile = ranksFile;
         this.followUps = followUps;
         this.config = config;
         this.audit = audit;
@@ -76,27 +82,32 @@ public class WaveDraw {
                                 "The draw runs after the wave closes (" + wave.closesAt + "); close it early with POST .../close.");
                     }
                     byte[] seed = seedFor(wave, given);
-                    return statement.run(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik, now).chain(outcome -> {
-                        wave.drawnAt = now;
-                        wave.drawEligible = outcome.eligible();
-                        wave.drawSelected = outcome.selected();
-                        wave.drawSeedRevealed = seed;
-                        wave.drawCutoffRank = outcome.selected() < outcome.eligible() ? outcome.highestSelectedRank() : null;
-                        Map<String, Object> details = new LinkedHashMap<>();
-                        details.put("quota", wave.quota);
-                        details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
-                        details.put("notifyNotSelected", wave.notifyNotSelected);
-                        details.put("drawCommitment", wave.drawCommitment);
-                        details.put("drawSeedOutside", wave.drawSeedOutside);
-                        details.put("eligible", outcome.eligible());
-                        details.put("selected", outcome.selected());
-                        details.put("cutoffRank", wave.drawCutoffRank);
-                        return statement.forgetWithdrawals(wave.id)
-                                .chain(() -> followUp(wave, now))
-                                .chain(() -> audit.record(actor, OperatorAction.DRAW, wave.code, details, now))
-                                .map(recorded -> published(wave));
-                    });
+                    return statement.run(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik, now)
+                            .chain(drawn -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, drawn, now))
+                            .chain(outcome -> record(wave, seed, outcome, actor, now));
                 });
+    }
+
+    /** Keeps the draw's outcome on the wave, then its follow-ups and its audit entry, and returns it as published. */
+    private Uni<DrawResult> record(Wave wave, byte[] seed, WaveDrawStatement.Outcome outcome, String actor, Instant now) {
+        wave.drawnAt = now;
+        wave.drawEligible = outcome.eligible();
+        wave.drawSelected = outcome.selected();
+        wave.drawSeedRevealed = seed;
+        wave.drawCutoffRank = outcome.selected() < outcome.eligible() ? outcome.highestSelectedRank() : null;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("quota", wave.quota);
+        details.put("drawRequiresVerifiedNik", wave.drawRequiresVerifiedNik);
+        details.put("notifyNotSelected", wave.notifyNotSelected);
+        details.put("drawCommitment", wave.drawCommitment);
+        details.put("drawSeedOutside", wave.drawSeedOutside);
+        details.put("eligible", outcome.eligible());
+        details.put("selected", outcome.selected());
+        details.put("cutoffRank", wave.drawCutoffRank);
+        return statement.forgetWithdrawals(wave.id)
+                .chain(() -> followUp(wave, now))
+                .chain(() -> audit.record(actor, OperatorAction.DRAW, wave.code, details, now))
+                .map(recorded -> published(wave));
     }
 
     /**
@@ -150,22 +161,19 @@ public class WaveDraw {
     }
 
     /**
-     * The draw's ranks as CSV (id,rank,verdict), sorted by rank: every registration the draw ranked
-     * that is still eligible. 404 before the draw.
+     * Where the draw's list of ranks can be read now: a short-lived link to its published file (which
+     * follows releases after the draw within a run of the ranks schedule). 404 before the draw; 503
+     * with Retry-After while the draw's file is still being written.
      */
     @WithSession
-    public Uni<String> ranks(String code) {
-        return Wave.findByCode(code).chain(wave -> {
+    public Uni<URI> ranksLink(String code) {
+        return Wave.findByCode(code).map(wave -> {
             if (wave == null || !wave.isDraw() || wave.drawnAt == null) {
                 throw ProblemType.NOT_FOUND.exception("No draw has been made for this wave.");
             }
-            return statement.ranks(wave.id).map(lines -> {
-                StringBuilder csv = new StringBuilder("id,rank,verdict\n");
-                for (String line : lines) {
-                    csv.append(line).append('\n');
-                }
-                return csv.toString();
-            });
+            return ranksFile.link(wave.code, wave.ranksPublished).orElseThrow(() -> new ProblemException(
+                    ProblemType.UNAVAILABLE.problem("The draw's list of ranks is being published. Try again shortly."),
+                    Map.of("Retry-After", RANKS_RETRY_AFTER)));
         });
     }
 

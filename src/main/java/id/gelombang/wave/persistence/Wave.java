@@ -103,6 +103,10 @@ public class Wave extends PanacheEntityBase {
     @Column(name = "draw_selected")
     public Integer drawSelected;
 
+    /** The version of the drawn list of ranks its published file shows (kept by the database, V20). */
+    @Column(name = "ranks_published", insertable = false, updatable = false)
+    public int ranksPublished;
+
     public WaveSelection selection() {
         return WaveSelection.valueOf(selection);
     }

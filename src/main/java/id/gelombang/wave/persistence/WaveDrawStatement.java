@@ -67,15 +67,39 @@ public class WaveDrawStatement {
                 .map(row -> new Outcome(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), (String) row[2]));
     }
 
-    /** The drawn registrations still eligible, as "id,rank,verdict" lines sorted by rank. Needs a session. */
-    public Uni<java.util.List<String>> ranks(long waveId) {
+    /**
+     * Gives the places of registrations released while the draw's statement ran to the next ranks. The
+     * statement ranks a snapshot taken as it starts; a release that commits before the statement reaches
+     * its row leaves that row unranked (it is no longer eligible) and its place unfilled, and the
+     * release saw no draw to promote from. This runs after it, in the same transaction, and sees those
+     * releases. Later releases find the rows locked by the draw, wait for it, and promote as after any
+     * draw. Returns the draw's outcome with the promoted counted.
+     */
+    public Uni<Outcome> fillPlacesReleasedMeanwhile(long waveId, int quota, Outcome drawn, Instant now) {
+        int missing = Math.min(quota, drawn.eligible()) - drawn.selected();
+        if (missing <= 0) {
+            return Uni.createFrom().item(drawn);
+        }
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                SELECT CAST(id AS text) || ',' || selection_rank || ',' || selection_status FROM registration
-                WHERE wave_id = :waveId AND selection_rank IS NOT NULL
-                  AND released_at IS NULL AND status NOT IN ('REJECTED', 'WITHDRAWN', 'VOIDED')
-                ORDER BY selection_rank, id""", String.class)
+                WITH next AS (
+                    SELECT id FROM registration
+                    WHERE wave_id = :waveId AND selection_status = 'NOT_SELECTED' AND status = 'NOT_SELECTED'
+                      AND released_at IS NULL AND erased_at IS NULL
+                    ORDER BY selection_rank, id LIMIT :missing),
+                promoted AS (
+                    UPDATE registration r SET selection_status = 'SELECTED', status = 'SELECTED', updated_at = :now
+                    FROM next WHERE r.id = next.id
+                    RETURNING r.selection_rank)
+                SELECT count(*), max(selection_rank) FROM promoted""", Object[].class)
                 .setParameter("waveId", waveId)
-                .getResultList());
+                .setParameter("missing", missing)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .getSingleResult())
+                .map(row -> {
+                    int promoted = ((Number) row[0]).intValue();
+                    return promoted == 0 ? drawn
+                            : new Outcome(drawn.eligible(), drawn.selected() + promoted, (String) row[1]);
+                });
     }
 
     /**

@@ -6,9 +6,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -66,14 +70,17 @@ public class WaveResource {
 
     @GET
     @Path("/{code}/draw/ranks")
-    @Produces("text/csv")
     @Operation(summary = "Every eligible registration's rank and verdict, sorted by rank (the draw's ranksUrl)",
-            description = "text/csv with the header id,rank,verdict; ids are random and carry no personal data. With the "
-                    + "seed anyone can recompute every line. 404 before the draw.")
-    @APIResponse(responseCode = "200", description = "The draw's ranks", content = @Content(mediaType = "text/csv"))
+            description = "Redirects to the published file: text/csv with the header id,rank,verdict; ids are random and "
+                    + "carry no personal data, and with the seed anyone can recompute every line. The link it redirects to "
+                    + "is valid for 10 minutes; the file follows releases after the draw within minutes. 404 before the draw.")
+    @APIResponse(responseCode = "302", description = "The draw's ranks are at Location (text/csv)",
+            headers = @Header(name = "Location", required = true, description = "A link to the file, valid for 10 minutes",
+                    schema = @Schema(type = SchemaType.STRING, format = "uri")))
     @APIResponse(responseCode = "404", description = "No such wave, or not drawn (yet)",
             content = @Content(mediaType = "application/problem+json"))
-    public Uni<String> ranks(@PathParam("code") String code) {
-        return deadline.bound(draws.ranks(code));
+    public Uni<Response> ranks(@PathParam("code") String code) {
+        return deadline.bound(draws.ranksLink(code))
+                .map(file -> Response.status(Response.Status.FOUND).location(file).header(HttpHeaders.CACHE_CONTROL, "no-store").build());
     }
 }

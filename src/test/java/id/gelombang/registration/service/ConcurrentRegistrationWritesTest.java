@@ -84,7 +84,7 @@ class ConcurrentRegistrationWritesTest {
                 if (role == 0) {
                     pause();
                     await(() -> Panache.withTransaction(() -> nikChecks.record(
-                            new ClaimedJob(0, UUID.fromString(r.id()), JobKind.NIK_CHECK, 0, 1, UUID.randomUUID()),
+                            new ClaimedJob(0, UUID.fromString(r.id()), JobKind.NIK_CHECK, 0, 1, 0, UUID.randomUUID()),
                             new NikCheckHandler.Verdict(NikStatus.VERIFIED, null))));
                     settled.get(i).incrementAndGet();
                     return "nik";

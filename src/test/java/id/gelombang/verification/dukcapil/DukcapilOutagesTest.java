@@ -81,6 +81,39 @@ class DukcapilOutagesTest {
     }
 
     @Test
+    void aRegistryThatRefusesEveryRequestIsAnOutageOnceTheRefusalsRunOnWithoutAnAnswer() {
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(400)));
+
+        for (int i = 0; i < DukcapilStub.BREAKER_REFUSALS; i++) {
+            assertThatThrownBy(() -> dukcapil.check(CHECK, "job-1")).isInstanceOf(DukcapilRefused.class);
+        }
+        for (int i = 0; i < BREAKER_FAILURES; i++) {
+            assertThatThrownBy(() -> dukcapil.check(CHECK, "job-1")).isInstanceOf(DukcapilUnavailable.class)
+                    .hasMessage("dukcapil-refusing-every-request");
+        }
+
+        assertThat(dukcapil.circuitOpenUntil()).isPresent();
+        assertThatThrownBy(() -> dukcapil.check(CHECK, "job-1-x")).isInstanceOf(DukcapilClient.CircuitOpen.class);
+    }
+
+    @Test
+    void anAnswerBetweenRefusalsKeepsThemOneRequestsProblem() {
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(422)));
+        for (int i = 0; i < DukcapilStub.BREAKER_REFUSALS; i++) {
+            assertThatThrownBy(() -> dukcapil.check(CHECK, "job-1")).isInstanceOf(DukcapilRefused.class);
+        }
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"result\": \"MATCH\"}")));
+        assertThat(dukcapil.check(CHECK, "job-2")).isInstanceOf(DukcapilAnswer.Match.class);
+
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(422)));
+        for (int i = 0; i < DukcapilStub.BREAKER_REFUSALS; i++) {
+            assertThatThrownBy(() -> dukcapil.check(CHECK, "job-3")).isInstanceOf(DukcapilRefused.class);
+        }
+        assertThat(dukcapil.circuitOpenUntil()).isEmpty();
+    }
+
+    @Test
     void throttlingIsAnOutageWithItsOwnWait() {
         registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")));
 

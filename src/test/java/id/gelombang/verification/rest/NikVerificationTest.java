@@ -157,6 +157,53 @@ class NikVerificationTest {
     }
 
     @Test
+    void outagesWaitedOutDoNotUseUpTheRefusalsThatEndACheck() {
+        Registered r = Api.registerNew();
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(503)));
+        for (int outage = 1; outage <= 6; outage++) { // more outages than max-attempts (4)
+            drainNik();
+            Jobs.makeDue(db, r.id());
+            dukcapil.resetCircuit();
+        }
+        assertThat(Jobs.of(db, r.id(), "NIK_CHECK").getInteger("attempts")).isEqualTo(6);
+
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(422)));
+        drainNik();
+
+        Row job = Jobs.of(db, r.id(), "NIK_CHECK");
+        assertThat(job.getString("state")).isEqualTo("PENDING");
+        assertThat(job.getInteger("failures")).isEqualTo(1);
+        Api.get(r).then().body("status", org.hamcrest.Matchers.equalTo("REGISTERED"))
+                .body("nikVerification.status", org.hamcrest.Matchers.equalTo("PENDING"));
+
+        Jobs.makeDue(db, r.id());
+        answer("MATCH");
+        drainNik();
+        Api.get(r).then().body("nikVerification.status", org.hamcrest.Matchers.equalTo("VERIFIED"));
+    }
+
+    @Test
+    void aRegistryThatRefusesEveryRequestMakesChecksWaitInsteadOfRejectingEveryone() {
+        registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(400)));
+        List<Registered> registrants = List.of(Api.registerNew(), Api.registerNew(), Api.registerNew());
+        for (int round = 1; round <= 6; round++) { // each job could be refused more often than max-attempts (4)
+            drainNik();
+            registrants.forEach(r -> Jobs.makeDue(db, r.id()));
+        }
+
+        assertThat(registrants).allSatisfy(r -> {
+            Row job = Jobs.of(db, r.id(), "NIK_CHECK");
+            assertThat(job.getString("state")).isEqualTo("PENDING");
+            assertThat(job.getString("last_error")).isIn("dukcapil-refusing-every-request", "dukcapil-circuit-open");
+            assertThat(job.getBoolean("awaiting_service")).as("counted in nikChecksWaitingOnRegistry").isTrue();
+            Api.get(r).then().body("status", org.hamcrest.Matchers.equalTo("REGISTERED"))
+                    .body("nikVerification.status", org.hamcrest.Matchers.equalTo("PENDING"));
+        });
+        assertThat(registry.findAll(postRequestedFor(urlEqualTo(DukcapilStub.PATH))))
+                .as("refusals, then outages until the circuit opened").hasSize(DukcapilStub.BREAKER_REFUSALS + 5);
+    }
+
+    @Test
     void throttlingByTheRegistryWaitsWithoutUsingUpAttempts() {
         registry.stubFor(post(DukcapilStub.PATH).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
         Registered r = Api.registerNew();

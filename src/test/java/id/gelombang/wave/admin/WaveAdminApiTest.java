@@ -254,7 +254,7 @@ class WaveAdminApiTest {
     }
 
     private static ClaimedJob job(Registered r, JobKind kind) {
-        return new ClaimedJob(0, UUID.fromString(r.id()), kind, 0, 1, UUID.randomUUID());
+        return new ClaimedJob(0, UUID.fromString(r.id()), kind, 0, 1, 0, UUID.randomUUID());
     }
 
     private static void inTransaction(Supplier<Uni<Void>> work) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
+import id.gelombang.testing.BulkRegistrations;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
 import io.quarkus.test.common.WithTestResource;
@@ -49,6 +50,9 @@ class CheckableDrawTest {
 
     @Inject
     Database db;
+
+    @Inject
+    RanksFile ranksFile;
 
     @Test
     void aSeedMadeOutsideIsCheckedAtTheDrawAndAnyoneCanRecomputeTheWholeList() throws Exception {
@@ -195,9 +199,65 @@ class CheckableDrawTest {
                 UUID.fromString(next))).as("the newly selected is told").isEqualTo(1);
         given().get("/v1/waves/" + code + "/draw").then().statusCode(200).body("eligible", equalTo(4))
                 .body("selected", equalTo(2)).body("cutoffRank", equalTo(nextRank));
+        // The published list follows with the ranks schedule's next run; the version it replaces is deleted.
+        String before = given().redirects().follow(false).get("/v1/waves/" + code + "/draw/ranks").then().statusCode(302)
+                .extract().header("Location");
+        assertThat(ranksFile.publishAllBehind()).contains(code);
+        assertThat(ranksFile.publishAllBehind()).doesNotContain(code);
         List<String> after = Arrays.asList(given().get("/v1/waves/" + code + "/draw/ranks").then().statusCode(200)
                 .extract().asString().split("\n"));
         assertThat(after).hasSize(5).doesNotContain(byRank.get(0)).contains(next + "," + nextRank + ",SELECTED");
+        given().urlEncodingEnabled(false).get(before).then().statusCode(org.hamcrest.Matchers.either(equalTo(403)).or(equalTo(404)));
+    }
+
+    @Test
+    void theListOfANationalSizedDrawIsAFileInTheBucketWrittenInParts() {
+        String code = newCode();
+        operator().body(drawWave(code, 1_000)).post("/v1/admin/waves").then().statusCode(201);
+        // Past one part (8 MiB).
+        int rows = 80_000;
+        BulkRegistrations.addVerified(db, code, rows);
+        try {
+            close(code);
+            operator().post("/v1/admin/waves/" + code + "/draw").then().statusCode(200).body("eligible", equalTo(rows));
+        } finally {
+            BulkRegistrations.removeAll(db, code);
+        }
+
+        io.restassured.response.ExtractableResponse<Response> redirect = given().redirects().follow(false)
+                .get("/v1/waves/" + code + "/draw/ranks").then().statusCode(302).header("Cache-Control", "no-store").extract();
+        assertThat(redirect.header("Location")).doesNotContain(code.toLowerCase() + "/draw/ranks")
+                .contains("draws/" + code + "/ranks-1.csv");
+        String csv = given().get("/v1/waves/" + code + "/draw/ranks").then().statusCode(200).contentType("text/csv")
+                .extract().asString();
+        assertThat(csv.length()).as("a file past one part").isGreaterThan(RanksFile.PART_BYTES);
+        List<String> lines = Arrays.asList(csv.split("\n"));
+        assertThat(lines).hasSize(rows + 1).first().isEqualTo("id,rank,verdict");
+        List<String> ranks = lines.subList(1, lines.size()).stream().map(l -> l.split(",")[1]).toList();
+        assertThat(ranks).isSorted();
+        assertThat(lines.subList(1, lines.size())).filteredOn(l -> l.endsWith(",SELECTED")).hasSize(1_000);
+    }
+
+    @Test
+    void whileTheDrawsFileIsBeingWrittenReadersAreToldToComeBack() {
+        String code = newCode();
+        operator().body(drawWave(code, 1)).post("/v1/admin/waves").then().statusCode(201);
+        Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        close(code);
+        operator().post("/v1/admin/waves/" + code + "/draw").then().statusCode(200);
+        // As if the file had not been written yet (the draw's own attempt failed; the schedule has not run).
+        db.execute("UPDATE wave SET ranks_published = 0 WHERE code = $1", code);
+        assertThat(db.count("SELECT ranks_published FROM wave WHERE code = $1", code)).as("never moves back").isEqualTo(1);
+        db.execute("ALTER TABLE wave DISABLE TRIGGER wave_ranks_changed");
+        try {
+            db.execute("UPDATE wave SET ranks_published = 0 WHERE code = $1", code);
+        } finally {
+            db.execute("ALTER TABLE wave ENABLE TRIGGER wave_ranks_changed");
+        }
+        given().get("/v1/waves/" + code + "/draw/ranks").then().statusCode(503).contentType(PROBLEM_JSON)
+                .header("Retry-After", "30").body("type", endsWith("/unavailable"));
+        assertThat(ranksFile.publishAllBehind()).contains(code);
+        given().get("/v1/waves/" + code + "/draw/ranks").then().statusCode(200).contentType("text/csv");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import id.gelombang.testing.Api;
 import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
+import id.gelombang.testing.BulkRegistrations;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.LocalBackendsResource;
 import io.quarkus.test.common.WithTestResource;
@@ -54,7 +56,7 @@ class DrawConcurrencyTest {
         Registered leaving = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
         Registered busy = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
         db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE id = $1", UUID.fromString(busy.id()));
-        addVerifiedRows(code, 200);
+        BulkRegistrations.addVerified(db, code, 200);
         close(code);
 
         SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
@@ -87,7 +89,7 @@ class DrawConcurrencyTest {
     void aReleaseHoldingARowTheDrawNeedsDoesNotDeadlockWithIt() throws Exception {
         String code = drawWave(2, false);
         Registered leaving = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
-        addVerifiedRows(code, 200);
+        BulkRegistrations.addVerified(db, code, 200);
         close(code);
         long waveId = db.count("SELECT id FROM wave WHERE code = $1", code);
 
@@ -116,6 +118,50 @@ class DrawConcurrencyTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aPlaceReleasedWhileTheDrawRunsGoesToTheNextRank() throws Exception {
+        byte[] seed = new byte[32];
+        new java.security.SecureRandom().nextBytes(seed);
+        String code = drawWave(2, true, DrawSeed.commitment(seed));
+        BulkRegistrations.addVerified(db, code, 50);
+        close(code);
+        // In rank order, as anyone recomputes it from the seed: the first would be selected.
+        java.util.List<UUID> byRank = db.pool().preparedQuery("""
+                SELECT id FROM registration WHERE wave_code = $1
+                ORDER BY sha256(decode($2, 'hex') || convert_to(CAST(id AS text), 'UTF8')), id""")
+                .execute(Tuple.of(code, HexFormat.of().formatHex(seed))).await().atMost(WAIT)
+                .stream().map(row -> row.getUUID(0)).toList();
+        UUID first = byRank.get(0);
+
+        SqlConnection release = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction tx = release.begin().await().atMost(WAIT);
+            release.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE")
+                    .execute(Tuple.of(first)).await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code, HexFormat.of().formatHex(seed)));
+            awaitDrawWaiting();
+            // The registration leaves (a withdrawal's release) and commits while the draw's statement runs.
+            release.preparedQuery("UPDATE registration SET status = 'WITHDRAWN', released_at = now() WHERE id = $1")
+                    .execute(Tuple.of(first)).await().atMost(WAIT);
+            tx.commit().await().atMost(WAIT);
+
+            DrawResult result = draw.get(20, TimeUnit.SECONDS);
+            assertThat(result.eligible()).isEqualTo(49);
+            assertThat(result.selected()).as("the quota, although a place was released mid-draw").isEqualTo(2);
+        } finally {
+            release.close().await().atMost(WAIT);
+        }
+        java.util.List<UUID> selected = db.pool().preparedQuery(
+                "SELECT id FROM registration WHERE wave_code = $1 AND selection_status = 'SELECTED' ORDER BY selection_rank")
+                .execute(Tuple.of(code)).await().atMost(WAIT).stream().map(row -> row.getUUID(0)).toList();
+        assertThat(selected).containsExactly(byRank.get(1), byRank.get(2));
+        given().get("/v1/waves/" + code + "/draw").then().statusCode(200)
+                .body("selected", org.hamcrest.Matchers.equalTo(2))
+                .body("cutoffRank", org.hamcrest.Matchers.equalTo(db.pool().preparedQuery(
+                        "SELECT selection_rank FROM registration WHERE id = $1").execute(Tuple.of(byRank.get(2)))
+                        .await().atMost(WAIT).iterator().next().getString(0)));
+    }
+
     /** Until the draw's statement waits for a row lock (it holds the wave's row by then). */
     private void awaitDrawWaiting() throws InterruptedException {
         Instant until = Instant.now().plusSeconds(10);
@@ -126,32 +172,22 @@ class DrawConcurrencyTest {
     }
 
     private DrawResult drawNow(String code) {
+        return drawNow(code, null);
+    }
+
+    private DrawResult drawNow(String code, String seedHex) {
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(code, "operator-key", null));
+            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(code, "operator-key", seedHex));
         } catch (Throwable e) {
             throw new AssertionError(e);
         }
     }
 
-    private void addVerifiedRows(String code, int rows) {
-        // Rows as the bench makes them, with their outbox already worked off, as every registration has one.
-        db.execute("""
-                WITH r AS (
-                    INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
-                                              status, nik_verification, created_at, updated_at)
-                    SELECT gen_random_uuid(), w.id, w.code, sha256(convert_to(w.code || g, 'UTF8')),
-                           sha256(convert_to('kk' || w.code || g, 'UTF8')), decode(repeat('ab', 190), 'hex'),
-                           sha256(convert_to('token' || w.code || g, 'UTF8')), 'REGISTERED', 'VERIFIED', now(), now()
-                    FROM wave w, generate_series(1, $2) g WHERE w.code = $1
-                    RETURNING id),
-                jobs AS (
-                    INSERT INTO verification_job (registration_id, kind, state, run_after, created_at, finished_at)
-                    SELECT id, kind, 'DONE', now(), now(), now() FROM r, unnest(ARRAY['EMAIL_CODE', 'NIK_CHECK']) kind)
-                INSERT INTO email_code (registration_id, issue, code_digest, requested_at, sent_at)
-                SELECT id, 1, sha256(convert_to(id::text, 'UTF8')), now(), now() FROM r""", code, rows);
+    private static String drawWave(int quota, boolean requireVerifiedNik) {
+        return drawWave(quota, requireVerifiedNik, null);
     }
 
-    private static String drawWave(int quota, boolean requireVerifiedNik) {
+    private static String drawWave(int quota, boolean requireVerifiedNik, String drawCommitment) {
         String code = "C-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> body = new HashMap<>();
         body.put("code", code);
@@ -160,6 +196,9 @@ class DrawConcurrencyTest {
         body.put("quota", quota);
         body.put("selection", "DRAW");
         body.put("drawRequiresVerifiedNik", requireVerifiedNik);
+        if (drawCommitment != null) {
+            body.put("drawCommitment", drawCommitment);
+        }
         operator().body(body).post("/v1/admin/waves").then().statusCode(201);
         return code;
     }

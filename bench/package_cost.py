@@ -8,8 +8,10 @@ runtime, interleaved start by start so that the shared machine's drift hits both
 A is the control (the package as it was), B the package under test. Every start must take its
 classes from its own AOT cache: a start whose log has the JVM's "Unable to use AOT cache" stops the
 run. The schema and the bench wave come from target/function.zip's migration, as in bench/run.
+With a memory size as fourth argument, every instance runs capped to the CPU share Lambda gives
+that size, from its first instruction (init throttled, as bench/run --only share reads it).
 Usage (with the build lock, after bench/run has built the emulator and target/function.zip once):
-  python3 bench/package_cost.py A.zip B.zip 10
+  python3 bench/package_cost.py A.zip B.zip 10 [2560]
 """
 import shutil, statistics, subprocess, sys, zipfile
 from pathlib import Path
@@ -35,9 +37,12 @@ def unzipped_bytes(package):
         return sum(i.file_size for i in z.infolist())
 
 
-def cold(task, log):
-    fn = bench.Function("cold", bench.CUSTOM, [], task, bench.QUARKUS_HANDLER, bench.app_config(), log)
-    return fn
+def cold(task, log, memory_mb=None, cap=None):
+    if not memory_mb:
+        return bench.Function("cold", bench.CUSTOM, [], task, bench.QUARKUS_HANDLER, bench.app_config(), log)
+    share = bench.vcpus(memory_mb)
+    return bench.Function("cold", bench.CUSTOM, bench.AS_IN_LAMBDA, task, bench.QUARKUS_HANDLER, bench.app_config(),
+                          log, timeout=120, cpu=bench.CpuShare(cap, share, share), memory_mb=memory_mb)
 
 
 def checked(fn, log):
@@ -49,6 +54,10 @@ def checked(fn, log):
 def main():
     packages = {"A (control)": Path(sys.argv[1]), "B": Path(sys.argv[2])}
     runs = int(sys.argv[3])
+    memory_mb = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    cap = bench.CpuCap.create("gelombang-package-cost") if memory_mb else None
+    if memory_mb and not cap:
+        sys.exit("no CPU-capped cgroup on this machine")
     roots = {name: unpack(path, name.split()[0]) for name, path in packages.items()}
     task = bench.WORK / "function"
     shutil.rmtree(task, ignore_errors=True)
@@ -62,13 +71,13 @@ def main():
         for _ in range(runs):
             for name, root in roots.items():
                 log = bench.WORK / f"cold-{name.split()[0]}.log"
-                fn = cold(root, log)
+                fn = cold(root, log, memory_mb, cap)
                 status, _, _ = fn.invoke(bench.api_event("GET", "/q/health/live"))
                 ready[name].append(fn.since_start_ms())
                 checked(fn, log)
                 fn.stop()
                 assert status == 200, (name, status)
-                fn = cold(root, log)
+                fn = cold(root, log, memory_mb, cap)
                 rid, token, _ = bench.register(fn)
                 bench.upload_url(fn, rid, token)
                 first[name].append(fn.since_start_ms())
@@ -79,9 +88,11 @@ def main():
             print(f"{name} {path.name}: {unzipped_bytes(path):,} bytes unzipped; "
                   f"ready median {statistics.median(r):.0f} ms [{min(r):.0f}-{max(r):.0f}], "
                   f"first registration + upload URL median {statistics.median(f):.0f} ms [{min(f):.0f}-{max(f):.0f}], "
-                  f"n={len(r)}")
+                  f"n={len(r)}" + (f", capped to {bench.vcpus(memory_mb):.2f} vCPU ({memory_mb} MB)" if memory_mb else ""))
     finally:
         bench.stop_postgres()
+        if cap:
+            cap.remove()
 
 
 if __name__ == "__main__":

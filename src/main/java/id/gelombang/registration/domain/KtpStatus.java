@@ -1,6 +1,6 @@
 package id.gelombang.registration.domain;
 
-import id.gelombang.wave.FunnelStage;
+import id.gelombang.common.funnel.FunnelStage;
 
 public enum KtpStatus {
     MISSING, PENDING_UPLOAD, RECEIVED, REJECTED;

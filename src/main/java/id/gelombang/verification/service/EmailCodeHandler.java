@@ -20,8 +20,8 @@ import id.gelombang.verification.mail.OutgoingEmail;
 import id.gelombang.verification.persistence.EmailCode;
 import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
-import id.gelombang.wave.FunnelStage;
-import id.gelombang.wave.persistence.FunnelCounters;
+import id.gelombang.common.funnel.FunnelStage;
+import id.gelombang.common.funnel.FunnelCounters;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

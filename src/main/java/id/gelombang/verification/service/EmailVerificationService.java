@@ -27,8 +27,8 @@ import id.gelombang.verification.domain.NikCheckPriority;
 import id.gelombang.verification.persistence.EmailCode;
 import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue;
-import id.gelombang.wave.FunnelStage;
-import id.gelombang.wave.persistence.FunnelCounters;
+import id.gelombang.common.funnel.FunnelStage;
+import id.gelombang.common.funnel.FunnelCounters;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 

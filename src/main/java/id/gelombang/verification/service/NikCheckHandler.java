@@ -27,8 +27,8 @@ import id.gelombang.verification.dukcapil.DukcapilThrottled;
 import id.gelombang.verification.dukcapil.DukcapilUnavailable;
 import id.gelombang.verification.dukcapil.NikCheckRequest;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
-import id.gelombang.wave.FunnelStage;
-import id.gelombang.wave.persistence.FunnelCounters;
+import id.gelombang.common.funnel.FunnelStage;
+import id.gelombang.common.funnel.FunnelCounters;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

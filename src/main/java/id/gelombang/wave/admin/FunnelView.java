@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import id.gelombang.wave.FunnelStage;
+import id.gelombang.common.funnel.FunnelStage;
 
 /** A wave's funnel: how many registrants reached each stage, as of a moment. */
 public record FunnelView(String code, WaveCounts counts, Instant asOf) {

@@ -1,4 +1,4 @@
-package id.gelombang.wave.persistence;
+package id.gelombang.common.funnel;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -6,7 +6,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import id.gelombang.wave.FunnelStage;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

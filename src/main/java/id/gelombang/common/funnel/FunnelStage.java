@@ -1,4 +1,4 @@
-package id.gelombang.wave;
+package id.gelombang.common.funnel;
 
 /** Stages of the registration funnel counted per wave (besides "registered", which is the wave's own count). */
 public enum FunnelStage {

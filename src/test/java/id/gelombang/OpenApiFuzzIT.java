@@ -143,9 +143,10 @@ class OpenApiFuzzIT {
         Matcher generated = GENERATED.matcher(report);
         assertThat(generated.find()).as("a count of generated requests in " + output).isTrue();
         assertThat(Integer.parseInt(generated.group(1))).as("generated requests").isGreaterThanOrEqualTo(1000);
+        // A success is a 2xx, or the redirect (302) an operation answers when what it serves is elsewhere.
         assertThat(documented.stream().filter(operation -> statuses.getOrDefault(operation, Map.of()).keySet().stream()
-                .noneMatch(status -> status >= 200 && status < 300)))
-                .as("documented operations without a 2xx answer in the run\n" + table).isEmpty();
+                .noneMatch(status -> status >= 200 && status < 300 || status == 302)))
+                .as("documented operations without a 2xx (or 302) answer in the run\n" + table).isEmpty();
     }
 
     /**

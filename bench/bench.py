@@ -88,14 +88,17 @@ def summary(values):
     }
 
 
-_next_port = [20000 + random.randrange(20000)]
+# Below Linux's ephemeral range (32768 and up): a client retrying against an emulator that does not
+# listen yet could otherwise be handed the same port as its own source and connect to itself.
+_PORTS = (20000, 32000)
+_next_port = [_PORTS[0] + random.randrange(_PORTS[1] - _PORTS[0])]
 
 
 def free_port():
     """A port nobody listens on and no earlier call handed out (emulators bind theirs a moment later)."""
     import socket
     while True:
-        _next_port[0] += 1
+        _next_port[0] = _next_port[0] + 1 if _next_port[0] + 1 < _PORTS[1] else _PORTS[0]
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", _next_port[0]))

@@ -68,6 +68,8 @@ class TemplateConfigurationTest {
         OPERATOR_API(Set.of("gelombang.admin.operator-key"), Set.of()),
         /** Public routes behind the optional CloudFront edge: its origin secret, given only with Edge=CloudFront. */
         EDGE(Set.of(), Set.of("gelombang.edge.origin-secret")),
+        /** Drain loops in parallel, each with a PostgreSQL connection of its own (the email and NIK workers). */
+        PARALLEL_LOOPS(Set.of("quarkus.datasource.reactive.max-size"), Set.of()),
         /** Invoked with events for /internal routes (workers, retention, the ranks schedule). */
         INTERNAL_ROUTES(Set.of("gelombang.internal-routes.enabled"), Set.of()),
         /**
@@ -114,8 +116,10 @@ class TemplateConfigurationTest {
             "SchemaMigrationFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.SCHEMA_MIGRATION),
             "DrawFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.OPERATOR_API, Feature.LONG_DRAW,
                     Feature.UNSEALING_DRAW_SEEDS, Feature.BUCKET, Feature.INTERNAL_ROUTES),
-            "EmailWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.EMAIL_CODES),
-            "NikWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.NIK_CHECKS),
+            "EmailWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.EMAIL_CODES,
+                    Feature.PARALLEL_LOOPS),
+            "NikWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.PERSONAL_DATA, Feature.INTERNAL_ROUTES, Feature.NIK_CHECKS,
+                    Feature.PARALLEL_LOOPS),
             "UploadWorkerFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET),
             "RetentionFunction", EnumSet.of(Feature.DATABASE, Feature.BUCKET, Feature.INTERNAL_ROUTES));
 
@@ -217,6 +221,26 @@ class TemplateConfigurationTest {
                     .forEach(property -> wrong.add(function + " is given " + env(property) + ", which its code does not read"));
         });
         assertThat(wrong).isEmpty();
+    }
+
+    /**
+     * Loops that share one connection wait for each other's database steps, so a worker's pace could
+     * never pass one loop's: each worker's pool is the number of loops its schedule runs.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWorkersHoldAConnectionForEachLoopTheirScheduleRuns() {
+        Map<String, Object> resources = (Map<String, Object>) template.get("Resources");
+        Map.of("EmailWorkerFunction", "EmailWorkerParallelism", "NikWorkerFunction", "NikWorkerParallelism").forEach((function, loops) -> {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) resources.get(function)).get("Properties");
+            Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) properties.get("Environment")).get("Variables");
+            assertThat(variables.get("QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE")).as(function + "'s connections")
+                    .isEqualTo(Map.of("Ref", loops));
+            Map<String, Object> schedule = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) properties.get("Events"))
+                    .get("EveryMinute")).get("Properties");
+            assertThat(((Map<String, Object>) schedule.get("Input")).get("Fn::Sub")).as(function + "'s loops")
+                    .asString().contains("\"parallel\":\"${" + loops + "}\"");
+        });
     }
 
     @Test

@@ -48,13 +48,17 @@ class TemplateEventsTest {
     }
 
     @Test
-    void theEmailWorkersScheduledEventDrainsEmailJobs() throws IOException {
+    void theEmailWorkersScheduledEventDrainsEmailJobsInItsParallelLoops() throws IOException {
         Api.registerNew();
-        String event = templateEvent("/internal/workers/EMAIL_CODE/drain")
+        String template = templateEvent("/internal/workers/EMAIL_CODE/drain");
+        assertThat(template).as("the schedule passes EmailWorkerParallelism as the parallel input")
+                .contains("\"parallel\":\"${EmailWorkerParallelism}\"");
+        String event = template.replace("${EmailWorkerParallelism}", "3")
                 .replace("seconds=50", "seconds=5").replace("\"seconds\":\"50\"", "\"seconds\":\"5\"");
         JsonNode body = invoke(event, 200);
         assertThat(body.get("kind").asText()).isEqualTo("EMAIL_CODE");
         assertThat(body.get("settled").asInt()).isEqualTo(1);
+        assertThat(body.get("loops").asInt()).as("drain loops the handler ran").isEqualTo(3);
     }
 
     @Test

@@ -158,7 +158,12 @@ BEGIN
         v_outcome := 'DUPLICATE';
         -- Someone else is refused for this NIK: the holder's pending check goes ahead of every other
         -- (NikCheckPriority.CONTESTED), whatever its email and age, so that a squatter holds an owner's
-        -- NIK only until the registry has answered. Taken while this statement holds no other lock.
+        -- NIK only until the registry has answered; a holder that has not proved its email address is
+        -- marked contested, and the check releases it without a registry call once the contest's
+        -- grace has passed unproved (ContestedHold). Taken while this statement holds no other lock.
+        UPDATE registration r SET nik_contested_at = p_now
+            WHERE r.wave_id = p_wave_id AND r.nik_digest = p_nik_digest AND r.released_at IS NULL
+              AND r.nik_contested_at IS NULL AND NOT r.email_verified AND r.nik_verification = 'PENDING';
         UPDATE verification_job j SET priority = 20
             FROM registration r
             WHERE r.wave_id = p_wave_id AND r.nik_digest = p_nik_digest AND r.released_at IS NULL

@@ -144,6 +144,14 @@ public interface VerificationConfig {
         @WithDefault("PT30M")
         Duration unverifiedAfter();
 
+        /**
+         * How long a registration that has not proved its email address keeps a NIK someone else was
+         * refused for, from the contest or its first code's mailing (ContestedHold); then it is released
+         * without a registry call. Longer than a code's life (10 minutes).
+         */
+        @WithDefault("PT15M")
+        Duration contestGrace();
+
         /** Connect and response timeout of one call. */
         @WithDefault("PT5S")
         Duration timeout();

@@ -95,6 +95,8 @@ public final class EmailTexts {
                     Jika NIK itu milik Anda, daftar lagi di gelombang ini selama masih dibuka, lalu segera masukkan \
                     kode yang kami kirim ke alamat email Anda.
 
+                    %3$s
+
                     ---
 
                     The registration of NIK %1$s for wave %2$s was released: someone else registered with that NIK, \
@@ -103,7 +105,9 @@ public final class EmailTexts {
 
                     If the NIK is yours, register again in this wave while it is open, and enter the code we send to \
                     your email address right away.
-                    """.formatted(maskedNik, waveCode));
+
+                    %4$s
+                    """.formatted(maskedNik, waveCode, comeBack, comeBackEn));
             case SELECTED -> new OutgoingEmail(to, "Pendaftaran Gelombang " + waveCode + ": Anda terpilih", """
                     Undian gelombang %2$s sudah dilakukan: pendaftaran NIK %1$s terpilih. Langkah berikutnya \
                     diumumkan di halaman pendaftaran.

@@ -58,7 +58,7 @@ EMAIL_DAILY = 1_000_000  # EmailDailyQuota
 NIK_RATE = 20            # DukcapilRatePerSecond
 NIK_DAILY = 500_000      # DukcapilDailyQuota
 NIK_PARALLEL = 4         # NikWorkerParallelism (template default)
-# How long a contested NIK's holder without a proved address keeps it (15 minutes deployed). Real
+# How long a contested NIK's holder without a proved address keeps it (20 minutes deployed). Real
 # seconds, like the application's other waits, but shortened: 15 minutes would outlast the run.
 # Longer than any step a registrant of the replay takes to type a code, so it can only overstate
 # the owners' waits.
@@ -759,7 +759,7 @@ def write(data, samples, ctx):
         f"against the compressed curve than on the day. The API function runs as {s['api_instances']} instances "
         f"(what 2 cores carry beside PostgreSQL, the workers and the clients), not the template's 200: "
         f"that ceiling is what sheds the peak here. The one wait shortened: a contested NIK's holder without "
-        f"a proved address keeps it {CONTEST_GRACE_S} s, not 15 minutes (which would outlast the run).",
+        f"a proved address keeps it {CONTEST_GRACE_S} s, not 20 minutes (which would outlast the run).",
         "",
         "## What runs",
         "",

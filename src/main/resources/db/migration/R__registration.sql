@@ -49,9 +49,9 @@ $$;
 --
 -- The steps, after the key's lock, its stored reply and the wave's check:
 --   1. a source at its limit this minute: RATE_LIMITED, nothing written, no reply stored;
---   2. refusals decided from what is committed, without a lock or a write: the wave is not open
---      (CLOSED); the NIK already holds a registration in the wave (DUPLICATE, and the holder's NIK
---      check goes first); no shard of a first-come wave has room (FULL, or HOUSEHOLD_LIMIT /
+--   2. refusals decided from what is committed, without a lock or a write but one: the wave is not
+--      open (CLOSED); the NIK already holds a registration in the wave (DUPLICATE: the holder's NIK
+--      check goes first, and a holder without a proved address is marked contested, its row locked); no shard of a first-come wave has room (FULL, or HOUSEHOLD_LIMIT /
 --      EMAIL_LIMIT when the family card or the address is at its limit too); the address at its limit;
 --   3. the family card's place (conditional upsert: HOUSEHOLD_LIMIT), the address's use (conditional
 --      upsert: EMAIL_LIMIT), then a place in a shard (claim_wave_place: FULL when no shard has room);

@@ -10,7 +10,8 @@ import java.time.Instant;
  * registrations with the registry would spend the quota real registrants need, and a full leaked
  * record would pass. Instead, once contested, such a registration has {@code grace} to prove its address, counted from
  * the contest or from when its first code was mailed, whichever is later (a long email queue must not
- * eat the holder's time). Unproved by then, it is released without a registry call; proved, its check
+ * eat the holder's time, though never past twice the grace after the contest, so that a code that
+ * never leaves the queue cannot keep the NIK). Unproved by then, it is released without a registry call; proved, its check
  * goes to the registry ahead of every other, as any contested check does. A resent code does not
  * extend the grace (a holder could otherwise keep a NIK by asking for codes), and an address that
  * bounced gets no wait for its code.
@@ -53,15 +54,19 @@ public record ContestedHold(Duration grace) {
         if (emailVerified || contestedAt == null) {
             return new Decision.Check();
         }
-        Instant from = contestedAt;
-        if (!undeliverable && codeIssue <= 1) {
-            if (codeSentAt == null) {
-                return new Decision.Wait(latest(now, contestedAt).plus(grace)); // the first code is still queued
-            }
-            from = latest(contestedAt, codeSentAt);
+        // However long the first code waits (a long queue, a send that failed), never past twice the grace.
+        Instant latestRelease = contestedAt.plus(grace).plus(grace);
+        boolean firstCodeCounts = !undeliverable && codeIssue <= 1;
+        if (firstCodeCounts && codeSentAt == null) {
+            return now.isBefore(latestRelease) ? new Decision.Wait(earliest(now.plus(grace), latestRelease)) : new Decision.Release();
         }
-        Instant deadline = from.plus(grace);
+        Instant deadline = firstCodeCounts ? earliest(latest(contestedAt, codeSentAt).plus(grace), latestRelease)
+                : contestedAt.plus(grace);
         return now.isBefore(deadline) ? new Decision.Wait(deadline) : new Decision.Release();
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static Instant latest(Instant a, Instant b) {

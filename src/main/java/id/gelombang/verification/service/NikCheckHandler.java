@@ -20,6 +20,7 @@ import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.ClaimScope;
 import id.gelombang.verification.domain.ContestedHold;
 import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.domain.NikCheckPriority;
 import id.gelombang.verification.domain.RegistryQuotaShare;
 import id.gelombang.verification.dukcapil.DukcapilAnswer;
 import id.gelombang.verification.dukcapil.DukcapilClient;
@@ -28,6 +29,7 @@ import id.gelombang.verification.dukcapil.DukcapilThrottled;
 import id.gelombang.verification.dukcapil.DukcapilUnavailable;
 import id.gelombang.verification.dukcapil.NikCheckRequest;
 import id.gelombang.verification.persistence.EmailCode;
+import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.common.funnel.FunnelStage;
 import id.gelombang.common.funnel.FunnelCounters;
@@ -70,11 +72,12 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     private final RegistryQuotaShare share;
     private final ContestedHold contestedHold;
     private final SendGuard guard;
+    private final JobQueue jobs;
     private final Clock clock;
 
     public NikCheckHandler(DukcapilClient dukcapil, OutboundPacer pacer, PersonalDataCodec personalData,
             FunnelCounters funnel, RegistrationStore store, OutcomeNotices notices, VerificationConfig config, SendGuard guard,
-            Clock clock) {
+            JobQueue jobs, Clock clock) {
         this.dukcapil = dukcapil;
         this.pacer = pacer;
         this.personalData = personalData;
@@ -86,6 +89,7 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
                 this.config.unverifiedReserve(), this.config.unverifiedAfter());
         this.contestedHold = new ContestedHold(this.config.contestGrace());
         this.guard = guard;
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -183,19 +187,27 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
 
     private Uni<Void> decide(ClaimedJob job, Verdict verdict, FunnelStage stage) {
         boolean rejected = verdict.status() == NikStatus.REJECTED;
+        boolean unproven = verdict.reason() == NikRejection.EMAIL_UNPROVEN_WHEN_CONTESTED;
         Instant now = clock.instant();
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 UPDATE registration SET nik_verification = :status, nik_reason = :reason, updated_at = :now,
                        status = CASE WHEN CAST(:rejected AS boolean) THEN 'REJECTED' ELSE status END
-                WHERE id = :id AND nik_verification = 'PENDING'
+                WHERE id = :id AND nik_verification = 'PENDING' AND NOT (CAST(:unproven AS boolean) AND email_verified)
                 RETURNING wave_id""", Long.class)
                 .setParameter("status", verdict.status().name())
                 .setParameter("reason", verdict.reason() == null ? null : verdict.reason().name())
                 .setParameter("rejected", rejected)
+                .setParameter("unproven", unproven)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("id", job.registrationId())
                 .getResultList())
                 .chain((List<Long> waves) -> {
+                    if (waves.isEmpty() && unproven) {
+                        // The address was proved after the grace was judged: the registry decides, first.
+                        return jobs.requestAgain(job.registrationId(), JobKind.NIK_CHECK, now)
+                                .chain(() -> jobs.prioritise(job.registrationId(), JobKind.NIK_CHECK,
+                                        NikCheckPriority.CONTESTED.value(), now));
+                    }
                     if (waves.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }

@@ -39,6 +39,16 @@ class ContestedHoldTest {
     }
 
     @Test
+    void aFirstCodeThatNeverLeavesTheQueueKeepsTheNikNoLongerThanTwiceTheGrace() {
+        assertThat(HOLD.decide(false, CONTESTED, false, 1, null, CONTESTED.plusSeconds(1500)))
+                .isEqualTo(new Decision.Wait(CONTESTED.plusSeconds(1800)));
+        assertThat(HOLD.decide(false, CONTESTED, false, 1, null, CONTESTED.plusSeconds(1800))).isEqualTo(new Decision.Release());
+        Instant mailedLate = CONTESTED.plusSeconds(1700);
+        assertThat(HOLD.decide(false, CONTESTED, false, 1, mailedLate, mailedLate.plusSeconds(60)))
+                .isEqualTo(new Decision.Wait(CONTESTED.plusSeconds(1800)));
+    }
+
+    @Test
     void resentCodesAndBouncedAddressesDoNotExtendTheGrace() {
         Instant resent = CONTESTED.plusSeconds(840);
         assertThat(HOLD.decide(false, CONTESTED, false, 4, resent, CONTESTED.plusSeconds(900))).isEqualTo(new Decision.Release());

@@ -31,9 +31,9 @@ class ContestedHoldTest {
 
     @Test
     void aFirstCodeMailedAfterTheContestStartsTheGraceWhenItIsMailed() {
-        Instant mailed = CONTESTED.plusSeconds(1200);
-        assertThat(HOLD.decide(false, CONTESTED, false, 1, null, CONTESTED.plusSeconds(1100)))
-                .isEqualTo(new Decision.Wait(CONTESTED.plusSeconds(1100 + 900)));
+        Instant mailed = CONTESTED.plusSeconds(300);
+        assertThat(HOLD.decide(false, CONTESTED, false, 1, null, CONTESTED.plusSeconds(200)))
+                .isEqualTo(new Decision.Wait(CONTESTED.plusSeconds(200 + 900)));
         assertThat(HOLD.decide(false, CONTESTED, false, 1, mailed, mailed.plusSeconds(899))).isEqualTo(new Decision.Wait(mailed.plusSeconds(900)));
         assertThat(HOLD.decide(false, CONTESTED, false, 1, mailed, mailed.plusSeconds(900))).isEqualTo(new Decision.Release());
     }

@@ -49,9 +49,9 @@ $$;
 --
 -- The steps, after the key's lock, its stored reply and the wave's check:
 --   1. a source at its limit this minute: RATE_LIMITED, nothing written, no reply stored;
---   2. refusals decided from what is committed, without a lock or a write: the wave is not open
---      (CLOSED); the NIK already holds a registration in the wave (DUPLICATE, and the holder's NIK
---      check goes first); no shard of a first-come wave has room (FULL, or HOUSEHOLD_LIMIT /
+--   2. refusals decided from what is committed, without a lock or a write but one: the wave is not
+--      open (CLOSED); the NIK already holds a registration in the wave (DUPLICATE: the holder's NIK
+--      check goes first, and a holder without a proved address is marked contested, its row locked); no shard of a first-come wave has room (FULL, or HOUSEHOLD_LIMIT /
 --      EMAIL_LIMIT when the family card or the address is at its limit too); the address at its limit;
 --   3. the family card's place (conditional upsert: HOUSEHOLD_LIMIT), the address's use (conditional
 --      upsert: EMAIL_LIMIT), then a place in a shard (claim_wave_place: FULL when no shard has room);
@@ -158,7 +158,12 @@ BEGIN
         v_outcome := 'DUPLICATE';
         -- Someone else is refused for this NIK: the holder's pending check goes ahead of every other
         -- (NikCheckPriority.CONTESTED), whatever its email and age, so that a squatter holds an owner's
-        -- NIK only until the registry has answered. Taken while this statement holds no other lock.
+        -- NIK only until the registry has answered; a holder that has not proved its email address is
+        -- marked contested, and the check releases it without a registry call once the contest's
+        -- grace has passed unproved (ContestedHold). Taken while this statement holds no other lock.
+        UPDATE registration r SET nik_contested_at = p_now
+            WHERE r.wave_id = p_wave_id AND r.nik_digest = p_nik_digest AND r.released_at IS NULL
+              AND r.nik_contested_at IS NULL AND NOT r.email_verified AND r.nik_verification = 'PENDING';
         UPDATE verification_job j SET priority = 20
             FROM registration r
             WHERE r.wave_id = p_wave_id AND r.nik_digest = p_nik_digest AND r.released_at IS NULL

@@ -144,6 +144,15 @@ public interface VerificationConfig {
         @WithDefault("PT30M")
         Duration unverifiedAfter();
 
+        /**
+         * How long a registration that has not proved its email address keeps a NIK someone else was
+         * refused for, from the contest or its first code's mailing (ContestedHold), never past twice
+         * this after the contest; then it is released without a registry call. Two codes' lives (10
+         * minutes each): a holder whose first code expired can ask for another and use it.
+         */
+        @WithDefault("PT20M")
+        Duration contestGrace();
+
         /** Connect and response timeout of one call. */
         @WithDefault("PT5S")
         Duration timeout();

@@ -110,7 +110,15 @@ class TemplateEdgeTest {
         JsonNode rate = perAddress.at("/Statement/RateBasedStatement");
         assertThat(rate.get("AggregateKeyType").asText()).isEqualTo("IP");
         assertThat(waf.at("/Parameters/RegistrationsPerAddress/Default").asInt()).isGreaterThanOrEqualTo(500);
-        assertThat(rate.at("/ScopeDownStatement").toString()).contains("POST").contains("/v1/registrations");
+        assertThat(rate.at("/ScopeDownStatement").toString()).contains("POST");
+        // The registration route however it is spelt: a trailing slash, doubled slashes or an encoded
+        // character reach the same handler, so they must not pass the rule uncounted.
+        JsonNode path = rate.at("/ScopeDownStatement/AndStatement/Statements/1/RegexMatchStatement");
+        java.util.regex.Pattern route = java.util.regex.Pattern.compile(path.get("RegexString").asText());
+        assertThat(route.matcher("/v1/registrations").matches()).isTrue();
+        assertThat(route.matcher("/v1/registrations/").matches()).isTrue();
+        assertThat(route.matcher("/v1/registrations/0b6f6d2e-5f0a-4e4b-9d55-3c1a2b7e9f10/email/verify").find()).isFalse();
+        assertThat(path.get("TextTransformations").toString()).contains("URL_DECODE").contains("NORMALIZE_PATH");
         JsonNode refusal = perAddress.at("/Action/Block/CustomResponse");
         assertThat(refusal.get("ResponseCode").asInt()).isEqualTo(429);
         assertThat(headers(refusal)).containsEntry("retry-after", "60").containsKey("access-control-allow-origin")

@@ -70,6 +70,13 @@ public class Database {
         return row.getLong(0);
     }
 
+    /** The first column of every row, as numbers. */
+    public java.util.List<Long> longs(String sql, Object... args) {
+        java.util.List<Long> values = new java.util.ArrayList<>();
+        pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT).forEach(row -> values.add(row.getLong(0)));
+        return values;
+    }
+
     private static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }

@@ -13,7 +13,7 @@ import java.util.Set;
 import id.gelombang.common.crypto.Digests;
 import id.gelombang.common.crypto.PersonalDataProtection;
 import id.gelombang.registration.domain.EmailAddress;
-import id.gelombang.registration.service.RegistrationService;
+import id.gelombang.registration.service.EmailUses;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -90,7 +90,7 @@ public final class Traces {
                 protection.lookupDigest("nik", nik),
                 protection.lookupDigest("kk", (String) applicant.get("kkNumber")),
                 protection.lookupDigest("email", email.strip().toLowerCase(Locale.ROOT)),
-                protection.lookupDigest(RegistrationService.EMAIL_USE_PURPOSE, EmailAddress.canonical(email)),
+                protection.lookupDigest(EmailUses.PURPOSE, EmailAddress.canonical(email)),
                 protection.lookupDigest("access-birth-date", nik + ":" + applicant.get("birthDate")));
         List<String> forms = new ArrayList<>();
         for (byte[] digest : digests) {

@@ -12,5 +12,10 @@ public enum NikRejection {
     /** The registry holds the NIK as inactive (for example, the record was deactivated). */
     NIK_INACTIVE,
     /** The registry kept refusing the check, or it could not be made: the registrant may register again. */
-    NIK_NOT_CHECKABLE
+    NIK_NOT_CHECKABLE,
+    /**
+     * Someone else asked for the NIK and the registration did not prove its email address in the
+     * contest's grace: released without a registry check. Its registrant may register again.
+     */
+    EMAIL_UNPROVEN_WHEN_CONTESTED
 }

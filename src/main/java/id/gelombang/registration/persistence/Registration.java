@@ -87,6 +87,13 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "nik_reason")
     public NikRejection nikReason;
 
+    /**
+     * When someone else was first refused for this NIK while this registration had not proved its
+     * email (V21); written only by the registration statement.
+     */
+    @Column(name = "nik_contested_at", insertable = false, updatable = false)
+    public Instant nikContestedAt;
+
     @Enumerated(EnumType.STRING)
     @Column(name = "ktp_status")
     public KtpStatus ktpStatus;

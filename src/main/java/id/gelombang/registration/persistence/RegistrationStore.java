@@ -213,6 +213,38 @@ public class RegistrationStore {
                 .getSingleResult());
     }
 
+    /**
+     * Moves the registration's use of an email address (V15's wave_email) to {@code digest}, unless
+     * that address already has {@code limit} uses in the wave: false then, and nothing changed. True
+     * when moved, or when there is nothing to move (the same address, a released registration, one
+     * registered while the limit was off). One statement; needs the registration's row lock.
+     */
+    public Uni<Boolean> moveEmailUse(UUID id, byte[] digest, int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                WITH holder AS (
+                    SELECT wave_id, email_use_digest AS old_digest FROM registration
+                    WHERE id = :id AND released_at IS NULL AND email_use_digest IS NOT NULL
+                      AND email_use_digest <> :digest),
+                taken AS (
+                    INSERT INTO wave_email (wave_id, email_digest, registered)
+                    SELECT wave_id, :digest, 1 FROM holder
+                    ON CONFLICT (wave_id, email_digest) DO UPDATE SET registered = wave_email.registered + 1
+                        WHERE wave_email.registered < :limit
+                    RETURNING wave_id),
+                given_back AS (
+                    UPDATE wave_email e SET registered = e.registered - 1 FROM holder h, taken t
+                    WHERE e.wave_id = h.wave_id AND e.email_digest = h.old_digest
+                    RETURNING 1),
+                moved AS (
+                    UPDATE registration r SET email_use_digest = :digest FROM taken t WHERE r.id = :id
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM holder) = (SELECT count(*) FROM moved)""", Boolean.class)
+                .setParameter("id", id)
+                .setParameter("digest", digest)
+                .setParameter("limit", limit)
+                .getSingleResult());
+    }
+
     /** The id of the wave with this code; null when there is none. Needs a session. */
     public Uni<Long> waveIdOf(String code) {
         return Panache.getSession().chain(session -> session.createNativeQuery("SELECT id FROM wave WHERE code = :code", Long.class)

@@ -30,7 +30,6 @@ import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.Applicant;
 import id.gelombang.registration.domain.ApplicantRules;
-import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.RegistrationStore;
 import id.gelombang.registration.persistence.RegistrationStore.Attempt;
@@ -58,8 +57,7 @@ public class RegistrationService {
     /** Eligibility dates are calendar dates in Indonesia's capital. */
     static final ZoneId PROGRAMME_ZONE = ZoneId.of("Asia/Jakarta");
     static final String RETRY_AFTER_IN_FLIGHT = "1";
-    /** Purposes of the keyed digests the limits count under (PersonalDataProtection.lookupDigest). */
-    public static final String EMAIL_USE_PURPOSE = "email-per-wave";
+    /** Purpose of the keyed digest the per-source limit counts under (PersonalDataProtection.lookupDigest). */
     public static final String SOURCE_PURPOSE = "request-source";
 
     private final RegistrationStore store;
@@ -70,11 +68,12 @@ public class RegistrationService {
     private final ObjectMapper mapper;
     private final Deadline deadline;
     private final RegistrationLimits limits;
+    private final EmailUses emailUses;
     private final Clock clock;
 
     public RegistrationService(RegistrationStore store, KnownWaves waves, PersonalDataProtection protection,
             PersonalDataCodec personalData, OneTimeCodes codes, ObjectMapper mapper, Deadline deadline,
-            RegistrationLimits limits, Clock clock) {
+            RegistrationLimits limits, EmailUses emailUses, Clock clock) {
         this.store = store;
         this.waves = waves;
         this.protection = protection;
@@ -83,6 +82,7 @@ public class RegistrationService {
         this.mapper = mapper;
         this.deadline = deadline;
         this.limits = limits;
+        this.emailUses = emailUses;
         this.clock = clock;
     }
 
@@ -136,7 +136,7 @@ public class RegistrationService {
                 codes.digest(id, codes.code(id, 1)),
                 location(id));
         Limits attemptLimits = new Limits(
-                limits.perEmailPerWave() > 0 ? protection.lookupDigest(EMAIL_USE_PURPOSE, EmailAddress.canonical(applicant.email())) : null,
+                emailUses.digest(applicant.email()),
                 limits.perEmailPerWave(), sourceDigest, now.truncatedTo(ChronoUnit.MINUTES), limits.perSourcePerMinute());
         return store.register(new Attempt(keyId, requestDigest, now, expected, registration, encrypted, attemptLimits))
                 .chain(result -> answer(result, keyId, requestDigest, command, now, sourceDigest, retried, replies,
@@ -178,7 +178,8 @@ public class RegistrationService {
                     RegistrationStatus.REGISTERED.name(), open.code(), token, now.truncatedTo(ChronoUnit.SECONDS))), false, id));
             replies.put(Outcome.DUPLICATE, problemReply(ProblemType.DUPLICATE_REGISTRATION.problem(
                     "This NIK is already registered in this wave. A registration whose details do not match the"
-                    + " civil registry is released after its NIK check; the NIK's owner can then register.")));
+                    + " civil registry is released after its NIK check, and one whose email address is not confirmed"
+                    + " soon after this answer is released without one; the NIK's owner can then register.")));
             replies.put(Outcome.HOUSEHOLD_LIMIT, problemReply(ProblemType.HOUSEHOLD_LIMIT.problem("This family card already has "
                     + open.householdLimit() + " registrations in this wave, the most it allows.")));
             if (limits.perEmailPerWave() > 0) {

@@ -17,7 +17,9 @@ import java.util.Optional;
  * can still make before the quota resets, at its paced rate. With a reserve of 1 an unverified
  * check only ever takes quota that no verified check could have used today: it would otherwise
  * expire unused at midnight.</li>
- * <li>Nothing is claimed once today's quota is used up.</li>
+ * <li>Once today's quota is used up, only {@link NikCheckPriority#CONTESTED} checks are claimed: one
+ * held without a proved address is released without a registry call ({@link ContestedHold}), and a
+ * proved one waits for the reset like any other.</li>
  * </ul>
  *
  * @param dailyQuota        the registry's calls per day
@@ -36,20 +38,26 @@ public record RegistryQuotaShare(int dailyQuota, double pacedPerSecond, double u
     }
 
     /**
-     * What may be claimed now, given the calls already made today and when the quota resets; empty
-     * when nothing may (today's quota is used up).
+     * What may be claimed now, given the calls already made today and when the quota resets; only
+     * contested checks once today's quota is used up.
      */
     public Optional<ClaimScope> claimable(int usedToday, Instant now, Instant quotaResetsAt) {
         long left = (long) dailyQuota - usedToday;
+        Instant registeredBefore = now.minus(unverifiedAfter);
         if (left <= 0) {
-            return Optional.empty();
+            short contested = NikCheckPriority.CONTESTED.value();
+            return Optional.of(new ClaimScope(contested, contested, registeredBefore));
         }
         short aged = NikCheckPriority.EMAIL_VERIFIED.value();
-        Instant registeredBefore = now.minus(unverifiedAfter);
-        if (left > reserve(now, quotaResetsAt)) {
+        if (spareForUnverified(usedToday, now, quotaResetsAt)) {
             return Optional.of(new ClaimScope(NikCheckPriority.EMAIL_UNVERIFIED.value(), aged, registeredBefore));
         }
         return Optional.of(new ClaimScope(aged, aged, registeredBefore));
+    }
+
+    /** True when today's quota left exceeds the reserve: an unverified registration's check may spend it. */
+    public boolean spareForUnverified(int usedToday, Instant now, Instant quotaResetsAt) {
+        return (long) dailyQuota - usedToday > reserve(now, quotaResetsAt);
     }
 
     /** Today's quota kept back from unverified checks: a share of what the gate can still call before the reset. */

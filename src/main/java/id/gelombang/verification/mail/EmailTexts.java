@@ -16,6 +16,8 @@ public final class EmailTexts {
     public enum Outcome {
         /** The civil registry did not match the registered details: the registration was released. */
         NIK_REJECTED,
+        /** Someone else asked for the NIK and this registration never confirmed its email address: released unchecked. */
+        RELEASED_EMAIL_UNCONFIRMED,
         /** The wave's draw selected the registration. */
         SELECTED,
         /** The wave's draw did not select it. */
@@ -82,6 +84,27 @@ public final class EmailTexts {
                     - If the details on your KTP are right, have your record checked at your Dukcapil office.
                     - If you never registered with this NIK, someone else used it: their registration was rejected, \
                     and the NIK's owner can now register.
+
+                    %4$s
+                    """.formatted(maskedNik, waveCode, comeBack, comeBackEn));
+            case RELEASED_EMAIL_UNCONFIRMED -> new OutgoingEmail(to, "Pendaftaran Gelombang " + waveCode + ": NIK dilepas", """
+                    Pendaftaran NIK %1$s untuk gelombang %2$s dilepas: orang lain mendaftar dengan NIK itu, dan alamat \
+                    email pendaftaran ini tidak dikonfirmasi dengan kode yang kami kirim dalam waktu yang diberikan. \
+                    NIK itu tidak diperiksa ke Dukcapil.
+
+                    Jika NIK itu milik Anda, daftar lagi di gelombang ini selama masih dibuka, lalu segera masukkan \
+                    kode yang kami kirim ke alamat email Anda.
+
+                    %3$s
+
+                    ---
+
+                    The registration of NIK %1$s for wave %2$s was released: someone else registered with that NIK, \
+                    and this registration's email address was not confirmed with the code we sent in the time given. \
+                    The NIK was not checked with the civil registry (Dukcapil).
+
+                    If the NIK is yours, register again in this wave while it is open, and enter the code we send to \
+                    your email address right away.
 
                     %4$s
                     """.formatted(maskedNik, waveCode, comeBack, comeBackEn));

@@ -78,14 +78,16 @@ public class JobQueue {
     /**
      * Raises the priority of the registration's open job of this kind (never lowers it), and makes
      * it due now unless it is backing off after a failed attempt: the statement that learns why a
-     * job deserves to go first calls this in its own transaction. Needs a transaction.
+     * job deserves to go first calls this in its own transaction. A job already at or above that
+     * priority but waiting without a failed attempt (a contested NIK's holder given time to prove its
+     * address) is made due now as well. Needs a transaction.
      */
     public Uni<Void> prioritise(UUID registrationId, JobKind kind, short priority, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                UPDATE verification_job SET priority = :priority,
+                UPDATE verification_job SET priority = greatest(priority, :priority),
                        run_after = CASE WHEN attempts = 0 THEN least(run_after, :now) ELSE run_after END
                 WHERE registration_id = :registrationId AND kind = :kind AND state IN ('PENDING', 'RUNNING')
-                  AND priority < :priority""")
+                  AND (priority < :priority OR attempts = 0 AND run_after > :now)""")
                 .setParameter("priority", priority)
                 .setParameter("now", at(now))
                 .setParameter("registrationId", registrationId)

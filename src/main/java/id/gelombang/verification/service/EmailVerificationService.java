@@ -15,6 +15,7 @@ import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.registration.domain.EmailAddress;
 import id.gelombang.registration.persistence.Registration;
+import id.gelombang.registration.service.EmailUses;
 import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.RegistrationAccess;
 import id.gelombang.registration.service.RegistrationQueries;
@@ -59,10 +60,12 @@ public class EmailVerificationService {
     private final JobQueue jobs;
     private final FunnelCounters funnel;
     private final Deadline deadline;
+    private final EmailUses emailUses;
     private final Clock clock;
 
     public EmailVerificationService(RegistrationAccess access, RegistrationQueries queries, PersonalDataCodec personalData,
-            EmailDeliverability deliverability, OneTimeCodes codes, JobQueue jobs, FunnelCounters funnel, Deadline deadline, Clock clock) {
+            EmailDeliverability deliverability, OneTimeCodes codes, JobQueue jobs, FunnelCounters funnel, Deadline deadline,
+            EmailUses emailUses, Clock clock) {
         this.access = access;
         this.queries = queries;
         this.personalData = personalData;
@@ -71,6 +74,7 @@ public class EmailVerificationService {
         this.jobs = jobs;
         this.funnel = funnel;
         this.deadline = deadline;
+        this.emailUses = emailUses;
         this.clock = clock;
     }
 
@@ -211,11 +215,17 @@ public class EmailVerificationService {
     }
 
     /**
-     * Gives a registration, read with its row lock, a new address: sealed in its personal data, its
-     * digest recorded so that its bounces find the registration, deliverable and not yet verified,
-     * and the funnel moved out of the stages the old address had reached. The caller issues the code.
+     * Gives a registration, read with its row lock, a new address: its use of the wave's per-address
+     * limit moved to it (409 email-limit, and nothing changed, when the address is used up), sealed in
+     * its personal data, its digest recorded so that its bounces find the registration, deliverable
+     * and not yet verified, and the funnel moved out of the stages the old address had reached. The
+     * caller issues the code.
      */
     public Uni<Void> readdress(Registration registration, String address) {
+        return emailUses.moveTo(registration, address).chain(() -> addressed(registration, address));
+    }
+
+    private Uni<Void> addressed(Registration registration, String address) {
         registration.personalData = personalData.seal(registration.id,
                 personalData.open(registration.id, registration.personalData).withEmail(address));
         registration.emailDigest = deliverability.digest(address);

@@ -18,7 +18,9 @@ import id.gelombang.registration.service.PersonalDataCodec;
 import id.gelombang.registration.service.PersonalRecord;
 import id.gelombang.verification.VerificationConfig;
 import id.gelombang.verification.domain.ClaimScope;
+import id.gelombang.verification.domain.ContestedHold;
 import id.gelombang.verification.domain.JobKind;
+import id.gelombang.verification.domain.NikCheckPriority;
 import id.gelombang.verification.domain.RegistryQuotaShare;
 import id.gelombang.verification.dukcapil.DukcapilAnswer;
 import id.gelombang.verification.dukcapil.DukcapilClient;
@@ -26,6 +28,8 @@ import id.gelombang.verification.dukcapil.DukcapilRefused;
 import id.gelombang.verification.dukcapil.DukcapilThrottled;
 import id.gelombang.verification.dukcapil.DukcapilUnavailable;
 import id.gelombang.verification.dukcapil.NikCheckRequest;
+import id.gelombang.verification.persistence.EmailCode;
+import id.gelombang.verification.persistence.JobQueue;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.common.funnel.FunnelStage;
 import id.gelombang.common.funnel.FunnelCounters;
@@ -40,6 +44,9 @@ import io.smallrye.mutiny.Uni;
  * and no check ever ends for that. A registry that refuses this one request (a 4xx about what it
  * holds) is retried like any failure, and when the attempts run out the check ends REJECTED
  * ({@link NikRejection#NIK_NOT_CHECKABLE}) and releases the NIK, as a mismatch would: nothing holds a NIK for ever.
+ * A contested NIK whose holder has not proved its email address is not sent to the registry while
+ * the quota is kept for registrants who proved theirs: it is kept for the contest's grace and then
+ * released ({@link ContestedHold}).
  */
 @ApplicationScoped
 public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
@@ -51,6 +58,10 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     public record Verdict(NikStatus status, NikRejection reason) {
     }
 
+    /** What the check needs of its registration: its sealed record and how its NIK is held. */
+    private record Holder(PersonalRecord person, ContestedHold.Decision hold) {
+    }
+
     private final DukcapilClient dukcapil;
     private final OutboundPacer pacer;
     private final PersonalDataCodec personalData;
@@ -59,12 +70,14 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
     private final OutcomeNotices notices;
     private final VerificationConfig.Dukcapil config;
     private final RegistryQuotaShare share;
+    private final ContestedHold contestedHold;
     private final SendGuard guard;
+    private final JobQueue jobs;
     private final Clock clock;
 
     public NikCheckHandler(DukcapilClient dukcapil, OutboundPacer pacer, PersonalDataCodec personalData,
             FunnelCounters funnel, RegistrationStore store, OutcomeNotices notices, VerificationConfig config, SendGuard guard,
-            Clock clock) {
+            JobQueue jobs, Clock clock) {
         this.dukcapil = dukcapil;
         this.pacer = pacer;
         this.personalData = personalData;
@@ -74,7 +87,9 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         this.config = config.dukcapil();
         this.share = new RegistryQuotaShare(this.config.dailyQuota(), pacer.pacedPerSecond(this.config.ratePerSecond()),
                 this.config.unverifiedReserve(), this.config.unverifiedAfter());
+        this.contestedHold = new ContestedHold(this.config.contestGrace());
         this.guard = guard;
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -83,7 +98,10 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         return JobKind.NIK_CHECK;
     }
 
-    /** Verified registrants' checks first; unverified ones only from quota left over; nothing once today's is used up. */
+    /**
+     * Verified registrants' checks first; unverified ones only from quota left over; once today's is
+     * used up, only contested ones (those held without a proved address are released without a call).
+     */
     @Override
     public Optional<ClaimScope> claimScope(Instant now) {
         return share.claimable(pacer.usedToday(GATE), now, pacer.quotaResetsAt());
@@ -91,17 +109,28 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
 
     @Override
     public JobResult<Verdict> perform(ClaimedJob job) {
+        Holder holder = Blocking.await(() -> Panache.withSession(() -> Registration
+                .<Registration>findById(job.registrationId())
+                .chain(r -> r == null || r.personalData == null || r.nikVerification != NikStatus.PENDING
+                        ? Uni.createFrom().nullItem()
+                        : EmailCode.<EmailCode>findById(r.id).map(code -> new Holder(personalData.open(r.id, r.personalData),
+                                contestedHold.decide(r.emailVerified, r.nikContestedAt, r.emailUndeliverable != null,
+                                        code == null ? 1 : code.issue, code == null ? null : code.sentAt, clock.instant()))))));
+        if (holder == null) {
+            return new JobResult.Completed<>(null); // already decided, erased, or gone
+        }
+        // A contested NIK held without a proved address, while the quota is kept for proved registrants:
+        // decided here, without the registry. With quota to spare the registry decides, as for any check.
+        if (!(holder.hold() instanceof ContestedHold.Decision.Check)
+                && !share.spareForUnverified(pacer.usedToday(GATE), clock.instant(), pacer.quotaResetsAt())) {
+            return holder.hold() instanceof ContestedHold.Decision.Wait wait
+                    ? new JobResult.Deferred<>(wait.at(), "contested-email-unproven")
+                    : new JobResult.Completed<>(new Verdict(NikStatus.REJECTED, NikRejection.EMAIL_UNPROVEN_WHEN_CONTESTED));
+        }
         if (!dukcapil.configured()) {
             return new JobResult.Deferred<>(clock.instant().plus(UNCONFIGURED_WAIT), "dukcapil-not-configured");
         }
-        PersonalRecord person = Blocking.await(() -> Panache.withSession(() -> Registration
-                .<Registration>findById(job.registrationId())
-                .map(r -> r == null || r.personalData == null || r.nikVerification != NikStatus.PENDING
-                        ? null
-                        : personalData.open(r.id, r.personalData))));
-        if (person == null) {
-            return new JobResult.Completed<>(null); // already decided, erased, or gone
-        }
+        PersonalRecord person = holder.person();
         Optional<Instant> circuitOpenUntil = dukcapil.circuitOpenUntil();
         if (circuitOpenUntil.isPresent()) {
             return new JobResult.Deferred<>(circuitOpenUntil.get(), "dukcapil-circuit-open", true);
@@ -158,19 +187,27 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
 
     private Uni<Void> decide(ClaimedJob job, Verdict verdict, FunnelStage stage) {
         boolean rejected = verdict.status() == NikStatus.REJECTED;
+        boolean unproven = verdict.reason() == NikRejection.EMAIL_UNPROVEN_WHEN_CONTESTED;
         Instant now = clock.instant();
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 UPDATE registration SET nik_verification = :status, nik_reason = :reason, updated_at = :now,
                        status = CASE WHEN CAST(:rejected AS boolean) THEN 'REJECTED' ELSE status END
-                WHERE id = :id AND nik_verification = 'PENDING'
+                WHERE id = :id AND nik_verification = 'PENDING' AND NOT (CAST(:unproven AS boolean) AND email_verified)
                 RETURNING wave_id""", Long.class)
                 .setParameter("status", verdict.status().name())
                 .setParameter("reason", verdict.reason() == null ? null : verdict.reason().name())
                 .setParameter("rejected", rejected)
+                .setParameter("unproven", unproven)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("id", job.registrationId())
                 .getResultList())
                 .chain((List<Long> waves) -> {
+                    if (waves.isEmpty() && unproven) {
+                        // The address was proved after the grace was judged: the registry decides, first.
+                        return jobs.requestAgain(job.registrationId(), JobKind.NIK_CHECK, now)
+                                .chain(() -> jobs.prioritise(job.registrationId(), JobKind.NIK_CHECK,
+                                        NikCheckPriority.CONTESTED.value(), now));
+                    }
                     if (waves.isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }

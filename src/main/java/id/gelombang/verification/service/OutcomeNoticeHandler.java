@@ -6,6 +6,7 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.registration.domain.Nik;
+import id.gelombang.registration.domain.NikRejection;
 import id.gelombang.registration.domain.RegistrationStatus;
 import id.gelombang.registration.persistence.ErasureStore;
 import id.gelombang.registration.persistence.Registration;
@@ -70,7 +71,7 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
         // account); the digest of the one mailed is recorded first, so that its bounce finds it.
         Notice notice = Blocking.await(() -> Panache.withTransaction(() -> Registration.<Registration>findById(job.registrationId())
                 .map(r -> {
-                    Outcome outcome = r == null ? null : outcomeOf(r.status);
+                    Outcome outcome = r == null ? null : outcomeOf(r.status, r.nikReason);
                     return outcome == null || r.personalData == null || r.emailUndeliverable != null ? null
                             : new Notice(outcome, personalData.open(r.id, r.personalData), r.waveCode);
                 })
@@ -99,9 +100,10 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     }
 
     /** What a registration in this status is told; null: nothing decided (or withdrawn). */
-    static Outcome outcomeOf(RegistrationStatus status) {
+    static Outcome outcomeOf(RegistrationStatus status, NikRejection nikReason) {
         return switch (status) {
-            case REJECTED -> Outcome.NIK_REJECTED;
+            case REJECTED -> nikReason == NikRejection.EMAIL_UNPROVEN_WHEN_CONTESTED ? Outcome.RELEASED_EMAIL_UNCONFIRMED
+                    : Outcome.NIK_REJECTED;
             case SELECTED -> Outcome.SELECTED;
             case NOT_SELECTED -> Outcome.NOT_SELECTED;
             case VOIDED -> Outcome.VOIDED;

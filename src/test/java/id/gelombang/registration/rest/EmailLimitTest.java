@@ -95,6 +95,45 @@ class EmailLimitTest {
     }
 
     @Test
+    void aNewAddressTakesItsUseWithItAndOneAlreadyUsedUpIsRefused() {
+        String wave = wave();
+        String mailbox = "satu." + UUID.randomUUID().toString().substring(0, 8) + "@example.net";
+        // A bot registers with throwaway addresses, then points each registration at the one mailbox it reads.
+        List<Registered> registrations = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            registrations.add(Api.registerNew(applicant(wave, "buang" + i + "." + UUID.randomUUID() + "@example.org")));
+        }
+        for (Registered r : registrations.subList(0, 3)) {
+            changeAddress(r, mailbox).then().statusCode(200);
+        }
+        Response refused = changeAddress(registrations.get(3), mailbox.toUpperCase());
+        refused.then().statusCode(409).contentType("application/problem+json").body("type", endsWith("/email-limit"));
+        assertThat(refused.asString()).doesNotContainIgnoringCase(mailbox);
+        Api.get(registrations.get(3)).then().statusCode(200).body("email.address", endsWith("@example.org"));
+        assertThat(uses(wave)).as("the mailbox's three uses, and the fourth registration's own address").containsExactly(1L, 3L);
+
+        // A registration that moves away gives the mailbox's use back; the refused one may then take it.
+        changeAddress(registrations.get(0), "sendiri." + mailbox).then().statusCode(200);
+        changeAddress(registrations.get(3), mailbox).then().statusCode(200);
+        assertThat(uses(wave)).as("the new address's use and the mailbox's three; a count that reaches 0 is forgotten")
+                .containsExactly(1L, 3L);
+        register(UUID.randomUUID().toString(), applicant(wave, mailbox)).then().statusCode(409).body("type", endsWith("/email-limit"));
+    }
+
+    /** A new address, its last code asked for long enough ago that a new one may be mailed. */
+    private Response changeAddress(Registered r, String address) {
+        db.execute("UPDATE email_code SET requested_at = requested_at - interval '2 minutes' WHERE registration_id = $1",
+                UUID.fromString(r.id()));
+        return given().contentType("application/json").header("Authorization", "Bearer " + r.token())
+                .body(Map.of("address", address)).put("/v1/registrations/" + r.id() + "/email");
+    }
+
+    /** The wave's per-address use counts, smallest first. */
+    private List<Long> uses(String wave) {
+        return db.longs("SELECT e.registered FROM wave_email e JOIN wave w ON w.id = e.wave_id WHERE w.code = $1 ORDER BY 1", wave);
+    }
+
+    @Test
     void manyRegistrationsWithOneAddressAtOnceGetExactlyTheLimit() throws Exception {
         String wave = wave();
         String email = "bot." + UUID.randomUUID().toString().substring(0, 8) + "@example.net";

@@ -67,10 +67,14 @@ class RegistryQuotaShareTest {
     }
 
     @Test
-    void nothingIsClaimedOnceTodaysQuotaIsUsedUp() {
-        assertThat(AS_DEPLOYED.claimable(500_000, MIDNIGHT.minusSeconds(10), MIDNIGHT)).isEmpty();
-        assertThat(AS_DEPLOYED.claimable(500_001, MIDNIGHT.minus(Duration.ofHours(20)), MIDNIGHT)).isEmpty();
-        assertThat(AS_DEPLOYED.claimable(499_999, MIDNIGHT.minus(Duration.ofHours(20)), MIDNIGHT)).isPresent();
+    void onceTodaysQuotaIsUsedUpOnlyContestedChecksAreClaimed() {
+        short contested = NikCheckPriority.CONTESTED.value();
+        assertThat(AS_DEPLOYED.claimable(500_000, MIDNIGHT.minusSeconds(10), MIDNIGHT).orElseThrow().minPriority())
+                .isEqualTo(contested);
+        assertThat(AS_DEPLOYED.claimable(500_001, MIDNIGHT.minus(Duration.ofHours(20)), MIDNIGHT).orElseThrow().minPriority())
+                .isEqualTo(contested);
+        assertThat(AS_DEPLOYED.claimable(499_999, MIDNIGHT.minus(Duration.ofHours(20)), MIDNIGHT).orElseThrow().minPriority())
+                .isEqualTo(VERIFIED);
     }
 
     @Test

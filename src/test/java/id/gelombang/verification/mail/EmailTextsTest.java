@@ -30,6 +30,8 @@ class EmailTextsTest {
         Optional<URI> site = Optional.of(URI.create("https://daftar.gelombang.id/"));
         assertThat(EmailTexts.accessCode("a@example.com", MASKED, "2026-1", "042137", Duration.ofMinutes(10), site).body())
                 .contains("halaman pendaftaran (https://daftar.gelombang.id/)", "registration page (https://daftar.gelombang.id/)");
+        assertThat(EmailTexts.outcome("a@example.com", Outcome.RELEASED_EMAIL_UNCONFIRMED, MASKED, "2026-1", Optional.empty()).body())
+                .contains("tidak dikonfirmasi", "not confirmed", "not checked");
         assertThat(EmailTexts.outcome("a@example.com", Outcome.SELECTED, MASKED, "2026-1", site).body())
                 .contains("(https://daftar.gelombang.id/)");
     }

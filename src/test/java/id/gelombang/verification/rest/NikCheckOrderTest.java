@@ -5,8 +5,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static id.gelombang.testing.Operator.operator;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,19 +37,22 @@ import id.gelombang.testing.Api.Registered;
 import id.gelombang.testing.Applicants;
 import id.gelombang.testing.Database;
 import id.gelombang.testing.DukcapilStub;
+import id.gelombang.testing.EmailCodes;
+import id.gelombang.testing.Funnel;
 import id.gelombang.testing.Jobs;
 import id.gelombang.testing.LocalBackendsResource;
 import id.gelombang.testing.SettableClock;
 import id.gelombang.testing.TestWaves;
 import id.gelombang.verification.domain.JobKind;
 import id.gelombang.verification.domain.NikCheckPriority;
+import id.gelombang.verification.persistence.JobQueue;
+import id.gelombang.verification.service.JobResult;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -71,6 +75,8 @@ class NikCheckOrderTest {
     }
 
     private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
+    /** The contest's grace as deployed (gelombang.verification.dukcapil.contest-grace). */
+    private static final Duration GRACE = Duration.ofMinutes(20);
     /** 10:00 in Jakarta: fourteen hours of the day left, far more capacity than the 1,000 calls of quota. */
     private static final Instant MORNING = LocalDate.of(2031, 3, 4).atTime(10, 0).atZone(JAKARTA).toInstant();
 
@@ -179,22 +185,164 @@ class NikCheckOrderTest {
     }
 
     @Test
-    void aNikSomeoneElseIsRefusedForIsCheckedFirstWhateverItsEmailAndItsAge() {
+    void aContestedNikIsCheckedFirstOnceItsHolderProvedAnAddressAndNotBefore() {
         SettableClock.setTo(MORNING.plus(Duration.ofDays(5)));
-        Registered verified = register();
-        verifyEmail(verified);
         Map<String, Object> squatting = Applicants.valid();
         Registered squatter = Api.registerNew(squatting);
         niks.put(squatter.id(), (String) squatting.get("nik"));
         assertThat(priority(squatter)).as("unverified and a minute old: not checked today before the quota would expire").isZero();
 
-        // The NIK's owner is refused: the squatter's check goes first, before the verified one.
-        Map<String, Object> owner = Applicants.with(Applicants.with(squatting, "fullName", "Pemilik Asli"),
-                "email", "pemilik-" + UUID.randomUUID() + "@example.com");
-        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(409);
+        // The NIK's owner is refused: the squatter's check is raised, but it has no proved address.
+        Api.register(UUID.randomUUID().toString(), ownerOf(squatting)).then().statusCode(409);
         assertThat(priority(squatter)).isEqualTo(NikCheckPriority.CONTESTED.value());
         drain();
+        assertThat(checkedNiks()).as("no registry call for a holder without a proved address").isEmpty();
+        assertThat(Jobs.of(db, squatter.id(), "NIK_CHECK").getString("last_error")).isEqualTo("contested-email-unproven");
+
+        // It proves a throwaway address: its check now goes before a verified registrant's.
+        Registered verified = register();
+        verifyEmail(verified);
+        verifyEmail(squatter);
+        drain();
         assertThat(checkedNiks()).containsExactly(nik(squatter), nik(verified));
+    }
+
+    @Test
+    void aHolderThatNeverProvesItsAddressLosesTheContestedNikAfterTheGraceWithoutARegistryCall() {
+        Instant start = MORNING.plus(Duration.ofDays(7));
+        SettableClock.setTo(start);
+        Map<String, Object> squatting = Applicants.valid();
+        Registered squatter = Api.registerNew(squatting);
+        EmailCodes.mailed(db, squatter, start);
+        long rejectedBefore = Funnel.count(TestWaves.OPEN, "nikRejected");
+
+        Instant contested = start.plus(Duration.ofMinutes(1));
+        SettableClock.setTo(contested);
+        Map<String, Object> owner = ownerOf(squatting);
+        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(409)
+                .body("detail", containsString("not confirmed soon after this answer is released"));
+        drain();
+
+        // The grace counts from the contest, the later of it and the code's mailing.
+        SettableClock.setTo(contested.plus(GRACE).minusSeconds(1));
+        Jobs.makeDue(db, squatter.id());
+        drain();
+        Api.get(squatter).then().statusCode(200).body("status", equalTo("REGISTERED"))
+                .body("nikVerification.status", equalTo("PENDING"));
+        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(409);
+
+        SettableClock.setTo(contested.plus(GRACE));
+        drain();
+        Api.get(squatter).then().statusCode(200).body("status", equalTo("REJECTED"))
+                .body("nikVerification.status", equalTo("REJECTED"))
+                .body("nikVerification.reason", equalTo("EMAIL_UNPROVEN_WHEN_CONTESTED"));
+        assertThat(checkedNiks()).as("the registry was never asked").isEmpty();
+        assertThat(Funnel.count(TestWaves.OPEN, "nikRejected")).isEqualTo(rejectedBefore + 1);
+        assertThat(Jobs.of(db, squatter.id(), "OUTCOME_NOTICE").getString("state")).as("its address is told").isEqualTo("PENDING");
+        Registered rightful = Api.registerNew(owner);
+        Api.get(rightful).then().statusCode(200).body("status", equalTo("REGISTERED"));
+    }
+
+    @Test
+    void theGraceOfAHolderWhoseFirstCodeIsStillQueuedStartsWhenTheCodeIsMailed() {
+        Instant start = MORNING.plus(Duration.ofDays(9));
+        SettableClock.setTo(start);
+        Map<String, Object> squatting = Applicants.valid();
+        Registered holder = Api.registerNew(squatting);
+        Api.register(UUID.randomUUID().toString(), ownerOf(squatting)).then().statusCode(409);
+
+        // The email queue is long: ten minutes on, the first code has not left it.
+        Instant mailed = start.plus(Duration.ofMinutes(10));
+        SettableClock.setTo(mailed);
+        drain();
+        Api.get(holder).then().body("nikVerification.status", equalTo("PENDING"));
+
+        EmailCodes.mailed(db, holder, mailed);
+        SettableClock.setTo(mailed.plus(GRACE).minusSeconds(1));
+        Jobs.makeDue(db, holder.id());
+        drain();
+        Api.get(holder).then().body("status", equalTo("REGISTERED")).body("nikVerification.status", equalTo("PENDING"));
+
+        SettableClock.setTo(mailed.plus(GRACE));
+        Jobs.makeDue(db, holder.id());
+        drain();
+        Api.get(holder).then().body("status", equalTo("REJECTED"))
+                .body("nikVerification.reason", equalTo("EMAIL_UNPROVEN_WHEN_CONTESTED"));
+        assertThat(checkedNiks()).isEmpty();
+    }
+
+    @Test
+    void onceTodaysQuotaIsUsedUpAContestedHolderWithoutAProvedAddressIsStillReleased() {
+        Instant start = MORNING.plus(Duration.ofDays(11));
+        SettableClock.setTo(start);
+        Map<String, Object> squatting = Applicants.valid();
+        Registered squatter = Api.registerNew(squatting);
+        EmailCodes.mailed(db, squatter, start);
+        Map<String, Object> owner = ownerOf(squatting);
+        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(409);
+        db.execute("INSERT INTO outbound_gate (name, next_slot, quota_day, used_today) VALUES ('dukcapil', $1, $2, $3)",
+                OffsetDateTime.ofInstant(start, ZoneOffset.UTC), LocalDate.ofInstant(start, JAKARTA), DukcapilStub.SHARED_DAILY_QUOTA);
+
+        SettableClock.setTo(start.plus(GRACE));
+        drain();
+        Api.get(squatter).then().body("status", equalTo("REJECTED"))
+                .body("nikVerification.reason", equalTo("EMAIL_UNPROVEN_WHEN_CONTESTED"));
+        registry.verify(0, postRequestedFor(urlEqualTo(DukcapilStub.PATH)));
+        Api.registerNew(owner);
+    }
+
+    @Test
+    void aSquatterThatRegistersTheNikAgainTheMomentItIsReleasedIsHeldToTheGraceAgainWithoutARegistryCall() {
+        Instant start = MORNING.plus(Duration.ofDays(13));
+        SettableClock.setTo(start);
+        Map<String, Object> squatting = Applicants.valid();
+        Registered first = Api.registerNew(squatting);
+        EmailCodes.mailed(db, first, start);
+        Api.register(UUID.randomUUID().toString(), ownerOf(squatting)).then().statusCode(409);
+        SettableClock.setTo(start.plus(GRACE));
+        drain();
+        Api.get(first).then().body("nikVerification.reason", equalTo("EMAIL_UNPROVEN_WHEN_CONTESTED"));
+
+        // At once, with a new key, before the owner comes back: contested from the start.
+        Registered again = Api.registerNew(squatting);
+        niks.put(again.id(), (String) squatting.get("nik"));
+        EmailCodes.mailed(db, again, start.plus(GRACE));
+        assertThat(priority(again)).isEqualTo(NikCheckPriority.CONTESTED.value());
+        drain();
+        Api.get(again).then().body("nikVerification.status", equalTo("PENDING"));
+        SettableClock.setTo(start.plus(GRACE).plus(GRACE));
+        drain();
+        Api.get(again).then().body("status", equalTo("REJECTED")).body("nikVerification.reason", equalTo("EMAIL_UNPROVEN_WHEN_CONTESTED"));
+        assertThat(checkedNiks()).as("neither registration cost a registry call").isEmpty();
+    }
+
+    @Test
+    void aHolderWhoProvesItsAddressWhileItsReleaseIsBeingDecidedIsCheckedByTheRegistryInstead() {
+        Instant start = MORNING.plus(Duration.ofDays(15));
+        SettableClock.setTo(start);
+        Map<String, Object> squatting = Applicants.valid();
+        Registered holder = Api.registerNew(squatting);
+        niks.put(holder.id(), (String) squatting.get("nik"));
+        EmailCodes.mailed(db, holder, start);
+        Api.register(UUID.randomUUID().toString(), ownerOf(squatting)).then().statusCode(409);
+
+        SettableClock.setTo(start.plus(GRACE));
+        JobQueue.ClaimedJob job = worker.claim(JobKind.NIK_CHECK);
+        assertThat(job.registrationId()).hasToString(holder.id());
+        JobResult<Object> release = worker.attempt(job);
+        verifyEmail(holder); // commits between the worker's decision and its settlement
+        worker.settle(job, release);
+
+        Api.get(holder).then().body("status", equalTo("REGISTERED")).body("nikVerification.status", equalTo("PENDING"));
+        drain();
+        assertThat(checkedNiks()).containsExactly(nik(holder));
+        Api.get(holder).then().body("nikVerification.status", equalTo("VERIFIED"));
+    }
+
+    /** The NIK's owner: the squatter's NIK and family card, the owner's own name and address. */
+    private static Map<String, Object> ownerOf(Map<String, Object> squatting) {
+        return Applicants.with(Applicants.with(squatting, "fullName", "Pemilik Asli"),
+                "email", "pemilik-" + UUID.randomUUID() + "@example.com");
     }
 
     private void drain() {
@@ -214,12 +362,7 @@ class NikCheckOrderTest {
 
     /** The registrant types the code the email worker mailed a moment ago. */
     private void verifyEmail(Registered r) {
-        UUID id = UUID.fromString(r.id());
-        db.execute("UPDATE email_code SET sent_at = $2 WHERE registration_id = $1", id,
-                OffsetDateTime.ofInstant(new SettableClock().instant(), ZoneOffset.UTC));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + r.token())
-                .body(Map.of("code", codes.code(id, 1))).post("/v1/registrations/" + r.id() + "/email/verify")
-                .then().statusCode(200);
+        EmailCodes.proved(db, codes, r, new SettableClock().instant());
     }
 
     private int priority(Registered r) {

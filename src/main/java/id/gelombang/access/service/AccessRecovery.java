@@ -91,7 +91,7 @@ public class AccessRecovery {
             if (person == null || !person.birthDate().equals(identity.birthDate())) {
                 throw ProblemType.NOT_FOUND.exception("No registration that is not withdrawn has this NIK and birth date.");
             }
-            Uni<Void> readdressed = addresses.readdress(registration, address);
+            Uni<Void> readdressed = addresses.readdressByOperator(registration, address);
             registration.updatedAt = now;
             long nonce = RANDOM.nextLong();
             CodeRequest code = new CodeRequest(nikDigest, secrets.birthDigest(digits, identity.birthDate()), nonce,

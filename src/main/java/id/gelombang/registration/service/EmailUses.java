@@ -42,11 +42,23 @@ public class EmailUses {
      * of the wave as the limit allows. A released registration holds no use, and moves none.
      */
     public Uni<Void> moveTo(Registration registration, String address) {
+        return move(registration, address, limits.perEmailPerWave());
+    }
+
+    /**
+     * As {@link #moveTo}, past the limit: for the help desk, whose operator has checked the person's
+     * identity (an audited recovery); the address's count still follows, so later registrations see it.
+     */
+    public Uni<Void> moveToPastTheLimit(Registration registration, String address) {
+        return move(registration, address, Integer.MAX_VALUE);
+    }
+
+    private Uni<Void> move(Registration registration, String address, int limit) {
         byte[] digest = digest(address);
         if (digest == null) {
             return Uni.createFrom().voidItem();
         }
-        return store.moveEmailUse(registration.id, digest, limits.perEmailPerWave()).invoke(moved -> {
+        return store.moveEmailUse(registration.id, digest, limit).invoke(moved -> {
             if (!moved) {
                 throw ProblemType.EMAIL_LIMIT.exception("This email address is already used by " + limits.perEmailPerWave()
                         + " registrations in this wave, the most it allows. Use your own address.");

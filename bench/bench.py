@@ -1102,8 +1102,9 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
         f"UPDATE wave SET drawn_at = now() WHERE id = {wave_id};\n"
         "COMMIT;\n", DRAW_DB)
     statement_ms, notices_ms, commit_ms = times[3], times[4], times[6]
-    counts = [line for line in lines if re.fullmatch(r"\d+\|\d+", line)][-1]
-    eligible, selected = (int(v) for v in counts.split("|"))
+    # eligible|selected|the highest selected rank (what the application publishes as cutoffRank)
+    counts = [line for line in lines if re.fullmatch(r"\d+\|\d+\|[0-9a-f]*", line)][-1]
+    eligible, selected = (int(v) for v in counts.split("|")[:2])
     total_s = sum(times) / 1000
 
     # The outcome is the draw the contract describes: quota selected, the lowest ranks, ranks recomputable.

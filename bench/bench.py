@@ -159,16 +159,31 @@ def api_event(method, path, headers=None, body=None):
 # ----------------------------------------------------------------------------- the function under the emulator
 
 
+def in_child(join_cgroup, nice):
+    """What a started process does before it runs: join its CPU cgroup, take its priority."""
+    if not join_cgroup and not nice:
+        return None
+
+    def prepare():
+        if join_cgroup:
+            join_cgroup()
+        if nice:
+            os.nice(nice)
+    return prepare
+
+
 class Function:
     """One Lambda instance: the emulator plus the runtime process it starts on the first invoke."""
 
     def __init__(self, name, java_home, flags, task_root, handler, config, log_file, timeout=60, cpu=None,
-                 memory_mb=MEMORY_MB):
+                 memory_mb=MEMORY_MB, nice=0):
         """java_home CUSTOM runs task_root's bootstrap (the provided.al2023 package: its jlinked JDK, its
         flags, its AOT cache), with flags as extra JVM options; otherwise java_home's java runs AWS's
         runtime interface client as the managed Java runtime does. cpu, a CpuShare, puts the whole
         instance (emulator, bootstrap, JVM) in its cgroup with the CPU it gives during init, and
-        gives the handler's CPU once init is done, when the runtime first asks for an event."""
+        gives the handler's CPU once init is done, when the runtime first asks for an event. nice, below
+        0, puts the whole instance ahead of the machine's other processes for the CPU (every thread
+        inherits it)."""
         self.port = free_port()
         self.log_path = log_file
         self.timeout = timeout
@@ -199,7 +214,7 @@ class Function:
         self.log = open(log_file, "w")
         self.started = time.perf_counter()
         self.process = subprocess.Popen(cmd, cwd=task_root, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                        start_new_session=True, preexec_fn=join_cgroup)
+                                        start_new_session=True, preexec_fn=in_child(join_cgroup, nice))
         self.url = f"http://127.0.0.1:{self.port}/2015-03-31/functions/function/invocations"
 
     def invoke(self, event, timeout=None):

@@ -31,6 +31,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import bench
@@ -61,11 +62,22 @@ NIK_PARALLEL = 8         # NikWorkerParallelism (template default)
 EMAIL_PARALLEL = 4       # EmailWorkerParallelism (template default)
 PACING_MARGIN = 0.1      # gelombang.verification.pacing-margin: the gates pace each rate this much below it
 # How long a contested NIK's holder without a proved address keeps it (20 minutes deployed). Real
-# seconds, like the application's other waits, but shortened: 20 minutes would outlast the run.
-# Longer than any step a registrant of the replay takes to type a code, so it can only overstate
-# the owners' waits.
-CONTEST_GRACE_S = 30
+# seconds, like the application's other waits, but shortened: 20 minutes would outlast the run. A
+# bot that tries the NIK of a registrant who got in first contests that registrant, so the grace
+# must outlast what the page may take to verify a code while the API sheds (7 attempts with backoff
+# up to 20 s, then a press of the button 10 s later): a shorter one releases real registrants'
+# NIKs, which a deployed 20 minutes would not. The owners' waits are this plus their 20 s between
+# attempts.
+CONTEST_GRACE_S = 90
 GATEWAY_RATE, GATEWAY_BURST = 6000, 3000  # ApiRateLimit, ApiBurstLimit
+# In AWS each worker instance has a CPU of its own, Aurora is a machine of its own that grows with
+# the load (up to its ACU maximum), and the registry and S3 are somebody else's; here all of them
+# share 2 cores with the API's instances and the clients. They run ahead of those two for the CPU
+# (every process and thread of theirs at this nice), so that an overloaded API slows the API, as it
+# would in AWS, and not the workers' pace. --shared-cpu runs them level with the rest.
+OWN_CPU_NICE = -10
+# The control's queues: some seconds of work at each gate's pace.
+CONTROL_JOBS = {"EMAIL_CODE": 300, "NIK_CHECK": 150}
 
 # --- The page's retries (src/site/js/api.js and app.js).
 PAGE_MAX_ATTEMPTS, PAGE_BACKOFF_BASE, PAGE_BACKOFF_CAP = 7, 1.0, 20.0
@@ -341,11 +353,19 @@ class Registrant:
         if self.bot:
             self.outcome = "registered"
             return  # a bot never uploads nor verifies
-        try:
-            self.upload(client, ctx)
-            self.verify_email(client, ctx)
-        except (Unreachable, ApiError) as e:
-            self.final_problem = str(e)
+        while ctx.recorder.now() < ctx.end_of_clients:
+            try:
+                if not self.confirmed:
+                    self.upload(client, ctx)
+                if not self.email_verified:
+                    self.verify_email(client, ctx)
+                return
+            except Unreachable:
+                self.final_problem = "unreachable"
+                time.sleep(ctx.human_retry_s)  # the page keeps the step: the person presses its button again
+            except ApiError as e:
+                self.final_problem = str(e)
+                return
 
     def upload(self, client, ctx):
         data, checksum = photo(self.index)
@@ -388,6 +408,20 @@ class Context:
     pass
 
 
+def cpu_times():
+    """The machine's CPU time so far, all cores (/proc/stat): (busy, total), in ticks."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def cpu_busy_since(before):
+    """The share of the machine's cores busy since `before` (cpu_times()), and the times now."""
+    now = cpu_times()
+    total = now[1] - before[1]
+    return (round((now[0] - before[0]) / total, 3) if total else None), now
+
+
 def sample(ctx, samples, stop):
     """Once a second: the funnel and the queues as the database has them, and the mail sink."""
     sql = ("SELECT (SELECT count(*) FROM registration), "
@@ -404,14 +438,16 @@ def sample(ctx, samples, stop):
            "(SELECT count(*) FROM verification_job WHERE kind = 'NIK_CHECK' "
            "AND (state = 'RUNNING' OR state = 'PENDING' AND run_after <= now()) "
            "AND (priority >= 10 OR created_at <= now() - interval '30 minutes'))")
+    cpu = cpu_times()
     while not stop.is_set():
         t = ctx.recorder.now()
         try:
             ctx.mailbox.scan(t)
             row = [int(x) for x in pg(sql).split("|")]
+            busy, cpu = cpu_busy_since(cpu)
             samples.append({"t": round(t, 2), "registrations": row[0], "uploaded": row[1], "email_verified": row[2],
                             "nik_checked": row[3], "email_queue": row[4], "nik_queue": row[5],
-                            "email_claimable": row[6], "nik_claimable": row[7]})
+                            "email_claimable": row[6], "nik_claimable": row[7], "cpu_busy": busy})
         except (subprocess.CalledProcessError, ValueError, OSError) as e:
             log(f"sample failed: {e}")
         stop.wait(max(0.0, 1.0 - (ctx.recorder.now() - t)))
@@ -430,14 +466,32 @@ def drain_loop(fn, kind, seconds, parallel, stop, counts):
         counts.append((kind, status, body[:200]))
 
 
-def start_stand_ins(s3_port, registry_port, calls_file):
+def drain_without_the_wave(api, worker, kind, loops, jobs):
+    """The control of a worker's pace in the replay: after the run, the same worker, gate and database
+    drain a queue of `jobs` fresh jobs of `kind` (everything else set aside, the gate's day begun
+    afresh) with no registrant, API call or other worker running (bench/worker_pace.py's drain)."""
+    import worker_pace
+    worker_pace.OUT = OUT  # the registry stand-in's log of calls
+    # From addresses no registrant of the run used: the per-address limit is not under test.
+    return worker_pace.drain(worker, kind, loops, worker_pace.fill(api, kind, jobs, network=100))
+
+
+def ahead_for_the_cpu(pg_dir):
+    """PostgreSQL's postmaster and processes at OWN_CPU_NICE; the backends it forks later inherit it."""
+    postmaster = (pg_dir / "postmaster.pid").read_text().split()[0]
+    children = subprocess.run(["pgrep", "-P", postmaster], capture_output=True, text=True).stdout.split()
+    subprocess.run(["renice", "-n", str(OWN_CPU_NICE), "-p", postmaster, *children], check=True, capture_output=True)
+
+
+def start_stand_ins(s3_port, registry_port, calls_file, nice=0):
     classpath = (ROOT / "target" / "replay-classpath.txt").read_text().strip()
     log_file = open(OUT / "stand-ins.log", "w")
     process = subprocess.Popen([f"{bench.JDK25}/bin/java", "-Xmx768m", "-cp", classpath,
                                 str(ROOT / "bench" / "stand-ins" / "StandIns.java"), str(s3_port), "bench",
                                 "bench-secret", "gelombang-ktp-bench", str(registry_port), str(calls_file),
                                 MATCH_NAME, "120", "0.5", "0.02", "0.005", "7000", "17"],
-                               stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+                               stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+                               preexec_fn=bench.in_child(None, nice))
     deadline = time.monotonic() + 120
     while "stand-ins ready" not in (OUT / "stand-ins.log").read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -455,14 +509,17 @@ def main():
     parser.add_argument("--api-instances", type=int, default=4)
     parser.add_argument("--email-parallel", type=int, default=EMAIL_PARALLEL, help="the email worker's loops")
     parser.add_argument("--nik-parallel", type=int, default=NIK_PARALLEL, help="the NIK worker's loops")
-    parser.add_argument("--tail", type=float, default=90, help="replay seconds after the last arrival")
+    parser.add_argument("--shared-cpu", action="store_true",
+                        help="the workers and the stand-ins compete for the CPU at the API instances' priority")
+    parser.add_argument("--tail", type=float, default=150,
+                        help="replay seconds after the last arrival: the last owners' grace and retries")
     parser.add_argument("--quick", action="store_true", help="a short trial: a tenth of the registrants, a fifth of the time")
     parser.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args()
     # A stop from outside (timeout, Ctrl-C) still stops the emulators, the stand-ins and PostgreSQL.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
-        args.volume_divisor, args.compression, args.tail = args.volume_divisor * 10, args.compression * 5, 30
+        args.volume_divisor, args.compression, args.tail = args.volume_divisor * 10, args.compression * 5, 120
     V, C = args.volume_divisor, args.compression
     rate_scale = C / V  # a pace per real second becomes this many per replay second
     email_rate, nik_rate = EMAIL_RATE * rate_scale, NIK_RATE * rate_scale
@@ -476,12 +533,14 @@ def main():
     task, baseline = prepare_function()
     custom, _ = prepare_custom_runtime(baseline)
     postgres = start_postgres()
+    if not args.shared_cpu:
+        ahead_for_the_cpu(bench.PG_DIR)
     processes, functions = [], []
     try:
         migrate_and_define_wave(task)
         s3_port, registry_port = free_port(), free_port()
         calls_file = OUT / "registry-calls.txt"
-        processes.append(start_stand_ins(s3_port, registry_port, calls_file))
+        processes.append(start_stand_ins(s3_port, registry_port, calls_file, 0 if args.shared_cpu else OWN_CPU_NICE))
         api_config = dict(app_config(), **{"quarkus.s3.endpoint-override": f"http://127.0.0.1:{s3_port}"})
         worker_config = dict(app_config(), **{
             "gelombang.internal-routes.enabled": "true",
@@ -506,7 +565,7 @@ def main():
             # A connection per loop, as the template gives each worker (QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE).
             config = dict(worker_config, **{"quarkus.datasource.reactive.max-size": str(loops)})
             worker = Function(name, JDK17, LAMBDA_FLAGS, task, QUARKUS_HANDLER, config, OUT / f"{name}.log",
-                              timeout=120)
+                              timeout=120, nice=0 if args.shared_cpu else OWN_CPU_NICE)
             functions.append(worker)
             worker.invoke(bench.api_event("GET", "/q/health/live"))
             workers.append(worker)
@@ -591,6 +650,13 @@ def main():
         data = report_data(args, ctx, people, owners, samples, calls_file, wall_start, run_s,
                            dict(V=V, C=C, email_rate=email_rate, nik_rate=nik_rate, email_quota=email_quota,
                                 nik_quota=nik_quota, postgres=postgres))
+        threads[0].join()
+        threads[1].join()
+        log("the control: each worker drains a queue of fresh jobs without the wave's load")
+        data["email"]["pace"]["control"] = drain_without_the_wave(apis[0], email_worker, "EMAIL_CODE",
+                                                                   args.email_parallel, CONTROL_JOBS["EMAIL_CODE"])
+        data["registry"]["pace"]["control"] = drain_without_the_wave(apis[0], nik_worker, "NIK_CHECK",
+                                                                      args.nik_parallel, CONTROL_JOBS["NIK_CHECK"])
         data["elapsed_s"] = round(time.time() - started_wall)
         alive = sum(t.is_alive() for t in clients)
         data["checks"]["clients_still_running_at_end"] = alive
@@ -639,6 +705,16 @@ def report_data(args, ctx, people, owners, samples, calls_file, wall_start, run_
         nik = nik_done.get(p.id)
         if p.confirmed and p.email_verified and nik and nik[1] == "VERIFIED":
             full.append(max(p.confirmed, p.email_verified, nik[0]) - p.arrival)
+    # Where each legitimate registrant not fully verified at the end stood (and the page's last error).
+    not_full = Counter()
+    for p in legit:
+        nik = nik_done.get(p.id)
+        if p.confirmed and p.email_verified and nik and nik[1] == "VERIFIED":
+            continue
+        where = ("not registered" if not p.registered else "no upload confirmed" if not p.confirmed
+                 else "email not verified" if not p.email_verified else "NIK check not done" if not nik
+                 else f"NIK {nik[1]}")
+        not_full[where + (f" ({p.final_problem})" if p.final_problem else "")] += 1
     owner_waits = [p.registered - p.first_refused for p in legit if p.index in owners and p.first_refused
                    and p.registered]
     owners_refused_at_start = sum(1 for p in legit if p.index in owners and p.first_refused)
@@ -656,6 +732,17 @@ def report_data(args, ctx, people, owners, samples, calls_file, wall_start, run_
     lost_uploads = [p for p in legit if p.confirmed and p.id not in ktp_received]
     registered_legit = [p for p in legit if p.registered]
     not_uploaded = [p for p in registered_legit if not p.confirmed]
+    # What the queues still hold, and why: the job's kind, its last reason (or why it was never tried:
+    # an unproved registration's check the quota share holds back, as the sampler counts it) and
+    # whether it is due now.
+    waiting = {}
+    for line in pg("SELECT kind, coalesce(last_error, CASE WHEN kind = 'NIK_CHECK' AND priority < 10 "
+                   "AND created_at > now() - interval '30 minutes' THEN 'held back for proved registrants' "
+                   "ELSE 'never tried' END), "
+                   "CASE WHEN run_after > now() THEN 'due later' ELSE 'due' END, count(*) "
+                   "FROM verification_job WHERE state IN ('PENDING', 'RUNNING') GROUP BY 1, 2, 3").splitlines():
+        kind, reason, due, count = line.split("|")
+        waiting[f"{kind} ({reason}, {due})"] = int(count)
 
     # The workers' paces: per second, over the seconds that began with at least a second's work at the
     # gate's pace that the worker may claim (due or in flight; not jobs backing off, nor checks the quota
@@ -667,8 +754,12 @@ def report_data(args, ctx, people, owners, samples, calls_file, wall_start, run_
         gate = configured * (1 - PACING_MARGIN)
         backlogged = [int(x["t"]) for x in samples if x[claimable_key] >= gate and (until is None or x["t"] < until)]
         busiest = max((sum(per_second.get(s0 + k, 0) for k in range(5)) / 5 for s0 in range(int(run_s))), default=0)
+        # A sample's CPU share is of the second before it: a backlogged second's is in the next sample.
+        busy = [after["cpu_busy"] for x, after in zip(samples, samples[1:])
+                if int(x["t"]) in backlogged and after.get("cpu_busy") is not None]
         return {"configured_per_s": round(configured, 2), "gate_per_s": round(gate, 2),
                 "backlogged_seconds": len(backlogged),
+                "cpu_busy_while_backlogged": round(sum(busy) / len(busy), 3) if busy else None,
                 "per_s_while_backlogged": round(sum(per_second.get(x, 0) for x in backlogged) / len(backlogged), 2)
                 if backlogged else None,
                 "most_in_5_s_per_s": round(busiest, 2)}
@@ -682,7 +773,7 @@ def report_data(args, ctx, people, owners, samples, calls_file, wall_start, run_
         "command": "bench/replay" + (" --quick" if args.quick else "") + "".join(
             f" --{name}-parallel {value}" for name, value, default in (
                 ("email", args.email_parallel, EMAIL_PARALLEL), ("nik", args.nik_parallel, NIK_PARALLEL))
-            if value != default),
+            if value != default) + (" --shared-cpu" if args.shared_cpu else ""),
         "machine": "{cores} cores, {cpu}, {memory_gb} GB".format(**bench.machine()), "postgres": scale["postgres"],
         "scaling": {
             "real_registrants": TOTAL_REAL, "real_peak_per_minute": PEAK_PER_MINUTE, "days": DAYS,
@@ -692,6 +783,7 @@ def report_data(args, ctx, people, owners, samples, calls_file, wall_start, run_
             "email_rate_per_s": round(scale["email_rate"], 3), "email_quota": scale["email_quota"],
             "nik_rate_per_s": round(scale["nik_rate"], 3), "nik_quota": scale["nik_quota"],
             "nik_parallel": args.nik_parallel, "email_parallel": args.email_parallel, "api_instances": args.api_instances,
+            "shared_cpu": args.shared_cpu,
             "gateway_rate_per_s": GATEWAY_RATE * scale["C"] / scale["V"],
             "bot_share": args.bots, "bot_addresses": ctx.bot_addresses, "legitimate_addresses": ctx.legit_addresses,
         },
@@ -721,9 +813,12 @@ def report_data(args, ctx, people, owners, samples, calls_file, wall_start, run_
             "undocumented_5xx": undocumented_5xx,
             "lost_uploads": len(lost_uploads),
             "registered_without_confirmed_upload": len(not_uploaded),
+            "without_confirmed_upload_why": dict(Counter(p.final_problem or "still uploading" for p in not_uploaded)),
             "legitimate_never_registered": sum(1 for p in legit if not p.registered),
             "email_queue_at_end": samples[-1]["email_queue"] if samples else None,
             "nik_queue_at_end": samples[-1]["nik_queue"] if samples else None,
+            "queued_at_end_by_reason": waiting,
+            "legitimate_not_fully_verified_at_end": dict(not_full),
         },
         "bots": {
             "registry_checks_spent_on_bots_pct": round(100 * bot_calls / registry_calls, 1) if registry_calls else None,
@@ -795,13 +890,20 @@ def write(data, samples, ctx):
         "- The email and NIK workers: `target/function.zip` on the managed Java runtime's flags, invoked as their "
         "schedules invoke them (`POST /internal/workers/{kind}/drain`, 20 s per invocation, back to back), mail into "
         "the local mail sink (a directory the clients read their codes from).",
+        ("- The CPU: the workers and the stand-ins (S3, the registry) run ahead of the API's instances, the "
+         f"clients and PostgreSQL (nice {OWN_CPU_NICE}): in AWS each worker has a CPU of its own and S3 and the "
+         "registry are other machines, so an overloaded API slows the API, not the workers."
+         if not s["shared_cpu"] else
+         "- The CPU: the workers and the stand-ins (S3, the registry) share it level with the API's instances, the "
+         "clients and PostgreSQL (`--shared-cpu`), as they never would in AWS."),
         "- S3: S3Proxy (in memory, SigV4 checked); the registry: a stand-in that answers after a log-normal delay "
         "(median 120 ms), 2% 503 and 0.5% stalls past the client's timeout, MATCH for the registrants' own details "
         "and MISMATCH for the bots' (`bench/stand-ins/StandIns.java`). PostgreSQL as `bench/run` starts it.",
         "- Each registrant: registration with an Idempotency-Key, upload URL, PUT of a 24 KB JPEG to S3, confirm, "
         "the email code from the mail sink, verify; every call retried as the reference page retries it "
         "(502/503/504, 429 and 500 without a problem body, 409 `/request-in-flight`, Retry-After honoured, 7 attempts "
-        "with full-jitter backoff, then the person presses the button again 10 s later with the same key).",
+        "with full-jitter backoff, then the person presses the button again 10 s later: the same key for the "
+        "registration, a fresh upload URL for the photo).",
         f"- Bots: {s['bot_share']:.0%} of arrivals, from {s['bot_addresses']} addresses (the others from "
         f"{s['legitimate_addresses']} addresses, {data['legitimate'] / s['legitimate_addresses']:.1f} registrants "
         f"each on average, as behind a carrier's NAT), each with the NIK of a "
@@ -823,17 +925,21 @@ def write(data, samples, ctx):
         f"{data['shed']['gateway_503']} / {data['shed']['function_503']} |",
         f"| Emails sent (codes and notices) | {data['email']['sent']} |",
         f"| Email pace: configured / the gate's / while it had a second's work it may claim "
-        f"({data['email']['pace']['backlogged_seconds']} s) / most in 5 s, per s | "
+        f"({data['email']['pace']['backlogged_seconds']} s, the machine's cores "
+        f"{busy_share(data['email']['pace'])} busy) / most in 5 s, per s | "
         f"{data['email']['pace']['configured_per_s']} / {data['email']['pace'].get('gate_per_s')} / "
         f"{data['email']['pace']['per_s_while_backlogged']} / "
         f"{data['email']['pace']['most_in_5_s_per_s']} |",
+        control_row("Email", data["email"]["pace"]),
         f"| Registry calls (answers) | {data['registry']['calls']} "
         f"({', '.join(f'{k} {v}' for k, v in sorted(data['registry']['answers'].items()))}) |",
         f"| Registry pace before its quota ran out: configured / the gate's / while it had a second's work it may "
-        f"claim ({data['registry']['pace']['backlogged_seconds']} s) / most in 5 s, per s | "
+        f"claim ({data['registry']['pace']['backlogged_seconds']} s, the machine's cores "
+        f"{busy_share(data['registry']['pace'])} busy) / most in 5 s, per s | "
         f"{data['registry']['pace']['configured_per_s']} / {data['registry']['pace'].get('gate_per_s')} / "
         f"{data['registry']['pace']['per_s_while_backlogged']} / "
         f"{data['registry']['pace']['most_in_5_s_per_s']} |",
+        control_row("Registry", data["registry"]["pace"]),
         f"| Registry quota ({s['nik_quota']}) used up at | "
         f"{'not used up' if data['registry']['quota_used_up_at_s'] is None else str(data['registry']['quota_used_up_at_s']) + ' s'} |",
         "",
@@ -857,15 +963,30 @@ def write(data, samples, ctx):
         f"- 5xx other than documented shedding (the gateway's 503 when the function is throttled, the function's "
         f"503 `/unavailable` with Retry-After): **{c['undocumented_5xx'] or 'none'}**.",
         f"- Lost uploads (confirmed, but not RECEIVED in the database): **{c['lost_uploads']}**; registered "
-        f"legitimate registrants without a confirmed upload at the end: {c['registered_without_confirmed_upload']}; "
+        f"legitimate registrants without a confirmed upload at the end: {c['registered_without_confirmed_upload']}"
+        f"{' (' + ', '.join(f'{k}: {v}' for k, v in c['without_confirmed_upload_why'].items()) + ')' if c['without_confirmed_upload_why'] else ''}; "
         f"legitimate registrants never registered: {c['legitimate_never_registered']}; clients still running at the "
         f"end: {c['clients_still_running_at_end']}.",
-        f"- Queues at the end: email {c['email_queue_at_end']}, NIK {c['nik_queue_at_end']} (NIK checks the quota "
-        f"share holds back count here). The paces while each worker had work it may claim are in the table above "
-        f"against the configured ones and the gate's.",
+        f"- Legitimate registrants not fully verified at the end, by where they stood: "
+        + (", ".join(f"{k}: {v}" for k, v in c['legitimate_not_fully_verified_at_end'].items()) or "none") + ".",
+        f"- Queues at the end: email {c['email_queue_at_end']}, NIK {c['nik_queue_at_end']}; by kind, last reason "
+        f"and due time: " + (", ".join(f"{k} {v}" for k, v in c['queued_at_end_by_reason'].items()) or "none") + ". "
+        f"The paces while each worker had work it may claim are in the table above against the configured ones and "
+        f"the gate's.",
         "",
     ]
     (RESULTS / "replay.md").write_text("\n".join(lines))
+
+
+def busy_share(pace):
+    share = pace.get("cpu_busy_while_backlogged")
+    return "?" if share is None else f"{share:.0%}"
+
+
+def control_row(what, pace):
+    c = pace["control"]
+    return (f"| {what} pace, control: the same worker draining {c['done_or_called']} fresh jobs after the run, "
+            f"without the wave's load, per s (s) | {c['per_s']} ({c['drain_s']}) |")
 
 
 def plot(data, samples, ctx):

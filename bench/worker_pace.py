@@ -38,16 +38,17 @@ def _round():
     return _rounds[0] % 250 + 1
 
 
-def fill(fn, kind, jobs):
+def fill(fn, kind, jobs, network=10):
     """jobs fresh registrations whose job of `kind` is the only work due; a NIK check as if its
-    registrant had proved their email (what the claim takes first)."""
+    registrant had proved their email (what the claim takes first). Their addresses are in
+    `network`.0.0.0/8."""
     pg("UPDATE verification_job SET state = 'DONE', finished_at = now(), lease_token = NULL "
        "WHERE state IN ('PENDING', 'RUNNING')")
     pg("DELETE FROM outbound_gate")
     since = pg("SELECT coalesce(max(id), 0) FROM verification_job")
     for i in range(jobs):
         # Each from an address of its own: the per-address registration limit is not under test.
-        status, body, _ = fn.invoke(replay.http_event("POST", "/v1/registrations", f"10.{i // 250 % 250}.{i % 250}.{_round()}",
+        status, body, _ = fn.invoke(replay.http_event("POST", "/v1/registrations", f"{network}.{i // 250 % 250}.{i % 250}.{_round()}",
                                                       {"idempotency-key": str(uuid.uuid4())}, bench.registration_body()))
         if status != 201:
             raise RuntimeError(f"registration answered {status}: {body}")

@@ -345,6 +345,25 @@ class NikCheckOrderTest {
         return new Contest(holder, squatting, owner);
     }
 
+    @Test
+    void aHolderWhoProvesItsAddressWhileItsWaitIsBeingDecidedIsCheckedAtOnceNotAfterTheGrace() {
+        Instant start = MORNING.plus(Duration.ofDays(17));
+        SettableClock.setTo(start);
+        Registered holder = contest(start).holder();
+
+        SettableClock.setTo(start.plus(Duration.ofMinutes(1)));
+        JobQueue.ClaimedJob job = worker.claim(JobKind.NIK_CHECK);
+        assertThat(job.registrationId()).hasToString(holder.id());
+        JobResult<Object> wait = worker.attempt(job);
+        assertThat(wait).isInstanceOf(JobResult.Deferred.class);
+        verifyEmail(holder); // commits between the worker's decision and its settlement
+        worker.settle(job, wait);
+
+        drain();
+        assertThat(checkedNiks()).as("checked at once, not when the grace would have ended").containsExactly(nik(holder));
+        Api.get(holder).then().body("nikVerification.status", equalTo("VERIFIED"));
+    }
+
     /** The NIK's owner: the squatter's NIK and family card, the owner's own name and address. */
     private static Map<String, Object> ownerOf(Map<String, Object> squatting) {
         return Applicants.with(Applicants.with(squatting, "fullName", "Pemilik Asli"),

@@ -1239,6 +1239,7 @@ PRICES = {"region": "us-east-1 (list prices; ap-southeast-3 is higher)",
 # so this overstates the init's share.
 COLD_STARTS_PER_MILLION = 1000
 WORKER_MEMORY_MB = 512
+WORKER_DRAIN_S = 55  # of every minute, as the template's schedules run the email and NIK workers
 SECRETS = 6
 # The rush window's example (docs/wave-runbook.md, "The opening minute"): instances kept initialised
 # and Aurora's floor, per hour of the window.
@@ -1366,8 +1367,8 @@ def cost_model(warm, ceiling, fleet_results, cold_start=None, cpu_share_data=Non
             "application_metrics_between_waves": 0.0,
             "lambda_api_vpc_s3_endpoint": 0.0}
     # While the email and NIK workers run (the verification window), whatever the number of
-    # registrants: each drains for 50 s of every minute, and the NAT gateway exists.
-    window = {"email_and_nik_workers": 2 * 86400 * 50 / 60 * WORKER_MEMORY_MB / 1024 * PRICES["lambda_per_gb_second"]
+    # registrants: each drains for WORKER_DRAIN_S of every minute, and the NAT gateway exists.
+    window = {"email_and_nik_workers": 2 * 86400 * WORKER_DRAIN_S / 60 * WORKER_MEMORY_MB / 1024 * PRICES["lambda_per_gb_second"]
               + 2 * 1440 * PRICES["lambda_per_million_requests"] / 1e6,
               "nat_gateway_hours": 24 * PRICES["nat_gateway_per_hour"],
               f"application_metrics_{APPLICATION_METRICS_WHILE_RUNNING}": APPLICATION_METRICS_WHILE_RUNNING
@@ -1722,8 +1723,8 @@ def write_report(data):
               "and the upload event estimated as a registration + 60 ms of S3, email verify as a "
               "registration), one SES email, S3 requests of one upload and its confirmation, and Aurora at 8 "
               "ACU for as long as the measured 8-instance fleet needs for a million registrations. The email "
-              "and NIK workers cost per day of their window, not per registrant: they drain 50 s of every "
-              "minute at 512 MB whatever the queue holds. The idle stack's alarms are counted from "
+              f"and NIK workers cost per day of their window, not per registrant: they drain {WORKER_DRAIN_S} s of every "
+              f"minute at {WORKER_MEMORY_MB} MB whatever the queue holds. The idle stack's alarms are counted from "
               "infra/template.yaml (each metric an alarm reads is billed); the application's own metrics are "
               "written to the log in Embedded Metric Format and billed only in the hours they are published, so "
               "between waves they cost nothing. `bench/run --report-only` recomputes the cost and "

@@ -22,6 +22,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -142,6 +144,9 @@ class TemplateConfigurationTest {
             "gelombang.waves.seed.*.quota",
             "gelombang.waves.seed.*.household-limit");
 
+    /** The longest an outside call of a worker takes: the registry client's timeout (PT5S by default). */
+    private static final int LONGEST_CALL_SECONDS = 5;
+
     private static Map<String, Object> template;
     /** Environment-variable form -> property, for every property the application reads at run time. */
     private static final Map<String, String> RUN_TIME = new TreeMap<>();
@@ -236,11 +241,37 @@ class TemplateConfigurationTest {
             Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) properties.get("Environment")).get("Variables");
             assertThat(variables.get("QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE")).as(function + "'s connections")
                     .isEqualTo(Map.of("Ref", loops));
-            Map<String, Object> schedule = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) properties.get("Events"))
-                    .get("EveryMinute")).get("Properties");
-            assertThat(((Map<String, Object>) schedule.get("Input")).get("Fn::Sub")).as(function + "'s loops")
-                    .asString().contains("\"parallel\":\"${" + loops + "}\"");
+            assertThat(scheduledInput(properties)).as(function + "'s loops").contains("\"parallel\":\"${" + loops + "}\"");
         });
+    }
+
+    /**
+     * A minute's run drains for most of it: the time between runs is pace lost, since the gate lets no
+     * late worker catch up. Its last outside call, up to the client's timeout, still ends before the
+     * next run starts, and within the function's timeout.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWorkersDrainForMostOfEachMinuteAndEndBeforeTheNextRun() {
+        Map<String, Object> resources = (Map<String, Object>) template.get("Resources");
+        for (String function : List.of("EmailWorkerFunction", "NikWorkerFunction")) {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) resources.get(function)).get("Properties");
+            Matcher seconds = Pattern.compile("\"seconds\":\"(\\d+)\"").matcher(scheduledInput(properties));
+            assertThat(seconds.find()).as(function + "'s drain time").isTrue();
+            int drain = Integer.parseInt(seconds.group(1));
+            assertThat(drain).as(function + " drains for at least nine tenths of each minute").isGreaterThanOrEqualTo(54);
+            assertThat(drain + LONGEST_CALL_SECONDS).as(function + "'s last call ends before the next run").isLessThanOrEqualTo(60);
+            assertThat((Integer) properties.get("Timeout")).as(function + "'s timeout").isGreaterThan(drain + LONGEST_CALL_SECONDS);
+        }
+    }
+
+    /** The input the worker's once-a-minute schedule invokes it with. */
+    @SuppressWarnings("unchecked")
+    private static String scheduledInput(Map<String, Object> properties) {
+        Map<String, Object> schedule = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) properties.get("Events"))
+                .get("EveryMinute")).get("Properties");
+        assertThat(schedule.get("ScheduleExpression")).isEqualTo("rate(1 minute)");
+        return (String) ((Map<String, Object>) schedule.get("Input")).get("Fn::Sub");
     }
 
     @Test

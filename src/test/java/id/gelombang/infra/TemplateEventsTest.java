@@ -54,7 +54,7 @@ class TemplateEventsTest {
         assertThat(template).as("the schedule passes EmailWorkerParallelism as the parallel input")
                 .contains("\"parallel\":\"${EmailWorkerParallelism}\"");
         String event = template.replace("${EmailWorkerParallelism}", "3")
-                .replace("seconds=50", "seconds=5").replace("\"seconds\":\"50\"", "\"seconds\":\"5\"");
+                .replace("seconds=55", "seconds=5").replace("\"seconds\":\"55\"", "\"seconds\":\"5\"");
         JsonNode body = invoke(event, 200);
         assertThat(body.get("kind").asText()).isEqualTo("EMAIL_CODE");
         assertThat(body.get("settled").asInt()).isEqualTo(1);
@@ -67,7 +67,7 @@ class TemplateEventsTest {
         assertThat(template).as("the schedule passes NikWorkerParallelism as the parallel input")
                 .contains("\"parallel\":\"${NikWorkerParallelism}\"");
         String event = template.replace("${NikWorkerParallelism}", "3")
-                .replace("seconds=50", "seconds=2").replace("\"seconds\":\"50\"", "\"seconds\":\"2\"");
+                .replace("seconds=55", "seconds=2").replace("\"seconds\":\"55\"", "\"seconds\":\"2\"");
         JsonNode body = invoke(event, 200);
         assertThat(body.get("kind").asText()).isEqualTo("NIK_CHECK");
         assertThat(body.get("loops").asInt()).as("drain loops the handler ran").isEqualTo(3);

@@ -42,6 +42,11 @@ public record ContestedHold(Duration grace) {
         }
     }
 
+    /** Whether the hold can apply at all: only to a contested holder that has not proved its address. */
+    public static boolean applies(boolean emailVerified, Instant contestedAt) {
+        return !emailVerified && contestedAt != null;
+    }
+
     /**
      * @param emailVerified   the registration proved its address
      * @param contestedAt     when someone else was first refused for its NIK; null if never
@@ -51,7 +56,7 @@ public record ContestedHold(Duration grace) {
      */
     public Decision decide(boolean emailVerified, Instant contestedAt, boolean undeliverable, int codeIssue,
             Instant codeSentAt, Instant now) {
-        if (emailVerified || contestedAt == null) {
+        if (!applies(emailVerified, contestedAt)) {
             return new Decision.Check();
         }
         // However long the first code waits (a long queue, a send that failed), never past twice the grace.

@@ -80,14 +80,17 @@ public class JobQueue {
      * it due now unless it is backing off after a failed attempt: the statement that learns why a
      * job deserves to go first calls this in its own transaction. A job already at or above that
      * priority but waiting without a failed attempt (a contested NIK's holder given time to prove its
-     * address) is made due now as well. Needs a transaction.
+     * address) is made due now as well. A job running meanwhile gets a new revision, so that the
+     * claim's outcome, decided on what it read before, does not put it off ({@link #retryAt}). Needs
+     * a transaction.
      */
     public Uni<Void> prioritise(UUID registrationId, JobKind kind, short priority, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 UPDATE verification_job SET priority = greatest(priority, :priority),
-                       run_after = CASE WHEN attempts = 0 THEN least(run_after, :now) ELSE run_after END
+                       run_after = CASE WHEN attempts = 0 THEN least(run_after, :now) ELSE run_after END,
+                       revision = revision + CASE WHEN state = 'RUNNING' THEN 1 ELSE 0 END
                 WHERE registration_id = :registrationId AND kind = :kind AND state IN ('PENDING', 'RUNNING')
-                  AND (priority < :priority OR attempts = 0 AND run_after > :now)""")
+                  AND (priority < :priority OR attempts = 0 AND run_after > :now OR state = 'RUNNING')""")
                 .setParameter("priority", priority)
                 .setParameter("now", at(now))
                 .setParameter("registrationId", registrationId)
@@ -130,14 +133,20 @@ public class JobQueue {
      * Puts the job back to run after {@code runAfter}. An uncounted wait (quota used up, outside
      * service throttling or circuit open) does not use up one of the job's attempts. With
      * {@code awaitingService} the job waits for its outside service to come back (the funnel counts it).
+     * A job asked for again while it ran (a new revision) is due at once instead: the wait was decided
+     * on what the claim read before.
      */
-    public Uni<Boolean> retryAt(ClaimedJob job, Instant runAfter, String reason, boolean counted, boolean awaitingService) {
+    public Uni<Boolean> retryAt(ClaimedJob job, Instant runAfter, String reason, boolean counted, boolean awaitingService,
+            Instant now) {
         return update("""
-                UPDATE verification_job SET state = 'PENDING', run_after = :runAfter,
+                UPDATE verification_job SET state = 'PENDING',
+                    run_after = CASE WHEN revision = :revision THEN CAST(:runAfter AS timestamptz)
+                                     ELSE least(CAST(:runAfter AS timestamptz), CAST(:now AS timestamptz)) END,
                     attempts = attempts - :uncounted, lease_token = NULL, lease_until = NULL, last_error = :reason,
                     awaiting_service = :awaiting
                 WHERE id = :id AND lease_token = :token""", job,
-                Map.of("runAfter", at(runAfter), "uncounted", counted ? 0 : 1, "reason", reason, "awaiting", awaitingService));
+                Map.of("runAfter", at(runAfter), "uncounted", counted ? 0 : 1, "reason", reason, "awaiting", awaitingService,
+                        "revision", job.revision(), "now", at(now)));
     }
 
     /**

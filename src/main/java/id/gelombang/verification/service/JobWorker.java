@@ -163,11 +163,11 @@ public class JobWorker {
                     .call(closed -> closed ? handler.record(job, completed.effect()) : Uni.createFrom().voidItem());
         }
         if (result instanceof JobResult.Deferred<E> deferred) {
-            return queue.retryAt(job, deferred.until(), deferred.reason(), false, deferred.awaitingService());
+            return queue.retryAt(job, deferred.until(), deferred.reason(), false, deferred.awaitingService(), now);
         }
         if (result instanceof JobResult.Unavailable<E> unavailable) {
             Instant retryAt = now.plus(backoff.after(job.attempts(), ThreadLocalRandom.current()));
-            return queue.retryAt(job, retryAt, unavailable.reason(), true, true);
+            return queue.retryAt(job, retryAt, unavailable.reason(), true, true, now);
         }
         String reason = result instanceof JobResult.Refused<E> refused ? refused.reason()
                 : ((JobResult.Failed<E>) result).reason();

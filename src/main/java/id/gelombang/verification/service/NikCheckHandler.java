@@ -107,15 +107,22 @@ public class NikCheckHandler implements JobHandler<NikCheckHandler.Verdict> {
         return share.claimable(pacer.usedToday(GATE), now, pacer.quotaResetsAt());
     }
 
+    /** Only a contested holder without a proved address has its first code read: every other check goes on. */
+    private Uni<ContestedHold.Decision> holdOf(Registration r) {
+        if (!ContestedHold.applies(r.emailVerified, r.nikContestedAt)) {
+            return Uni.createFrom().item(new ContestedHold.Decision.Check());
+        }
+        return EmailCode.<EmailCode>findById(r.id).map(code -> contestedHold.decide(r.emailVerified, r.nikContestedAt,
+                r.emailUndeliverable != null, code == null ? 1 : code.issue, code == null ? null : code.sentAt, clock.instant()));
+    }
+
     @Override
     public JobResult<Verdict> perform(ClaimedJob job) {
         Holder holder = Blocking.await(() -> Panache.withSession(() -> Registration
                 .<Registration>findById(job.registrationId())
                 .chain(r -> r == null || r.personalData == null || r.nikVerification != NikStatus.PENDING
                         ? Uni.createFrom().nullItem()
-                        : EmailCode.<EmailCode>findById(r.id).map(code -> new Holder(personalData.open(r.id, r.personalData),
-                                contestedHold.decide(r.emailVerified, r.nikContestedAt, r.emailUndeliverable != null,
-                                        code == null ? 1 : code.issue, code == null ? null : code.sentAt, clock.instant()))))));
+                        : holdOf(r).map(hold -> new Holder(personalData.open(r.id, r.personalData), hold)))));
         if (holder == null) {
             return new JobResult.Completed<>(null); // already decided, erased, or gone
         }

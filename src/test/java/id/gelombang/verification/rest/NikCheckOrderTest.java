@@ -247,9 +247,7 @@ class NikCheckOrderTest {
     void theGraceOfAHolderWhoseFirstCodeIsStillQueuedStartsWhenTheCodeIsMailed() {
         Instant start = MORNING.plus(Duration.ofDays(9));
         SettableClock.setTo(start);
-        Map<String, Object> squatting = Applicants.valid();
-        Registered holder = Api.registerNew(squatting);
-        Api.register(UUID.randomUUID().toString(), ownerOf(squatting)).then().statusCode(409);
+        Registered holder = contest(null).holder();
 
         // The email queue is long: ten minutes on, the first code has not left it.
         Instant mailed = start.plus(Duration.ofMinutes(10));
@@ -275,11 +273,8 @@ class NikCheckOrderTest {
     void onceTodaysQuotaIsUsedUpAContestedHolderWithoutAProvedAddressIsStillReleased() {
         Instant start = MORNING.plus(Duration.ofDays(11));
         SettableClock.setTo(start);
-        Map<String, Object> squatting = Applicants.valid();
-        Registered squatter = Api.registerNew(squatting);
-        EmailCodes.mailed(db, squatter, start);
-        Map<String, Object> owner = ownerOf(squatting);
-        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(409);
+        Contest contest = contest(start);
+        Registered squatter = contest.holder();
         db.execute("INSERT INTO outbound_gate (name, next_slot, quota_day, used_today) VALUES ('dukcapil', $1, $2, $3)",
                 OffsetDateTime.ofInstant(start, ZoneOffset.UTC), LocalDate.ofInstant(start, JAKARTA), DukcapilStub.SHARED_DAILY_QUOTA);
 
@@ -288,24 +283,22 @@ class NikCheckOrderTest {
         Api.get(squatter).then().body("status", equalTo("REJECTED"))
                 .body("nikVerification.reason", equalTo("EMAIL_UNPROVEN_WHEN_CONTESTED"));
         registry.verify(0, postRequestedFor(urlEqualTo(DukcapilStub.PATH)));
-        Api.registerNew(owner);
+        Api.registerNew(contest.owner());
     }
 
     @Test
     void aSquatterThatRegistersTheNikAgainTheMomentItIsReleasedIsHeldToTheGraceAgainWithoutARegistryCall() {
         Instant start = MORNING.plus(Duration.ofDays(13));
         SettableClock.setTo(start);
-        Map<String, Object> squatting = Applicants.valid();
-        Registered first = Api.registerNew(squatting);
-        EmailCodes.mailed(db, first, start);
-        Api.register(UUID.randomUUID().toString(), ownerOf(squatting)).then().statusCode(409);
+        Contest contest = contest(start);
+        Registered first = contest.holder();
         SettableClock.setTo(start.plus(GRACE));
         drain();
         Api.get(first).then().body("nikVerification.reason", equalTo("EMAIL_UNPROVEN_WHEN_CONTESTED"));
 
         // At once, with a new key, before the owner comes back: contested from the start.
-        Registered again = Api.registerNew(squatting);
-        niks.put(again.id(), (String) squatting.get("nik"));
+        Registered again = Api.registerNew(contest.squatting());
+        niks.put(again.id(), (String) contest.squatting().get("nik"));
         EmailCodes.mailed(db, again, start.plus(GRACE));
         assertThat(priority(again)).isEqualTo(NikCheckPriority.CONTESTED.value());
         drain();
@@ -320,11 +313,7 @@ class NikCheckOrderTest {
     void aHolderWhoProvesItsAddressWhileItsReleaseIsBeingDecidedIsCheckedByTheRegistryInstead() {
         Instant start = MORNING.plus(Duration.ofDays(15));
         SettableClock.setTo(start);
-        Map<String, Object> squatting = Applicants.valid();
-        Registered holder = Api.registerNew(squatting);
-        niks.put(holder.id(), (String) squatting.get("nik"));
-        EmailCodes.mailed(db, holder, start);
-        Api.register(UUID.randomUUID().toString(), ownerOf(squatting)).then().statusCode(409);
+        Registered holder = contest(start).holder();
 
         SettableClock.setTo(start.plus(GRACE));
         JobQueue.ClaimedJob job = worker.claim(JobKind.NIK_CHECK);
@@ -336,6 +325,42 @@ class NikCheckOrderTest {
         Api.get(holder).then().body("status", equalTo("REGISTERED")).body("nikVerification.status", equalTo("PENDING"));
         drain();
         assertThat(checkedNiks()).containsExactly(nik(holder));
+        Api.get(holder).then().body("nikVerification.status", equalTo("VERIFIED"));
+    }
+
+    /** A NIK held by a registration that has not proved its address, and its owner refused for it. */
+    private record Contest(Registered holder, Map<String, Object> squatting, Map<String, Object> owner) {
+    }
+
+    /** Registers a holder whose first code was mailed at {@code codeMailedAt} (null: still queued); its owner is refused. */
+    private Contest contest(Instant codeMailedAt) {
+        Map<String, Object> squatting = Applicants.valid();
+        Registered holder = Api.registerNew(squatting);
+        niks.put(holder.id(), (String) squatting.get("nik"));
+        if (codeMailedAt != null) {
+            EmailCodes.mailed(db, holder, codeMailedAt);
+        }
+        Map<String, Object> owner = ownerOf(squatting);
+        Api.register(UUID.randomUUID().toString(), owner).then().statusCode(409);
+        return new Contest(holder, squatting, owner);
+    }
+
+    @Test
+    void aHolderWhoProvesItsAddressWhileItsWaitIsBeingDecidedIsCheckedAtOnceNotAfterTheGrace() {
+        Instant start = MORNING.plus(Duration.ofDays(17));
+        SettableClock.setTo(start);
+        Registered holder = contest(start).holder();
+
+        SettableClock.setTo(start.plus(Duration.ofMinutes(1)));
+        JobQueue.ClaimedJob job = worker.claim(JobKind.NIK_CHECK);
+        assertThat(job.registrationId()).hasToString(holder.id());
+        JobResult<Object> wait = worker.attempt(job);
+        assertThat(wait).isInstanceOf(JobResult.Deferred.class);
+        verifyEmail(holder); // commits between the worker's decision and its settlement
+        worker.settle(job, wait);
+
+        drain();
+        assertThat(checkedNiks()).as("checked at once, not when the grace would have ended").containsExactly(nik(holder));
         Api.get(holder).then().body("nikVerification.status", equalTo("VERIFIED"));
     }
 

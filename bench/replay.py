@@ -433,11 +433,15 @@ def sample(ctx, samples, stop):
            # What each worker may claim now or holds: due or in flight; for the registry only the checks its
            # claim takes (NikCheckPriority EMAIL_VERIFIED and above, or unverified ones past unverified-after,
            # PT30M). Unverified checks RegistryQuotaShare holds back are queued, but no work the worker may do.
+           # Nor, for the registry's pace, is a contested holder without a proved address: its check ends
+           # in a release without a registry call (ContestedHold, while the quota is kept for proved ones).
            "(SELECT count(*) FROM verification_job WHERE kind <> 'NIK_CHECK' "
            "AND (state = 'RUNNING' OR state = 'PENDING' AND run_after <= now())), "
-           "(SELECT count(*) FROM verification_job WHERE kind = 'NIK_CHECK' "
+           "(SELECT count(*) FROM verification_job j WHERE kind = 'NIK_CHECK' "
            "AND (state = 'RUNNING' OR state = 'PENDING' AND run_after <= now()) "
-           "AND (priority >= 10 OR created_at <= now() - interval '30 minutes'))")
+           "AND (priority >= 10 OR created_at <= now() - interval '30 minutes') "
+           "AND NOT EXISTS (SELECT 1 FROM registration r WHERE r.id = j.registration_id "
+           "AND r.nik_contested_at IS NOT NULL AND NOT r.email_verified))")
     cpu = cpu_times()
     while not stop.is_set():
         t = ctx.recorder.now()

@@ -1027,21 +1027,53 @@ def presign_cost(task):
 
 # ----------------------------------------------------------------------------- the draw of a wave
 
-# The statement the application runs (WaveDrawStatement reads the same file); only its named
-# parameters are replaced by literals here, and its comment lines dropped as the application does.
+# The statements the application runs (WaveDrawStatement reads the same files); only their named
+# parameters are replaced by literals here, and their comment lines dropped as the application does.
+# The ranking (locks no registration), then one batch of verdicts at a time, each its own transaction.
 DRAW_SQL = ROOT / "src" / "main" / "resources" / "db" / "draw" / "draw.sql"
-# The outcome notices WaveDraw queues in the same transaction, right after the draw (OutcomeNotices).
+VERDICTS_SQL = ROOT / "src" / "main" / "resources" / "db" / "draw" / "verdicts.sql"
+# The outcome notices WaveDraw queues when it publishes the draw (OutcomeNotices).
 NOTICES_SQL = ROOT / "src" / "main" / "resources" / "db" / "notices" / "after-draw.sql"
+DRAW_BATCH = 5000  # DrawConfig.batchSize's default
+# WaveDrawStatement.holdReleases and countRanks, as the publication runs them with releases held.
+DRAW_LOCK_CLASS = 0x44524157
+DRAW_COUNT_SQL = ("SELECT count(*), count(*) FILTER (WHERE selected), "
+                  "max(encode(digest, 'hex') COLLATE \"C\") FILTER (WHERE selected) FROM draw_rank WHERE wave_id = {wave}")
+# The control: the same draw as one set-based UPDATE in one transaction (the draw before
+# db/draw/verdicts.sql existed), which holds every eligible registration's row until it commits.
+ONE_STATEMENT_DRAW = """
+WITH eligible AS (
+    SELECT id, sha256(CAST(:seed AS bytea) || convert_to(CAST(id AS text), 'UTF8')) AS digest
+    FROM registration
+    WHERE wave_id = CAST(:waveId AS bigint)
+      AND released_at IS NULL AND status NOT IN ('REJECTED', 'WITHDRAWN')
+      AND (nik_verification = 'VERIFIED' OR NOT CAST(:requireVerified AS boolean))),
+ranked AS (
+    SELECT id, encode(digest, 'hex') AS rank,
+           CASE WHEN row_number() OVER (ORDER BY digest, id) <= CAST(:quota AS integer)
+                THEN 'SELECTED' ELSE 'NOT_SELECTED' END AS verdict
+    FROM eligible),
+drawn AS (
+    UPDATE registration r
+    SET selection_rank = ranked.rank, selection_status = ranked.verdict, status = ranked.verdict,
+        updated_at = CAST(:now AS timestamptz)
+    FROM ranked
+    WHERE r.id = ranked.id AND r.released_at IS NULL AND r.status NOT IN ('REJECTED', 'WITHDRAWN')
+    RETURNING r.selection_status, r.selection_rank)
+SELECT count(*) AS eligible, count(*) FILTER (WHERE selection_status = 'SELECTED') AS selected,
+       max(selection_rank) FILTER (WHERE selection_status = 'SELECTED') AS highest_selected_rank FROM drawn"""
 DRAW_DB = "gelombang_draw"
 DRAW_ROWS = int(os.environ.get("BENCH_DRAW_ROWS", 1_000_000))  # smaller only to try the harness
 DRAW_QUOTA = 200_000  # wave 1 of April 2020 selected 200,000
 # Closer to Aurora: its storage layer needs no full-page images in the log, and an instance of a few
 # ACUs caches far more than 256 MB. Only for the draw-only comparison; the main bench keeps its settings.
 AURORA_LIKE = "-c shared_buffers=4GB -c full_page_writes=off -c max_wal_size=20GB -c work_mem=64MB"
+LIFTED = "SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true);\n"
 
 
-def draw_statement(params, path=DRAW_SQL):
-    text = "\n".join(line for line in path.read_text().splitlines() if not line.strip().startswith("--"))
+def draw_statement(params, path=DRAW_SQL, text=None):
+    if text is None:
+        text = "\n".join(line for line in path.read_text().splitlines() if not line.strip().startswith("--"))
     used = set()
 
     def literal(match):
@@ -1063,27 +1095,19 @@ def psql_timed(script, db):
     return [line for line in out if not line.startswith("Time:") and line.strip() and line != "Timing is on."], times
 
 
-def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
-    """One draw wave of `rows` registrations, inserted with SQL at the width the application writes them,
-    then the application's draw statement in one transaction, as WaveDraw runs it."""
-    pg(f"DROP DATABASE IF EXISTS {DRAW_DB}", db="postgres")
-    pg(f"CREATE DATABASE {DRAW_DB}", db="postgres")
-    for script in wave_ceiling.migration_scripts():
-        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
-                        "-v", "ON_ERROR_STOP=1", "-f", str(script)], check=True, capture_output=True)
+def insert_draw_wave(code, rows, quota):
+    """A closed draw wave of `rows` registrations at the width the application writes them; its id."""
     wave_id = pg("INSERT INTO wave (code, opens_at, closes_at, quota, selection) "
-                 f"VALUES ('DRAW-BENCH', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW') "
+                 f"VALUES ('{code}', '2026-04-11T00:00:00Z', '2026-04-16T00:00:00Z', {quota}, 'DRAW') "
                  "RETURNING id", db=DRAW_DB).splitlines()[0]
     # Every 33rd NIK was rejected by the registry (released), 5 in 9 verified, the rest pending; 4 in 5
     # uploaded their KTP photo; personal_data is as long as the application's ciphertext (~190 bytes).
-    log(f"draw: inserting {rows:,} registrations")
-    t0 = time.perf_counter()
     pg(f"""INSERT INTO registration (id, wave_id, wave_code, nik_digest, kk_digest, personal_data, token_digest,
                status, email_verified, nik_verification, nik_reason, ktp_status, ktp_content_type, ktp_content_length,
                ktp_checksum, ktp_object_key, released_at, created_at, updated_at)
-           SELECT gen_random_uuid(), {wave_id}, 'DRAW-BENCH', sha256(convert_to('nik' || g, 'UTF8')),
-                  sha256(convert_to('kk' || (g / 2), 'UTF8')), decode(repeat(md5(g::text), 12), 'hex'),
-                  sha256(convert_to('token' || g, 'UTF8')),
+           SELECT gen_random_uuid(), {wave_id}, '{code}', sha256(convert_to('{code}nik' || g, 'UTF8')),
+                  sha256(convert_to('{code}kk' || (g / 2), 'UTF8')), decode(repeat(md5(g::text), 12), 'hex'),
+                  sha256(convert_to('{code}token' || g, 'UTF8')),
                   CASE WHEN g % 33 = 0 THEN 'REJECTED' ELSE 'REGISTERED' END, g % 4 <> 0,
                   CASE WHEN g % 33 = 0 THEN 'REJECTED' WHEN g % 9 < 5 THEN 'VERIFIED' ELSE 'PENDING' END,
                   CASE WHEN g % 33 = 0 THEN 'NIK_DATA_MISMATCH' END,
@@ -1095,75 +1119,143 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
                   timestamptz '2026-04-11T00:00:00Z' + g * interval '400 ms',
                   timestamptz '2026-04-11T00:00:00Z' + g * interval '400 ms'
            FROM generate_series(1, {rows}) g""", db=DRAW_DB)
-    insert_s = time.perf_counter() - t0
-    pg("VACUUM ANALYZE registration", db=DRAW_DB)
-    pg("CHECKPOINT", db=DRAW_DB)
-    table_mb = int(pg("SELECT pg_total_relation_size('registration')", db=DRAW_DB)) / 2**20
+    return wave_id
 
-    seed = os.urandom(32)
-    sql = draw_statement({"seed": f"decode('{seed.hex()}', 'hex')", "waveId": wave_id, "quota": str(quota),
-                          "requireVerified": "false", "now": "'2026-04-16T01:00:00Z'"})
-    notices = draw_statement({"waveId": wave_id, "notifyNotSelected": "false", "now": "'2026-04-16T01:00:00Z'"},
-                             NOTICES_SQL)
-    log(f"draw: running the draw statement over {rows:,} registrations")
-    # As WaveDraw: lifted limits, the wave's row lock, the statement, the outcome notices of the
-    # selected, the wave marked drawn, commit.
-    lines, times = psql_timed(
-        "BEGIN;\n"
-        "SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true);\n"
-        f"SELECT id FROM wave WHERE id = {wave_id} FOR UPDATE;\n"
-        f"{sql};\n"
-        f"{notices};\n"
-        f"UPDATE wave SET drawn_at = now() WHERE id = {wave_id};\n"
-        "COMMIT;\n", DRAW_DB)
-    statement_ms, notices_ms, commit_ms = times[3], times[4], times[6]
-    # eligible|selected|the highest selected rank (what the application publishes as cutoffRank)
-    counts = [line for line in lines if re.fullmatch(r"\d+\|\d+\|[0-9a-f]*", line)][-1]
-    eligible, selected = (int(v) for v in counts.split("|")[:2])
-    total_s = sum(times) / 1000
 
-    # The outcome is the draw the contract describes: quota selected, the lowest ranks, ranks recomputable.
+def check_draw(wave_id, seed, eligible, selected, rows, quota):
+    """The outcome is the draw the contract describes: quota selected, the lowest ranks, ranks recomputable."""
     expected_eligible = rows - rows // 33
     if eligible != expected_eligible or selected != quota:
         raise RuntimeError(f"draw answered eligible {eligible}, selected {selected}; expected {expected_eligible}, {quota}")
     highest_selected, lowest_not = pg(
         "SELECT max(selection_rank COLLATE \"C\") FILTER (WHERE selection_status = 'SELECTED'), "
-        "min(selection_rank COLLATE \"C\") FILTER (WHERE selection_status = 'NOT_SELECTED') FROM registration",
-        db=DRAW_DB).split("|")
+        "min(selection_rank COLLATE \"C\") FILTER (WHERE selection_status = 'NOT_SELECTED') "
+        f"FROM registration WHERE wave_id = {wave_id}", db=DRAW_DB).split("|")
     if not highest_selected < lowest_not:
         raise RuntimeError("a NOT_SELECTED rank is lower than a SELECTED one")
-    queued = int(pg("SELECT count(*) FROM verification_job WHERE kind = 'OUTCOME_NOTICE'", db=DRAW_DB))
-    if queued != selected:
-        raise RuntimeError(f"{queued} outcome notices queued for {selected} selected")
+    counted = pg(f"SELECT count(*) FILTER (WHERE selection_status = 'SELECTED'), count(selection_status) "
+                 f"FROM registration WHERE wave_id = {wave_id}", db=DRAW_DB)
+    if counted != f"{selected}|{eligible}":
+        raise RuntimeError(f"the registrations hold {counted} (selected|drawn), the draw {selected}|{eligible}")
     for line in pg("SELECT id, selection_rank FROM registration TABLESAMPLE SYSTEM (1) "
-                   "WHERE selection_rank IS NOT NULL LIMIT 1000", db=DRAW_DB).splitlines():
+                   f"WHERE wave_id = {wave_id} AND selection_rank IS NOT NULL LIMIT 1000", db=DRAW_DB).splitlines():
         rid, rank = line.split("|")
         if hashlib.sha256(seed + rid.encode()).hexdigest() != rank:
             raise RuntimeError(f"rank of {rid} does not recompute")
+
+
+def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
+    """Two draw waves of `rows` registrations each, inserted with SQL at the width the application
+    writes them. One is drawn as WaveDraw draws (the ranking, the verdicts in batches of their own
+    transactions, the publication); the other, the control, by the same draw in one statement and one
+    transaction, which holds every drawn registration's row until it commits."""
+    pg(f"DROP DATABASE IF EXISTS {DRAW_DB}", db="postgres")
+    pg(f"CREATE DATABASE {DRAW_DB}", db="postgres")
+    for script in wave_ceiling.migration_scripts():
+        subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", DRAW_DB, "-q",
+                        "-v", "ON_ERROR_STOP=1", "-f", str(script)], check=True, capture_output=True)
+    log(f"draw: inserting 2 waves of {rows:,} registrations")
+    t0 = time.perf_counter()
+    wave_id = insert_draw_wave("DRAW-BENCH", rows, quota)
+    insert_s = time.perf_counter() - t0
+    control_id = insert_draw_wave("DRAW-CONTROL", rows, quota)
+    pg("VACUUM ANALYZE registration", db=DRAW_DB)
+    pg("CHECKPOINT", db=DRAW_DB)
+    table_mb = int(pg("SELECT pg_total_relation_size('registration')", db=DRAW_DB)) / 2**20 / 2
+    now = "'2026-04-16T01:00:00Z'"
+
+    # As WaveDraw: the ranking with the wave's row locked (no registration's), then the batches.
+    seed = os.urandom(32)
+    log(f"draw: ranking {rows:,} registrations")
+    rank_sql = draw_statement({"seed": f"decode('{seed.hex()}', 'hex')", "waveId": wave_id, "quota": str(quota),
+                               "requireVerified": "false"})
+    _, times = psql_timed(
+        "BEGIN;\n" + LIFTED + f"UPDATE wave SET draw_running_until = now() + interval '12 minutes' WHERE id = {wave_id};\n"
+        f"DELETE FROM draw_rank WHERE wave_id = {wave_id};\n{rank_sql};\nCOMMIT;\n", DRAW_DB)
+    ranking_s = sum(times) / 1000
+    log(f"draw: writing the verdicts in batches of {DRAW_BATCH:,}")
+    after, batch_s = "00000000-0000-0000-0000-000000000000", []
+    while True:
+        sql = draw_statement({"waveId": wave_id, "after": f"'{after}'", "batchSize": str(DRAW_BATCH), "now": now},
+                             VERDICTS_SQL)
+        lines, times = psql_timed("BEGIN;\n" + LIFTED + f"{sql};\nCOMMIT;\n", DRAW_DB)
+        last = [line for line in lines if re.fullmatch(r"[0-9a-f-]*\|\d+", line)][-1].split("|")[0]
+        if not last:
+            break
+        batch_s.append((times[2] + times[3]) / 1000)  # the batch's statement and its commit
+        after = last
+    verdicts_s = sum(batch_s)
+    # The publication: the outcome notices, then with releases held the count, the wave marked drawn.
+    notices = draw_statement({"waveId": wave_id, "notifyNotSelected": "false", "now": now}, NOTICES_SQL)
+    lines, times = psql_timed(
+        "BEGIN;\n" + LIFTED + f"SELECT id FROM wave WHERE id = {wave_id} FOR NO KEY UPDATE;\n"
+        f"DELETE FROM draw_withdrawal WHERE wave_id = {wave_id};\n{notices};\n"
+        f"SELECT count(*) FROM (SELECT pg_advisory_xact_lock({DRAW_LOCK_CLASS}, {wave_id})) AS held;\n"
+        + DRAW_COUNT_SQL.format(wave=wave_id) + ";\n"
+        f"UPDATE wave SET drawn_at = now(), draw_running_until = NULL WHERE id = {wave_id};\nCOMMIT;\n", DRAW_DB)
+    notices_s = times[4] / 1000
+    held_s = sum(times[5:]) / 1000
+    publication_s = sum(times) / 1000
+    counts = [line for line in lines if re.fullmatch(r"\d+\|\d+\|[0-9a-f]*", line)][-1]
+    eligible, selected = (int(v) for v in counts.split("|")[:2])
+    _, times = psql_timed(f"DELETE FROM draw_rank WHERE wave_id = {wave_id};\n", DRAW_DB)
+    forget_s = times[0] / 1000
+    check_draw(wave_id, seed, eligible, selected, rows, quota)
+    queued = int(pg(f"SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id "
+                    f"WHERE r.wave_id = {wave_id} AND j.kind = 'OUTCOME_NOTICE'", db=DRAW_DB))
+    if queued != selected:
+        raise RuntimeError(f"{queued} outcome notices queued for {selected} selected")
+    total_s = ranking_s + verdicts_s + publication_s + forget_s
+
+    # The control: the same draw in one statement and one transaction (it holds every row until COMMIT).
+    log(f"draw: the control, one statement over {rows:,} registrations")
+    control_seed = os.urandom(32)
+    control_sql = draw_statement({"seed": f"decode('{control_seed.hex()}', 'hex')", "waveId": control_id,
+                                  "quota": str(quota), "requireVerified": "false", "now": now},
+                                 text=ONE_STATEMENT_DRAW)
+    control_notices = draw_statement({"waveId": control_id, "notifyNotSelected": "false", "now": now}, NOTICES_SQL)
+    lines, times = psql_timed(
+        "BEGIN;\n" + LIFTED + f"SELECT id FROM wave WHERE id = {control_id} FOR NO KEY UPDATE;\n"
+        f"{control_sql};\n{control_notices};\nUPDATE wave SET drawn_at = now() WHERE id = {control_id};\nCOMMIT;\n", DRAW_DB)
+    control_statement_s, control_s = times[3] / 1000, sum(times) / 1000
+    counts = [line for line in lines if re.fullmatch(r"\d+\|\d+\|[0-9a-f]*", line)][-1]
+    check_draw(control_id, control_seed, *(int(v) for v in counts.split("|")[:2]), rows, quota)
+
     result = {"rows": rows, "eligible": eligible, "selected": selected, "quota": quota,
               "insert_s": round(insert_s, 1), "table_mb": round(table_mb),
-              "statement_s": round(statement_ms / 1000, 2), "notices_s": round(notices_ms / 1000, 2),
-              "notices": queued, "commit_s": round(commit_ms / 1000, 3),
-              "transaction_s": round(total_s, 2), "rows_per_s": round(eligible / total_s)}
-    log(f"draw: {eligible:,} eligible, {selected:,} selected in {result['transaction_s']} s "
-        f"({result['rows_per_s']:,} rows/s)")
+              "ranking_s": round(ranking_s, 2), "batch_size": DRAW_BATCH, "batches": len(batch_s),
+              "verdicts_s": round(verdicts_s, 2), "longest_batch_s": round(max(batch_s), 3),
+              "median_batch_s": round(sorted(batch_s)[len(batch_s) // 2], 3),
+              "notices_s": round(notices_s, 2), "notices": queued, "releases_held_s": round(held_s, 3),
+              "publication_s": round(publication_s, 2), "forget_ranks_s": round(forget_s, 2),
+              "draw_s": round(total_s, 2), "rows_per_s": round(eligible / total_s),
+              "control_statement_s": round(control_statement_s, 2), "control_transaction_s": round(control_s, 2)}
+    log(f"draw: {eligible:,} eligible, {selected:,} selected in {result['draw_s']} s; no row held longer than "
+        f"{result['longest_batch_s']} s (the control holds them all for {result['control_transaction_s']} s)")
     pg(f"DROP DATABASE {DRAW_DB}", db="postgres")
     return result
 
 
 def draw_report_lines(d):
     return [f"## The draw of a wave ({d['rows']:,} registrations, quota {d['quota']:,})", "",
-            "| Eligible | Selected | Draw statement, s | Outcome notices queued, s | Whole transaction, s | Eligible rows/s | Table size, MB |",
-            "|---|---|---|---|---|---|---|",
-            f"| {d['eligible']:,} | {d['selected']:,} | {d['statement_s']} | {d.get('notices_s', '')} | {d['transaction_s']} | "
-            f"{d['rows_per_s']:,} | {d['table_mb']} |", "",
-            "The statement is `src/main/resources/db/draw/draw.sql`, the file the application runs, with "
-            "literals for its parameters; the transaction is WaveDraw's (limits lifted, the wave's row lock, "
-            "the statement, one email job per selected registrant from `db/notices/after-draw.sql`, the wave "
-            "marked drawn, commit). Rows are inserted with SQL at the application's "
-            f"width (every 33rd rejected and released, 5 in 9 NIKs verified); inserting them took {d['insert_s']} s. "
-            "The bench checks the outcome: exactly the quota selected, every SELECTED rank below every "
-            "NOT_SELECTED one, and 1,000 sampled ranks recomputed in Python from the seed and the id."]
+            "| Eligible | Selected | Ranking, s | Verdicts (batches of " f"{d['batch_size']:,}), s | Longest batch, s | "
+            "Publication, s (of it with releases held) | Whole draw, s | Control: one transaction, s (its statement) | Table size, MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+            f"| {d['eligible']:,} | {d['selected']:,} | {d['ranking_s']} | {d['verdicts_s']} ({d['batches']}) | "
+            f"{d['longest_batch_s']} | {d['publication_s']} ({d['releases_held_s']}) | {d['draw_s']} | "
+            f"{d['control_transaction_s']} ({d['control_statement_s']}) | {d['table_mb']} |", "",
+            "The draw is WaveDraw's, with the files the application runs and literals for their parameters: "
+            "the ranking `src/main/resources/db/draw/draw.sql` (its own transaction; it locks no registration), "
+            "then `db/draw/verdicts.sql` batch after batch, each its own transaction (a registration's row is held "
+            "by the draw for one batch at most: the longest batch), then the publication (the outcome notices "
+            "of the selected from `db/notices/after-draw.sql`, then, with releases held, the count of the ranks "
+            f"and the wave marked drawn), then the ranks deleted ({d['forget_ranks_s']} s, counted in the whole draw). "
+            "The control, in the same run, is the same draw of a second wave of the same rows as one set-based "
+            "UPDATE and the notices in one transaction, which holds every drawn registration's row until it commits. "
+            f"Rows are inserted with SQL at the application's width (every 33rd rejected and released, 5 in 9 NIKs "
+            f"verified); inserting one wave took {d['insert_s']} s. The bench checks both outcomes: exactly the quota "
+            "selected, every SELECTED rank below every NOT_SELECTED one, the registrations' verdicts counted, and "
+            "1,000 sampled ranks recomputed in Python from the seed and the id."]
 
 
 def write_draw_report(data):

@@ -265,7 +265,9 @@ $$;
 -- family-card place, its email address's use and its place in its shard, taking the row, then the
 -- family card, the address and the shard: the registration's order. Only the first release of a row
 -- changes anything, so a rejection followed by a withdrawal returns each place once. Returns whether
--- this call released it.
+-- this call released it. First of all it takes its wave's draw lock shared (key 'DRAW', wave id): a
+-- draw being published takes it exclusively for a moment, so that no release commits unseen between
+-- the publication's count and its commit (V22); releases never wait on each other for it.
 CREATE OR REPLACE FUNCTION release_registration(p_id uuid, p_now timestamptz) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -274,6 +276,7 @@ DECLARE
     v_shard smallint;
     v_email_digest bytea;
 BEGIN
+    PERFORM pg_advisory_xact_lock_shared(1146241367, CAST(wave_id AS integer)) FROM registration WHERE id = p_id;
     UPDATE registration SET released_at = p_now, updated_at = p_now
         WHERE id = p_id AND released_at IS NULL
         RETURNING wave_id, kk_digest, place_shard, email_use_digest INTO v_wave_id, v_kk_digest, v_shard, v_email_digest;

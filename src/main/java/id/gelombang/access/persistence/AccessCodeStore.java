@@ -39,7 +39,12 @@ public class AccessCodeStore {
     }
 
     private static final String REQUEST = "SELECT count(*) FROM request_access_code($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-    private static final String OPEN = "SELECT * FROM open_with_access_code($1, $2, $3, $4, $5, $6, $7)";
+    /** A verdict of a draw still being made is not shown (it is REGISTERED until the draw is published). */
+    private static final String OPEN = """
+            SELECT o.opened_id, o.opened_wave_code,
+                   CASE WHEN o.opened_status IN ('SELECTED', 'NOT_SELECTED') AND w.drawn_at IS NULL THEN 'REGISTERED'
+                        ELSE o.opened_status END AS opened_status
+            FROM open_with_access_code($1, $2, $3, $4, $5, $6, $7) o LEFT JOIN wave w ON w.code = o.opened_wave_code""";
 
     private final Pool pool;
 

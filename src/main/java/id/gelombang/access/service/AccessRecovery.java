@@ -103,7 +103,7 @@ public class AccessRecovery {
                     .chain(() -> newEmailCode(registration.id, now))
                     .chain(() -> store.requestUnlimited(code))
                     .chain(() -> audit.record(actor, OperatorAction.RECOVER_ACCESS, registration.waveCode, details, now))
-                    .map(recorded -> new Recovered(registration.id.toString(), registration.waveCode, registration.status,
+                    .map(recorded -> new Recovered(registration.id.toString(), registration.waveCode, registration.shownStatus(),
                             EmailAddress.mask(address)));
         });
     }

@@ -12,6 +12,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Formula;
 
 import id.gelombang.registration.domain.EmailUndeliverable;
 import id.gelombang.registration.domain.KtpRejection;
@@ -123,12 +124,19 @@ public class Registration extends PanacheEntityBase {
     @Column(name = "ktp_object_key")
     public String ktpObjectKey;
 
-    /** SELECTED or NOT_SELECTED once the wave's draw is made; written only by the draw's statement. */
+    /**
+     * When the wave's draw was published (null before, and in first-come waves). A draw writes its
+     * verdicts in short batches before it publishes them all at once: until then none is shown.
+     */
+    @Formula("(SELECT w.drawn_at FROM wave w WHERE w.id = wave_id)")
+    public Instant waveDrawnAt;
+
+    /** SELECTED or NOT_SELECTED once the wave's draw is made; written only by the draw's statements. */
     @Enumerated(EnumType.STRING)
     @Column(name = "selection_status", insertable = false, updatable = false)
     public RegistrationStatus selectionStatus;
 
-    /** The hex rank the draw gave this registration; written only by the draw's statement. */
+    /** The hex rank the draw gave this registration; written only by the draw's statements. */
     @Column(name = "selection_rank", insertable = false, updatable = false)
     public String selectionRank;
 
@@ -145,5 +153,16 @@ public class Registration extends PanacheEntityBase {
     /** The same row, read with SELECT … FOR UPDATE: held until the transaction ends. */
     public static Uni<Registration> findByTokenDigestForUpdate(byte[] digest) {
         return find("tokenDigest", digest).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** Whether this registration's draw verdict is published (its wave's draw is made, not still being made). */
+    public boolean verdictPublished() {
+        return selectionStatus != null && waveDrawnAt != null;
+    }
+
+    /** The status as it may be shown: the verdict of a draw still being made is not one yet. */
+    public RegistrationStatus shownStatus() {
+        boolean verdict = status == RegistrationStatus.SELECTED || status == RegistrationStatus.NOT_SELECTED;
+        return verdict && waveDrawnAt == null ? RegistrationStatus.REGISTERED : status;
     }
 }

@@ -32,13 +32,13 @@ public class RegistrationQueries {
     /** The registrant's view of a loaded registration; once retention erased it, without the masked fields. */
     public RegistrationView toView(Registration r) {
         PersonalRecord person = r.personalData == null ? null : personalData.open(r.id, r.personalData);
-        return new RegistrationView(r.id.toString(), r.status.name(), r.waveCode, person == null ? null : Nik.mask(person.nik()),
+        return new RegistrationView(r.id.toString(), r.shownStatus().name(), r.waveCode, person == null ? null : Nik.mask(person.nik()),
                 new RegistrationView.Email(person == null ? null : EmailAddress.mask(person.email()), r.emailVerified,
                         r.emailUndeliverable == null),
                 new RegistrationView.Ktp(r.ktpStatus.name(), r.ktpReason == null ? null : r.ktpReason.name()),
                 new RegistrationView.NikVerification(r.nikVerification.name(),
                         r.nikReason == null ? null : r.nikReason.name()),
                 r.createdAt.truncatedTo(ChronoUnit.SECONDS),
-                r.selectionStatus == null ? null : new RegistrationView.Selection(r.selectionStatus.name(), r.selectionRank));
+                !r.verdictPublished() ? null : new RegistrationView.Selection(r.selectionStatus.name(), r.selectionRank));
     }
 }

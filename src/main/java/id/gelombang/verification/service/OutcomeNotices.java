@@ -43,7 +43,7 @@ public class OutcomeNotices implements DrawFollowUp, VoidFollowUp {
         return jobs.requestAgain(registrationId, JobKind.OUTCOME_NOTICE, now);
     }
 
-    /** One set-based statement in the draw's transaction (db/notices/after-draw.sql), whatever the wave's size. */
+    /** One set-based statement in the draw's publication (db/notices/after-draw.sql), whatever the wave's size. */
     @Override
     public Uni<Void> drawn(long waveId, boolean notifyNotSelected, Instant now) {
         return Panache.getSession().chain(session -> session.createNativeQuery(afterDraw)

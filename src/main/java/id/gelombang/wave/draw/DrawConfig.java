@@ -11,14 +11,22 @@ import io.smallrye.config.WithDefault;
 public interface DrawConfig {
 
     /**
-     * How long a draw's transaction may run (its statement_timeout and lock_timeout, SET LOCAL).
+     * How long a draw may run, all its transactions together (each one's statement_timeout and
+     * lock_timeout, SET LOCAL, is what is left of it).
      * 15 s in the API function: below its 20 s Lambda timeout, itself below API Gateway's 30 s, so a
-     * draw too large for the API is cancelled and rolled back whole by PostgreSQL, never cut off by
-     * Lambda. The template's DrawFunction (900 s Lambda timeout) sets 12 minutes for large waves,
+     * draw too large for the API is cancelled by PostgreSQL, never cut off by Lambda; either way it is
+     * not published, and runs again from its ranking. The template's DrawFunction (900 s Lambda timeout) sets 12 minutes for large waves,
      * leaving the rest for writing the draw's list of ranks.
      */
     @WithDefault("PT15S")
     Duration timeLimit();
+
+    /**
+     * How many registrations one transaction of a draw writes its verdicts on: no registration's row is
+     * held by the draw for longer than one such batch, which releases in the wave wait for.
+     */
+    @WithDefault("5000")
+    int batchSize();
 
     /**
      * The X25519 public key (base64 of X.509 DER) system-made draw seeds are sealed to when a draw wave

@@ -5,7 +5,7 @@ import java.time.Instant;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Work that must commit with a draw, or not at all: run inside the draw's transaction once every
+ * Work that must commit with a draw, or not at all: run inside the draw's publication once every
  * verdict is written (the outcome notices). Features above the wave implement it, so the draw
  * does not depend on them.
  */

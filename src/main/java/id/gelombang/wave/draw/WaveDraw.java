@@ -2,38 +2,49 @@ package id.gelombang.wave.draw;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import id.gelombang.common.audit.OperatorAction;
 import id.gelombang.common.audit.OperatorAudit;
+import id.gelombang.common.problem.Faults;
 import id.gelombang.common.problem.FieldErrors;
 import id.gelombang.common.problem.ProblemException;
 import id.gelombang.common.problem.ProblemType;
 import id.gelombang.wave.WaveStatus;
 import id.gelombang.wave.persistence.Wave;
 import id.gelombang.wave.persistence.WaveDrawStatement;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 
 /**
  * Draws a closed draw wave: the seed fixed at creation ranks every eligible registration and the
- * {@code quota} lowest ranks are selected, all inside PostgreSQL in one transaction that also
- * marks the wave drawn. The transaction holds the wave's row lock, so concurrent calls make one
- * draw: the later ones wait and then answer the draw already made. What must commit with the
- * verdicts (the outcome notices) runs in the same transaction ({@link DrawFollowUp}).
+ * {@code quota} lowest ranks are selected, inside PostgreSQL, in short transactions so that no
+ * registration's row is held for longer than one batch (docs/decisions/0009-draw-waves.md): the
+ * ranking (locks no registration), the verdicts in batches (nobody is shown them before the draw is
+ * published), then the publication, which gives the places released meanwhile to the next ranks and
+ * marks the wave drawn with what must commit with it (the outcome notices, {@link DrawFollowUp}, and
+ * the audit entry). The call that makes a draw marks the wave until its time limit; concurrent calls
+ * wait for its draw and answer it, and take over once that time has passed (the call died). A draw
+ * that stopped halfway is run again from its ranking and ends with the same verdicts.
  */
 @ApplicationScoped
 public class WaveDraw {
 
     /** Seconds a reader of the ranks waits before asking again while the draw's file is written. */
     private static final String RANKS_RETRY_AFTER = "30";
+
+    /** How often a call waiting for another's draw asks whether it is published. */
+    private static final Duration WAITING_POLL = Duration.ofMillis(200);
 
     private final WaveDrawStatement statement;
     private final Instance<DrawFollowUp> followUps;
@@ -42,9 +53,10 @@ public class WaveDraw {
     private final RanksFile ranksFile;
     private final DrawConfig config;
     private final Clock clock;
+    private final Vertx vertx;
 
     public WaveDraw(WaveDrawStatement statement, Instance<DrawFollowUp> followUps, OperatorAudit audit,
-            DrawSeedSeal seal, RanksFile ranksFile, DrawConfig config, Clock clock) {
+            DrawSeedSeal seal, RanksFile ranksFile, DrawConfig config, Clock clock, Vertx vertx) {
         this.statement = statement;
         this.ranksFile = ranksFile;
         this.followUps = followUps;
@@ -52,16 +64,64 @@ public class WaveDraw {
         this.audit = audit;
         this.seal = seal;
         this.clock = clock;
+        this.vertx = vertx;
+    }
+
+    /** Where a draw call stands after its first transaction. */
+    private sealed interface Start {
+    }
+
+    /** The draw was made already: its result. */
+    private record Made(DrawResult result) implements Start {
+    }
+
+    /** Another call is making the draw, until {@code until} at the latest. */
+    private record Waiting(Instant until) implements Start {
+    }
+
+    /** This call ranked the wave and makes its draw, marked as running until {@code until}. */
+    private record Ranked(long waveId, String code, byte[] seed, Instant now, Instant until) implements Start {
     }
 
     /**
      * Draws the wave. {@code seedHex} is the seed made outside the system, for a wave created with a
      * drawCommitment (required then, refused otherwise); null when the system made the seed.
      */
-    @WithTransaction
     public Uni<DrawResult> draw(String code, String actor, String seedHex) {
         byte[] given = seedHex == null ? null : DrawSeed.parse(seedHex);
-        return statement.allowUpTo(config.timeLimit())
+        Instant deadline = clock.instant().plus(config.timeLimit()).truncatedTo(ChronoUnit.MILLIS);
+        return draw(code, actor, given, deadline);
+    }
+
+    private Uni<DrawResult> draw(String code, String actor, byte[] given, Instant deadline) {
+        return Panache.withTransaction(() -> start(code, given, deadline)).chain(start -> {
+            if (start instanceof Made made) {
+                return Uni.createFrom().item(made.result());
+            }
+            if (start instanceof Waiting waiting) {
+                if (!clock.instant().isBefore(deadline)) {
+                    throw new ProblemException(ProblemType.UNAVAILABLE.problem(
+                            "This wave's draw is being made by an earlier call. Ask again shortly for its result."),
+                            Map.of("Retry-After", "5"));
+                }
+                return pause().chain(() -> draw(code, actor, given, deadline));
+            }
+            Ranked ranked = (Ranked) start;
+            return writeVerdicts(ranked, null)
+                    .chain(() -> publish(ranked, actor))
+                    .call(() -> Panache.withTransaction(() -> statement.forgetRanks(ranked.waveId()))
+                            .onFailure().recoverWithNull())
+                    .onFailure().call(() -> Panache.withTransaction(
+                            () -> statement.clearDrawRunning(ranked.waveId(), ranked.until())).onFailure().recoverWithNull());
+        });
+    }
+
+    /**
+     * The first transaction: the wave's row locked, the request checked; then either the draw already
+     * made, another call's draw to wait for, or this call's ranking.
+     */
+    private Uni<Start> start(String code, byte[] given, Instant deadline) {
+        return within(deadline)
                 .chain(() -> statement.lockWave(code))
                 .chain(exists -> exists ? Wave.findByCode(code) : Uni.createFrom().<Wave>nullItem())
                 .onItem().ifNull().failWith(() -> ProblemType.NOT_FOUND.exception("No wave with this code."))
@@ -74,7 +134,7 @@ public class WaveDraw {
                         if (given != null && !DrawSeed.commitment(given).equals(wave.drawCommitment)) {
                             throw ProblemType.SEED_MISMATCH.exception("This is not the seed the wave's draw was made with.");
                         }
-                        return Uni.createFrom().item(made);
+                        return Uni.createFrom().<Start>item(new Made(made));
                     }
                     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                     if (wave.statusAt(now) != WaveStatus.CLOSED) {
@@ -82,10 +142,75 @@ public class WaveDraw {
                                 "The draw runs after the wave closes (" + wave.closesAt + "); close it early with POST .../close.");
                     }
                     byte[] seed = seedFor(wave, given);
-                    return statement.run(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik, now)
-                            .chain(drawn -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, drawn, now))
-                            .chain(outcome -> record(wave, seed, outcome, actor, now));
+                    return statement.drawRunningUntil(wave.id).chain(until -> {
+                        if (until != null && until.isAfter(now)) {
+                            return Uni.createFrom().<Start>item(new Waiting(until));
+                        }
+                        return statement.markDrawRunning(wave.id, deadline)
+                                .chain(() -> statement.rank(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik))
+                                .map(ranked -> new Ranked(wave.id, wave.code, seed, now, deadline));
+                    });
                 });
+    }
+
+    /** Every batch of verdicts after {@code after}, each in its own transaction, until none is left. */
+    private Uni<Void> writeVerdicts(Ranked ranked, UUID after) {
+        return Panache.withTransaction(() -> within(ranked.until())
+                .chain(() -> statement.writeVerdicts(ranked.waveId(), after, config.batchSize(), ranked.now())))
+                .chain(batch -> batch.last() == null ? Uni.createFrom().voidItem() : writeVerdicts(ranked, batch.last()));
+    }
+
+    /**
+     * Publishes the draw, again after a pause while a next rank it would promote is held by another
+     * transaction (one being released may wait for the publication's hold on releases).
+     */
+    private Uni<DrawResult> publish(Ranked ranked, String actor) {
+        return Panache.withTransaction(() -> publishOnce(ranked, actor))
+                .onFailure(Faults::isLockTimeout).recoverWithUni(() -> pause().chain(() -> publish(ranked, actor)));
+    }
+
+    /**
+     * The last transaction: the draw published at once. What takes long (the outcome notices of every
+     * verdict) runs before releases are held; with them held, the count of what is left ranked, the
+     * places released meanwhile given to the next ranks, and the wave marked drawn.
+     */
+    private Uni<DrawResult> publishOnce(Ranked ranked, String actor) {
+        return within(ranked.until())
+                .chain(() -> statement.lockWave(ranked.code()))
+                .chain(() -> Wave.findByCode(ranked.code()))
+                .chain(wave -> statement.drawRunningUntil(wave.id).chain(until -> {
+                    if (!ranked.until().equals(until)) {
+                        throw new ProblemException(ProblemType.UNAVAILABLE.problem(
+                                "This draw ran past its time limit and another call took it over. Ask again for its result."),
+                                Map.of("Retry-After", "5"));
+                    }
+                    return statement.forgetWithdrawals(wave.id)
+                            .chain(() -> followUp(wave, ranked.now()))
+                            .chain(() -> statement.holdReleases(wave.id))
+                            .chain(() -> statement.countRanks(wave.id))
+                            .chain(counted -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, counted, ranked.now()))
+                            .chain(outcome -> statement.clearDrawRunning(wave.id, ranked.until())
+                                    .chain(() -> record(wave, ranked.seed(), outcome, actor, ranked.now())));
+                }));
+    }
+
+    /** Limits this transaction to what is left of the draw's time limit; 503 once nothing is left. */
+    private Uni<Void> within(Instant deadline) {
+        return Uni.createFrom().item(() -> remaining(deadline)).chain(statement::allowUpTo);
+    }
+
+    private Duration remaining(Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new ProblemException(ProblemType.UNAVAILABLE.problem(
+                    "The draw did not finish within its time limit; nothing is published. Run it again."),
+                    Map.of("Retry-After", "5"));
+        }
+        return left;
+    }
+
+    private Uni<Void> pause() {
+        return Uni.createFrom().emitter(emitter -> vertx.setTimer(WAITING_POLL.toMillis(), id -> emitter.complete(null)));
     }
 
     /** Keeps the draw's outcome on the wave, then its follow-ups and its audit entry, and returns it as published. */
@@ -104,9 +229,7 @@ public class WaveDraw {
         details.put("eligible", outcome.eligible());
         details.put("selected", outcome.selected());
         details.put("cutoffRank", wave.drawCutoffRank);
-        return statement.forgetWithdrawals(wave.id)
-                .chain(() -> followUp(wave, now))
-                .chain(() -> audit.record(actor, OperatorAction.DRAW, wave.code, details, now))
+        return audit.record(actor, OperatorAction.DRAW, wave.code, details, now)
                 .map(recorded -> published(wave));
     }
 
@@ -133,7 +256,7 @@ public class WaveDraw {
         return seal.unseal(wave.drawSeed, wave.drawSeedContext());
     }
 
-    /** Every follow-up, one after the other, in the draw's transaction. */
+    /** Every follow-up, one after the other, in the draw's publication. */
     private Uni<Void> followUp(Wave wave, Instant now) {
         Uni<Void> done = Uni.createFrom().voidItem();
         for (DrawFollowUp followUp : followUps) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,19 +13,32 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs a wave's draw inside PostgreSQL: ranks, verdicts and counts in one set-based statement
- * (db/draw/draw.sql, which bench/bench.py --draw-only times as it is). Must run in a transaction.
+ * Runs a wave's draw inside PostgreSQL in short transactions (docs/decisions/0009-draw-waves.md): the
+ * ranking into draw_rank in one set-based statement that locks no registration (db/draw/draw.sql),
+ * the verdicts onto the registrations in batches (db/draw/verdicts.sql), then the publication, which
+ * counts what draw_rank still holds. bench/bench.py --draw-only times the same files.
  */
 @ApplicationScoped
 public class WaveDrawStatement {
 
     static final String RESOURCE = "db/draw/draw.sql";
+    static final String VERDICTS = "db/draw/verdicts.sql";
+
+    /** The draw lock's class in the two-key advisory space ('DRAW'); its key is the wave's id (release_registration). */
+    static final int DRAW_LOCK_CLASS = 0x44524157;
+
+    private static final UUID BEFORE_EVERY_ID = new UUID(0, 0);
 
     /** How many were eligible and selected, and the highest selected rank (null when none was selected). */
     public record Outcome(int eligible, int selected, String highestSelectedRank) {
     }
 
+    /** One batch of verdicts: the last id it covered (null: there was none left) and how many it wrote. */
+    public record Batch(UUID last, int written) {
+    }
+
     private final String sql = load();
+    private final String verdicts = SqlResource.load(VERDICTS);
 
     /**
      * Lifts this transaction's statement and lock timeouts (5 s and 3 s on every pooled connection)
@@ -46,7 +60,8 @@ public class WaveDrawStatement {
      * FOR UPDATE: an insert that references the wave (a funnel counter of a release, during a draw that
      * runs for minutes) takes FOR KEY SHARE on this row, which FOR UPDATE would make wait until its lock
      * timeout, and a release holding its registration's row while the draw waits for that row would
-     * close a circle. Returns whether the wave exists. Must run in the draw's transaction, first.
+     * close a circle. Returns whether the wave exists. Must run first in each of the draw's transactions
+     * that write the wave.
      */
     public Uni<Boolean> lockWave(String code) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
@@ -56,24 +71,108 @@ public class WaveDrawStatement {
                 .map(ids -> !ids.isEmpty());
     }
 
-    public Uni<Outcome> run(byte[] seed, long waveId, int quota, boolean requireVerifiedNik, Instant now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
+    /**
+     * Until when another call is making this wave's draw (null: none is). Must run in a transaction
+     * that holds the wave's row ({@link #lockWave}).
+     */
+    public Uni<Instant> drawRunningUntil(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT draw_running_until FROM wave WHERE id = :waveId", OffsetDateTime.class)
+                .setParameter("waveId", waveId)
+                .getSingleResult())
+                .map(until -> until == null ? null : until.toInstant());
+    }
+
+    /** Marks the wave's draw as being made by this call until {@code until}. */
+    public Uni<Void> markDrawRunning(long waveId, Instant until) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "UPDATE wave SET draw_running_until = CAST(:until AS timestamptz) WHERE id = :waveId")
+                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                .setParameter("waveId", waveId)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** Clears the mark of the call that set {@code until}, so that the draw can be run again at once. */
+    public Uni<Void> clearDrawRunning(long waveId, Instant until) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "UPDATE wave SET draw_running_until = NULL WHERE id = :waveId AND draw_running_until = CAST(:until AS timestamptz)")
+                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                .setParameter("waveId", waveId)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Ranks every eligible registration of the wave into draw_rank, afresh (a draw that stopped halfway
+     * ranks again: the ranks are the seed's). Locks no registration row. Returns how many were ranked.
+     */
+    public Uni<Integer> rank(byte[] seed, long waveId, int quota, boolean requireVerifiedNik) {
+        return forgetRanks(waveId).chain(() -> Panache.getSession()).chain(session -> session.createNativeQuery(sql, Object[].class)
                 .setParameter("seed", seed)
                 .setParameter("waveId", waveId)
                 .setParameter("quota", quota)
                 .setParameter("requireVerified", requireVerifiedNik)
+                .getSingleResult())
+                .map(row -> ((Number) row[0]).intValue());
+    }
+
+    /** Writes the verdicts of the next batch of ranked registrations after {@code after} (null: from the first). */
+    public Uni<Batch> writeVerdicts(long waveId, UUID after, int batchSize, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(verdicts, Object[].class)
+                .setParameter("waveId", waveId)
+                .setParameter("after", after == null ? BEFORE_EVERY_ID : after)
+                .setParameter("batchSize", batchSize)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .getSingleResult())
+                .map(row -> new Batch((UUID) row[0], ((Number) row[1]).intValue()));
+    }
+
+    /**
+     * Waits for the releases in this wave that are committing and keeps new ones waiting until this
+     * transaction ends: the wave's draw lock, exclusively. Hold it only for the publication's last
+     * short steps: a release waits for it up to its lock timeout.
+     */
+    public Uni<Void> holdReleases(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(:lockClass, CAST(:waveId AS integer))) AS held", Long.class)
+                .setParameter("lockClass", DRAW_LOCK_CLASS)
+                .setParameter("waveId", waveId)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+
+    /**
+     * The draw's outcome as draw_rank holds it once every batch is written: the ranked registrations
+     * that are still eligible (releases took theirs out), how many of them the ranking selected, and
+     * the highest selected rank. Releases must be held ({@link #holdReleases}).
+     */
+    public Uni<Outcome> countRanks(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                SELECT count(*), count(*) FILTER (WHERE selected), max(encode(digest, 'hex') COLLATE "C") FILTER (WHERE selected)
+                FROM draw_rank WHERE wave_id = :waveId""", Object[].class)
+                .setParameter("waveId", waveId)
                 .getSingleResult())
                 .map(row -> new Outcome(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), (String) row[2]));
     }
 
+    /** Deletes the wave's ranks (the published draw keeps them on its registrations). */
+    public Uni<Void> forgetRanks(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "DELETE FROM draw_rank WHERE wave_id = :waveId")
+                .setParameter("waveId", waveId)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
     /**
-     * Gives the places of registrations released while the draw's statement ran to the next ranks. The
-     * statement ranks a snapshot taken as it starts; a release that commits before the statement reaches
-     * its row leaves that row unranked (it is no longer eligible) and its place unfilled, and the
-     * release saw no draw to promote from. This runs after it, in the same transaction, and sees those
-     * releases. Later releases find the rows locked by the draw, wait for it, and promote as after any
-     * draw. Returns the draw's outcome with the promoted counted.
+     * Gives the places of registrations released while the draw was made to the next ranks, each told
+     * as the draw tells the selected (the notices of the others were queued before the releases were
+     * held, so a promoted one already told NOT_SELECTED is asked again). Runs once every batch is
+     * written, with releases held: later releases find the draw published and promote as after any
+     * draw. NOWAIT: a next rank whose row another transaction holds may be one being released, which
+     * waits for the releases to be let go; the publication fails at once (55P03) and is run again.
+     * Returns the draw's outcome with the promoted counted.
      */
     public Uni<Outcome> fillPlacesReleasedMeanwhile(long waveId, int quota, Outcome drawn, Instant now) {
         int missing = Math.min(quota, drawn.eligible()) - drawn.selected();
@@ -85,11 +184,17 @@ public class WaveDrawStatement {
                     SELECT id FROM registration
                     WHERE wave_id = :waveId AND selection_status = 'NOT_SELECTED' AND status = 'NOT_SELECTED'
                       AND released_at IS NULL AND erased_at IS NULL
-                    ORDER BY selection_rank, id LIMIT :missing),
+                    ORDER BY selection_rank, id LIMIT :missing
+                    FOR UPDATE NOWAIT),
                 promoted AS (
                     UPDATE registration r SET selection_status = 'SELECTED', status = 'SELECTED', updated_at = :now
                     FROM next WHERE r.id = next.id
-                    RETURNING r.selection_rank)
+                    RETURNING r.id, r.selection_rank),
+                told AS (
+                    INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+                    SELECT id, 'OUTCOME_NOTICE', :now, :now FROM promoted
+                    ON CONFLICT (registration_id, kind) WHERE state IN ('PENDING', 'RUNNING')
+                    DO UPDATE SET revision = verification_job.revision + 1)
                 SELECT count(*), max(selection_rank) FROM promoted""", Object[].class)
                 .setParameter("waveId", waveId)
                 .setParameter("missing", missing)
@@ -104,7 +209,7 @@ public class WaveDrawStatement {
 
     /**
      * Forgets the NIK digests kept so that nobody who withdrew from the wave could register in it again
-     * before its draw: with the draw made they have no purpose left. Must run in the draw's transaction.
+     * before its draw: with the draw made they have no purpose left. Must run in the draw's publication.
      */
     public Uni<Void> forgetWithdrawals(long waveId) {
         return Panache.getSession().chain(session -> session.createNativeQuery(

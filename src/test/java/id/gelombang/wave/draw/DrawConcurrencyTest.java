@@ -162,10 +162,141 @@ class DrawConcurrencyTest {
                         .await().atMost(WAIT).iterator().next().getString(0)));
     }
 
+    @Test
+    void aWithdrawalWhileTheDrawIsMadeIsAnsweredAtOnceAndItsPlaceGoesToTheNextRank() throws Exception {
+        byte[] seed = new byte[32];
+        new java.security.SecureRandom().nextBytes(seed);
+        String code = drawWave(2, false, DrawSeed.commitment(seed));
+        // One registrant withdraws before the draw (the draw forgets its NIK's digest when it is published).
+        Registered early = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE id = $1", UUID.fromString(early.id()));
+        given().header("Authorization", "Bearer " + early.token()).delete("/v1/registrations/" + early.id())
+                .then().statusCode(204);
+        Map<UUID, Registered> registrants = new HashMap<>();
+        for (int i = 0; i < 6; i++) {
+            Registered r = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+            registrants.put(UUID.fromString(r.id()), r);
+        }
+        close(code);
+        long waveId = db.count("SELECT id FROM wave WHERE code = $1", code);
+        java.util.List<UUID> byRank = ranked(code, seed);
+        Registered leaving = registrants.get(byRank.get(0));
+
+        // The draw is made up to its last steps and held there (on the withdrawals it forgets), while
+        // the first rank, selected by the ranking, withdraws through the API.
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction held = holder.begin().await().atMost(WAIT);
+            holder.preparedQuery("SELECT 1 FROM draw_withdrawal WHERE wave_id = $1 FOR UPDATE")
+                    .execute(Tuple.of(waveId)).await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code, HexFormat.of().formatHex(seed)));
+            awaitDrawWaiting("draw_withdrawal");
+
+            // Nobody sees a half-made draw.
+            Api.get(leaving).then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("REGISTERED"))
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("selection")));
+            given().get("/v1/waves/" + code + "/draw").then().statusCode(404);
+
+            long started = System.nanoTime();
+            given().header("Authorization", "Bearer " + leaving.token()).delete("/v1/registrations/" + leaving.id())
+                    .then().statusCode(204);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the withdrawal, while the draw is made")
+                    .isLessThan(Duration.ofMillis(1500));
+            assertThat(draw).as("the draw, still held up").isNotDone();
+
+            held.rollback().await().atMost(WAIT);
+            DrawResult result = draw.get(20, TimeUnit.SECONDS);
+            assertThat(result.eligible()).isEqualTo(5);
+            assertThat(result.selected()).as("the quota, although a selected registrant left mid-draw").isEqualTo(2);
+            assertThat(result.cutoffRank()).isEqualTo(rankOf(byRank.get(2)));
+        } finally {
+            holder.close().await().atMost(WAIT);
+        }
+        java.util.List<UUID> selected = db.pool().preparedQuery(
+                "SELECT id FROM registration WHERE wave_code = $1 AND selection_status = 'SELECTED' ORDER BY selection_rank")
+                .execute(Tuple.of(code)).await().atMost(WAIT).stream().map(row -> row.getUUID(0)).toList();
+        assertThat(selected).containsExactly(byRank.get(1), byRank.get(2));
+        Api.get(registrants.get(byRank.get(2))).then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("SELECTED"));
+        given().header("Authorization", "Bearer " + leaving.token()).get("/v1/registrations/" + leaving.id())
+                .then().statusCode(410);
+        // One outcome notice per selected registrant, none for the one who left.
+        assertThat(db.count("""
+                SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id
+                WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE'""", code)).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM draw_rank WHERE wave_id = $1", waveId)).isZero();
+    }
+
+    @Test
+    void aDrawStoppedHalfwayAndRunAgainEndsWithTheVerdictsOfAnUninterruptedDraw() throws Exception {
+        byte[] seed = new byte[32];
+        new java.security.SecureRandom().nextBytes(seed);
+        String code = drawWave(10, false, DrawSeed.commitment(seed));
+        BulkRegistrations.addVerified(db, code, 200);
+        close(code);
+        java.util.List<UUID> byRank = ranked(code, seed);
+        // In the order the verdicts are written (by id), one registration well past the first batch.
+        UUID late = db.pool().preparedQuery("SELECT id FROM registration WHERE wave_code = $1 ORDER BY id OFFSET 150 LIMIT 1")
+                .execute(Tuple.of(code)).await().atMost(WAIT).iterator().next().getUUID(0);
+
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction held = holder.begin().await().atMost(WAIT);
+            holder.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE").execute(Tuple.of(late)).await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code, HexFormat.of().formatHex(seed)));
+            awaitDrawWaiting("selection_rank");
+            // The draw stops halfway: its statement is cancelled, as a lock or statement timeout would.
+            db.execute("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%selection_rank%'");
+            assertThat(draw).failsWithin(20, TimeUnit.SECONDS);
+            held.rollback().await().atMost(WAIT);
+        } finally {
+            holder.close().await().atMost(WAIT);
+        }
+        assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND selection_status IS NOT NULL", code))
+                .as("verdicts written before it stopped").isBetween(1L, 199L);
+        given().get("/v1/waves/" + code + "/draw").then().statusCode(404);
+
+        DrawResult result = drawNow(code, HexFormat.of().formatHex(seed));
+
+        assertThat(result.eligible()).isEqualTo(200);
+        assertThat(result.selected()).isEqualTo(10);
+        assertThat(result.cutoffRank()).isEqualTo(rankOf(byRank.get(9)));
+        java.util.List<UUID> selected = db.pool().preparedQuery(
+                "SELECT id FROM registration WHERE wave_code = $1 AND selection_status = 'SELECTED' ORDER BY selection_rank")
+                .execute(Tuple.of(code)).await().atMost(WAIT).stream().map(row -> row.getUUID(0)).toList();
+        assertThat(selected).as("the ten lowest ranks, as anyone recomputes them from the seed").isEqualTo(byRank.subList(0, 10));
+        assertThat(db.count("""
+                SELECT count(*) FROM registration WHERE wave_code = $1 AND status = 'NOT_SELECTED' AND selection_status = 'NOT_SELECTED'
+                  AND selection_rank = encode(sha256(decode($2, 'hex') || convert_to(CAST(id AS text), 'UTF8')), 'hex')""",
+                code, HexFormat.of().formatHex(seed))).isEqualTo(190);
+        assertThat(db.count("SELECT count(*) FROM operator_audit WHERE wave_code = $1 AND action = 'DRAW'", code)).isEqualTo(1);
+        assertThat(db.count("""
+                SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id
+                WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE'""", code)).isEqualTo(10);
+    }
+
+    /** The wave's registrations in rank order, as anyone recomputes it from the seed. */
+    private java.util.List<UUID> ranked(String code, byte[] seed) {
+        return db.pool().preparedQuery("""
+                SELECT id FROM registration WHERE wave_code = $1 AND released_at IS NULL
+                ORDER BY sha256(decode($2, 'hex') || convert_to(CAST(id AS text), 'UTF8')), id""")
+                .execute(Tuple.of(code, HexFormat.of().formatHex(seed))).await().atMost(WAIT)
+                .stream().map(row -> row.getUUID(0)).toList();
+    }
+
+    private String rankOf(UUID id) {
+        return db.pool().preparedQuery("SELECT selection_rank FROM registration WHERE id = $1").execute(Tuple.of(id))
+                .await().atMost(WAIT).iterator().next().getString(0);
+    }
+
     /** Until the draw's statement waits for a row lock (it holds the wave's row by then). */
     private void awaitDrawWaiting() throws InterruptedException {
+        awaitDrawWaiting("selection_rank");
+    }
+
+    /** Until a statement of the draw that names {@code table} waits for a lock. */
+    private void awaitDrawWaiting(String table) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(10);
-        while (db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%selection_rank%'") == 0) {
+        while (db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", "%" + table + "%") == 0) {
             assertThat(Instant.now()).as("the draw waiting for the held row").isBefore(until);
             Thread.sleep(20);
         }

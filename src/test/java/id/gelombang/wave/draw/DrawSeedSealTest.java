@@ -152,6 +152,11 @@ class DrawSeedSealTest {
             }
 
             @Override
+            public int batchSize() {
+                return 5000;
+            }
+
+            @Override
             public Optional<String> seedPublicKey() {
                 return Optional.ofNullable(publicKey);
             }

@@ -64,7 +64,8 @@ class SchemaMigratorTest {
 
             assertThat(result.migrations).extracting(m -> m.filepath.substring(m.filepath.lastIndexOf('/') + 1))
                     .containsExactly("V18__erasure_schedule_and_retention.sql", "V19__refusals_counted_apart_from_outages.sql",
-                            "V20__published_ranks_files.sql", "V21__contested_nik_held_without_proof.sql", "R__registration.sql");
+                            "V20__published_ranks_files.sql", "V21__contested_nik_held_without_proof.sql",
+                            "V22__draw_in_short_transactions.sql", "R__registration.sql");
             assertThat(scratch.one("SELECT version, type FROM flyway_schema_history WHERE installed_rank = 1")
                     .toJson().encode()).isEqualTo("{\"version\":\"17\",\"type\":\"BASELINE\"}");
             assertThat(scratch.count("SELECT count(*) FROM wave WHERE code = 'KEPT'")).isEqualTo(1);
@@ -129,10 +130,10 @@ class SchemaMigratorTest {
 
             List<MigrateResult> results = race(4, () -> SchemaMigrator.migrate(scratch.flyway(), Optional.empty()));
 
-            // The last script the earlier migrator could apply was V18: V19, V20, V21 and the repeatable one, once.
-            assertThat(results.stream().mapToInt(r -> r.migrationsExecuted).sum()).as("the scripts after V18, once").isEqualTo(4);
+            // The last script the earlier migrator could apply was V18: V19 to V22 and the repeatable one, once.
+            assertThat(results.stream().mapToInt(r -> r.migrationsExecuted).sum()).as("the scripts after V18, once").isEqualTo(5);
             assertThat(scratch.count("SELECT count(*) FROM flyway_schema_history WHERE type = 'BASELINE'")).isEqualTo(1);
-            assertThat(scratch.count("SELECT count(*) FROM flyway_schema_history")).as("the baseline and those four").isEqualTo(5);
+            assertThat(scratch.count("SELECT count(*) FROM flyway_schema_history")).as("the baseline and those five").isEqualTo(6);
         }
     }
 

@@ -231,11 +231,11 @@ class DrawConcurrencyTest {
         byte[] seed = new byte[32];
         new java.security.SecureRandom().nextBytes(seed);
         String code = drawWave(10, false, DrawSeed.commitment(seed));
-        BulkRegistrations.addVerified(db, code, 200);
+        BulkRegistrations.addVerified(db, code, 2500);
         close(code);
         java.util.List<UUID> byRank = ranked(code, seed);
-        // In the order the verdicts are written (by id), one registration well past the first batch.
-        UUID late = db.pool().preparedQuery("SELECT id FROM registration WHERE wave_code = $1 ORDER BY id OFFSET 150 LIMIT 1")
+        // In the order the verdicts are written (by id), one registration past the first two batches.
+        UUID late = db.pool().preparedQuery("SELECT id FROM registration WHERE wave_code = $1 ORDER BY id OFFSET 2200 LIMIT 1")
                 .execute(Tuple.of(code)).await().atMost(WAIT).iterator().next().getUUID(0);
 
         SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
@@ -252,12 +252,12 @@ class DrawConcurrencyTest {
             holder.close().await().atMost(WAIT);
         }
         assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND selection_status IS NOT NULL", code))
-                .as("verdicts written before it stopped").isBetween(1L, 199L);
+                .as("verdicts written before it stopped").isBetween(1L, 2499L);
         given().get("/v1/waves/" + code + "/draw").then().statusCode(404);
 
         DrawResult result = drawNow(code, HexFormat.of().formatHex(seed));
 
-        assertThat(result.eligible()).isEqualTo(200);
+        assertThat(result.eligible()).isEqualTo(2500);
         assertThat(result.selected()).isEqualTo(10);
         assertThat(result.cutoffRank()).isEqualTo(rankOf(byRank.get(9)));
         java.util.List<UUID> selected = db.pool().preparedQuery(
@@ -267,7 +267,7 @@ class DrawConcurrencyTest {
         assertThat(db.count("""
                 SELECT count(*) FROM registration WHERE wave_code = $1 AND status = 'NOT_SELECTED' AND selection_status = 'NOT_SELECTED'
                   AND selection_rank = encode(sha256(decode($2, 'hex') || convert_to(CAST(id AS text), 'UTF8')), 'hex')""",
-                code, HexFormat.of().formatHex(seed))).isEqualTo(190);
+                code, HexFormat.of().formatHex(seed))).isEqualTo(2490);
         assertThat(db.count("SELECT count(*) FROM operator_audit WHERE wave_code = $1 AND action = 'DRAW'", code)).isEqualTo(1);
         assertThat(db.count("""
                 SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id

@@ -21,7 +21,9 @@ ALTER TABLE wave ADD COLUMN draw_running_until timestamptz;
 -- published): the registration leaves the ranks and gives up a SELECTED verdict; the publication
 -- counts what is left and gives the places to the next ranks. Releases take the wave's draw lock
 -- shared (release_registration, before their row) and the publication takes it exclusively, so
--- none commits unseen between its count and its commit. After the draw, as V16 made it.
+-- none commits unseen between its count and its commit. After the draw, as V16 made it, except that
+-- the next rank's notice is due at once even when its NOT_SELECTED one was queued to wait for the
+-- publication (db/notices/draw-batch.sql).
 CREATE OR REPLACE FUNCTION redraw_after_release() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -52,7 +54,8 @@ BEGIN
             INSERT INTO verification_job (registration_id, kind, run_after, created_at)
                 VALUES (v_next, 'OUTCOME_NOTICE', NEW.released_at, NEW.released_at)
                 ON CONFLICT (registration_id, kind) WHERE state IN ('PENDING', 'RUNNING')
-                DO UPDATE SET revision = verification_job.revision + 1;
+                DO UPDATE SET revision = verification_job.revision + 1,
+                              run_after = least(verification_job.run_after, excluded.run_after);
             UPDATE wave SET draw_eligible = draw_eligible - 1,
                    draw_cutoff_rank = CASE WHEN draw_eligible - 1 <= draw_selected THEN NULL ELSE v_next_rank END
                 WHERE id = NEW.wave_id;

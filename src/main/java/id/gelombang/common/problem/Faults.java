@@ -32,6 +32,8 @@ public final class Faults {
     static final String POOL_ACQUIRE_TIMEOUT = "Timeout waiting for connection";
     /** lock_not_available: what lock_timeout raises. */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** deadlock_detected: PostgreSQL failed this transaction to end a deadlock. */
+    private static final String DEADLOCK_DETECTED = "40P01";
 
     private Faults() {
     }
@@ -101,12 +103,22 @@ public final class Faults {
         return false;
     }
 
+    /** PostgreSQL ended a deadlock by failing a statement somewhere in the chain. */
+    public static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && DEADLOCK_DETECTED.equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String reasonOf(Throwable t) {
         if (t instanceof PgException pg) {
             return switch (pg.getSqlState()) {
                 case LOCK_NOT_AVAILABLE -> "lock-timeout";
                 case "57014" -> "statement-timeout";
-                case "40001", "40P01" -> "database-conflict";
+                case "40001", DEADLOCK_DETECTED -> "database-conflict";
                 default -> pg.getSqlState().startsWith("53") ? "database-busy" : "database-unavailable";
             };
         }

@@ -2,6 +2,7 @@ package id.gelombang.verification.service;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,12 +21,15 @@ import id.gelombang.verification.mail.EmailTexts.Outcome;
 import id.gelombang.verification.persistence.EmailDeliverability;
 import id.gelombang.verification.persistence.JobQueue.ClaimedJob;
 import id.gelombang.verification.persistence.OutboundGate.Reservation;
+import id.gelombang.wave.draw.WaveDraw;
+import id.gelombang.wave.persistence.WaveDrawStatement;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Mails an outcome notice: what the registration's outcome is now (REJECTED, SELECTED,
- * NOT_SELECTED or VOIDED), named by its masked NIK and wave code only. A notice yields to every code: it
+ * NOT_SELECTED or VOIDED), named by its masked NIK and wave code only, from the status as it is shown:
+ * the verdict of a draw not published yet is not mailed, its notice waits for the publication. A notice yields to every code: it
  * takes the email gate only when it is free at that moment; when a code holds it, the notice waits
  * for it to free up and then goes back to the queue, where the worker takes any code that came
  * meanwhile before the next notice.
@@ -39,6 +43,10 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     private record Notice(Outcome outcome, PersonalRecord person, String waveCode) {
     }
 
+    /** The registration holds a verdict of a draw not published yet; its notice waits until {@code until} (null: never). */
+    private record Unpublished(Instant until) {
+    }
+
     private final EmailSender sender;
     private final EmailGate gate;
     private final PersonalDataCodec personalData;
@@ -46,10 +54,12 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     private final ErasureStore erasure;
     private final VerificationConfig.Email config;
     private final SendGuard guard;
+    private final WaveDrawStatement draws;
     private final Clock clock;
 
     public OutcomeNoticeHandler(EmailSender sender, EmailGate gate, PersonalDataCodec personalData,
-            EmailDeliverability deliverability, ErasureStore erasure, VerificationConfig config, SendGuard guard, Clock clock) {
+            EmailDeliverability deliverability, ErasureStore erasure, VerificationConfig config, SendGuard guard,
+            WaveDrawStatement draws, Clock clock) {
         this.sender = sender;
         this.gate = gate;
         this.personalData = personalData;
@@ -57,6 +67,7 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
         this.erasure = erasure;
         this.config = config.email();
         this.guard = guard;
+        this.draws = draws;
         this.clock = clock;
     }
 
@@ -69,14 +80,26 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
     public JobResult<Void> perform(ClaimedJob job) {
         // Nothing goes to an address that bounced or complained (SES counts every bounce against the
         // account); the digest of the one mailed is recorded first, so that its bounce finds it.
-        Notice notice = Blocking.await(() -> Panache.withTransaction(() -> Registration.<Registration>findById(job.registrationId())
-                .map(r -> {
-                    Outcome outcome = r == null ? null : outcomeOf(r.status, r.nikReason);
-                    return outcome == null || r.personalData == null || r.emailUndeliverable != null ? null
-                            : new Notice(outcome, personalData.open(r.id, r.personalData), r.waveCode);
-                })
-                .call(found -> found == null ? Uni.createFrom().voidItem()
-                        : deliverability.remember(job.registrationId(), deliverability.digest(found.person().email())))));
+        Object found = Blocking.await(() -> Panache.withTransaction(() -> Registration.<Registration>findById(job.registrationId())
+                .<Object>chain(r -> {
+                    if (r != null && r.shownStatus() != r.status) {
+                        return draws.progress(r.waveId).map(draw -> (Object) new Unpublished(
+                                untilPublished(draw.drawnAt(), draw.runningUntil(), clock.instant())));
+                    }
+                    Outcome outcome = r == null ? null : outcomeOf(r.shownStatus(), r.nikReason);
+                    if (outcome == null || r.personalData == null || r.emailUndeliverable != null) {
+                        return Uni.createFrom().<Object>nullItem();
+                    }
+                    Notice notice = new Notice(outcome, personalData.open(r.id, r.personalData), r.waveCode);
+                    return deliverability.remember(job.registrationId(), deliverability.digest(notice.person().email()))
+                            .replaceWith((Object) notice);
+                })));
+        if (found instanceof Unpublished unpublished) {
+            // Nobody is told a verdict before its draw is published; one that never is, is never told.
+            return unpublished.until() == null ? new JobResult.Completed<>(null)
+                    : new JobResult.Deferred<>(unpublished.until(), "draw-not-published");
+        }
+        Notice notice = (Notice) found;
         if (notice == null) {
             return new JobResult.Completed<>(null); // withdrawn, erased, undeliverable, or nothing decided to tell
         }
@@ -97,6 +120,23 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
         }
         return Mailing.send(sender, EmailTexts.outcome(notice.person().email(), notice.outcome(),
                 Nik.mask(notice.person().nik()), notice.waveCode(), config.siteUrl()), null, clock);
+    }
+
+    /**
+     * Until when the notice of a verdict whose draw was not published when it was read waits: at once
+     * when the draw was published since; while a call is making the draw, until that call has published
+     * it or never will; null when no call is making it (it stopped unpublished, and its next run
+     * queues the notice again).
+     */
+    static Instant untilPublished(Instant drawnAt, Instant drawRunningUntil, Instant now) {
+        if (drawnAt != null) {
+            return now;
+        }
+        if (drawRunningUntil == null) {
+            return null;
+        }
+        Instant publishedBy = WaveDraw.publishedBy(drawRunningUntil);
+        return now.isBefore(publishedBy) ? publishedBy : null;
     }
 
     /** What a registration in this status is told; null: nothing decided (or withdrawn). */

@@ -17,16 +17,19 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Queues the notices that tell registrants their outcome, each in the transaction that decides it
- * (an outbox): a NIK the registry rejected, a wave's draw, an operator's void. The email worker mails them after every
- * code (JobKind order, EmailGate), saying what the registration's outcome is when it mails.
+ * (an outbox): a NIK the registry rejected, each batch of a draw's verdicts, an operator's void. The
+ * email worker mails them after every code (JobKind order, EmailGate), saying what the registration's
+ * outcome is when it mails, and never a draw's verdict before the draw is published.
  */
 @ApplicationScoped
 public class OutcomeNotices implements DrawFollowUp, VoidFollowUp {
 
-    static final String AFTER_DRAW = "db/notices/after-draw.sql";
+    static final String DRAW_BATCH = "db/notices/draw-batch.sql";
+    static final String DRAW_PUBLISHED = "db/notices/draw-published.sql";
 
     private final JobQueue jobs;
-    private final String afterDraw = SqlResource.load(AFTER_DRAW);
+    private final String drawBatch = SqlResource.load(DRAW_BATCH);
+    private final String drawPublished = SqlResource.load(DRAW_PUBLISHED);
 
     public OutcomeNotices(JobQueue jobs) {
         this.jobs = jobs;
@@ -43,13 +46,28 @@ public class OutcomeNotices implements DrawFollowUp, VoidFollowUp {
         return jobs.requestAgain(registrationId, JobKind.OUTCOME_NOTICE, now);
     }
 
-    /** One set-based statement in the draw's publication (db/notices/after-draw.sql), whatever the wave's size. */
+    /** One set-based statement in each batch of the draw's verdicts (db/notices/draw-batch.sql), whatever the batch's size. */
     @Override
-    public Uni<Void> drawn(long waveId, boolean notifyNotSelected, Instant now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(afterDraw)
+    public Uni<Void> verdictsWritten(long waveId, UUID after, UUID last, boolean notifyNotSelected, Instant publishedBy,
+            Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(drawBatch)
                 .setParameter("waveId", waveId)
+                .setParameter("after", after)
+                .setParameter("last", last)
                 .setParameter("notifyNotSelected", notifyNotSelected)
+                .setParameter("publishedBy", OffsetDateTime.ofInstant(publishedBy, ZoneOffset.UTC))
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** The draw's notices that waited for its publication are due now (db/notices/draw-published.sql). */
+    @Override
+    public Uni<Void> published(long waveId, Instant publishedBy, Instant now) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(drawPublished)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .setParameter("waveId", waveId)
+                .setParameter("publishedBy", OffsetDateTime.ofInstant(publishedBy, ZoneOffset.UTC))
                 .executeUpdate())
                 .replaceWithVoid();
     }

@@ -106,7 +106,9 @@ public class WaveAdminResource {
     @Path("/{code}/draw")
     @Operation(summary = "Run the draw of a closed draw wave",
             description = "Ranks every eligible registration by SHA-256(seed || id) and selects the quota lowest ranks, "
-                    + "inside the database in one transaction. Reveals the seed. Calling it again answers the same draw. "
+                    + "inside the database, in short transactions that each hold a registration's row for one batch at most; nothing "
+                    + "of it is shown before it is published at once at the end. Reveals the seed. Calling it again answers the same "
+                    + "draw; a call made while an earlier one is drawing waits for that draw and answers it. "
                     + "A wave created with a drawCommitment takes its seed here ({\"seed\": \"<64 hex>\"}); a wave whose "
                     + "seed the system generated takes no body (a seed in it is refused with 400).")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,

@@ -30,12 +30,13 @@ import io.vertx.mutiny.core.Vertx;
  * Draws a closed draw wave: the seed fixed at creation ranks every eligible registration and the
  * {@code quota} lowest ranks are selected, inside PostgreSQL, in short transactions so that no
  * registration's row is held for longer than one batch (docs/decisions/0009-draw-waves.md): the
- * ranking (locks no registration), the verdicts in batches (nobody is shown them before the draw is
- * published), then the publication, which gives the places released meanwhile to the next ranks and
- * marks the wave drawn with what must commit with it (the outcome notices, {@link DrawFollowUp}, and
- * the audit entry). The call that makes a draw marks the wave until its time limit; concurrent calls
- * wait for its draw and answer it, and take over once that time has passed (the call died). A draw
- * that stopped halfway is run again from its ranking and ends with the same verdicts.
+ * ranking (locks no registration), the verdicts in batches with their outcome notices
+ * ({@link DrawFollowUp}; nobody is shown or sent a verdict before the draw is published), then the
+ * publication, which gives the places released meanwhile to the next ranks and marks the wave drawn
+ * with its audit entry. The call that makes a draw marks the wave until its time limit; concurrent
+ * calls wait for its draw and answer it, and take over once that time has passed (the call died); a
+ * batch or a publication of a call that was taken over stops. A draw that stopped halfway is run
+ * again from its ranking and ends with the same verdicts.
  */
 @ApplicationScoped
 public class WaveDraw {
@@ -45,6 +46,19 @@ public class WaveDraw {
 
     /** How often a call waiting for another's draw asks whether it is published. */
     private static final Duration WAITING_POLL = Duration.ofMillis(200);
+
+    /**
+     * How long the publication waits for the releases committing in the wave before it lets them go
+     * and tries again: every release that comes meanwhile queues behind it, and fails at its own lock
+     * timeout (3 s).
+     */
+    static final Duration HOLD_WAIT = Duration.ofSeconds(1);
+
+    /**
+     * From a draw's time limit to the latest moment its publication can commit: every statement of it
+     * ends by the time limit (each one's timeouts are what is left of it); this covers the commit.
+     */
+    private static final Duration COMMIT_MARGIN = Duration.ofMinutes(1);
 
     private final WaveDrawStatement statement;
     private final Instance<DrawFollowUp> followUps;
@@ -80,7 +94,16 @@ public class WaveDraw {
     }
 
     /** This call ranked the wave and makes its draw, marked as running until {@code until}. */
-    private record Ranked(long waveId, String code, byte[] seed, Instant now, Instant until) implements Start {
+    private record Ranked(long waveId, String code, byte[] seed, boolean notifyNotSelected, Instant now, Instant until)
+            implements Start {
+    }
+
+    /**
+     * By when a draw marked as running until {@code drawRunningUntil} is published, or never will be by
+     * that call: what waits for a draw's verdicts to be shown waits until then at most.
+     */
+    public static Instant publishedBy(Instant drawRunningUntil) {
+        return drawRunningUntil.plus(COMMIT_MARGIN);
     }
 
     /**
@@ -109,10 +132,11 @@ public class WaveDraw {
             Ranked ranked = (Ranked) start;
             return writeVerdicts(ranked, null)
                     .chain(() -> publish(ranked, actor))
+                    .call(() -> Panache.withTransaction(() -> followUpPublished(ranked)).onFailure().recoverWithNull())
                     .call(() -> Panache.withTransaction(() -> statement.forgetRanks(ranked.waveId()))
                             .onFailure().recoverWithNull())
                     .onFailure().call(() -> Panache.withTransaction(
-                            () -> statement.clearDrawRunning(ranked.waveId(), ranked.until())).onFailure().recoverWithNull());
+                            () -> statement.abandon(ranked.waveId(), ranked.until())).onFailure().recoverWithNull());
         });
     }
 
@@ -148,50 +172,80 @@ public class WaveDraw {
                         }
                         return statement.markDrawRunning(wave.id, deadline)
                                 .chain(() -> statement.rank(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik))
-                                .map(ranked -> new Ranked(wave.id, wave.code, seed, now, deadline));
+                                .map(ranked -> new Ranked(wave.id, wave.code, seed, wave.notifyNotSelected, now, deadline));
                     });
                 });
     }
 
-    /** Every batch of verdicts after {@code after}, each in its own transaction, until none is left. */
+    /**
+     * Every batch of verdicts after {@code after}, each in its own transaction with its outcome notices,
+     * until none is left. Each batch first checks that the draw is still this call's and keeps it so
+     * until it commits.
+     */
     private Uni<Void> writeVerdicts(Ranked ranked, UUID after) {
         return Panache.withTransaction(() -> within(ranked.until())
-                .chain(() -> statement.writeVerdicts(ranked.waveId(), after, config.batchSize(), ranked.now())))
+                .chain(() -> statement.stillDrawing(ranked.waveId(), ranked.until()))
+                .chain(mine -> {
+                    if (!mine) {
+                        throw takenOver();
+                    }
+                    return statement.writeVerdicts(ranked.waveId(), after, config.batchSize(), ranked.now());
+                })
+                .call(batch -> batch.last() == null ? Uni.createFrom().voidItem() : followUpVerdicts(ranked, after, batch.last())))
                 .chain(batch -> batch.last() == null ? Uni.createFrom().voidItem() : writeVerdicts(ranked, batch.last()));
     }
 
     /**
-     * Publishes the draw, again after a pause while a next rank it would promote is held by another
-     * transaction (one being released may wait for the publication's hold on releases).
+     * Publishes the draw, again after a pause while it could not have a lock at once: the releases in
+     * the wave did not let it hold them within {@link #HOLD_WAIT}, or a next rank it would promote is
+     * held by another transaction (one being released may wait for the publication's hold on
+     * releases); and after a deadlock, which PostgreSQL ends by failing one of the transactions in it.
      */
     private Uni<DrawResult> publish(Ranked ranked, String actor) {
         return Panache.withTransaction(() -> publishOnce(ranked, actor))
-                .onFailure(Faults::isLockTimeout).recoverWithUni(() -> pause().chain(() -> publish(ranked, actor)));
+                .onFailure(failure -> Faults.isLockTimeout(failure) || Faults.isDeadlock(failure))
+                .recoverWithUni(() -> pause().chain(() -> publish(ranked, actor)));
     }
 
     /**
-     * The last transaction: the draw published at once. What takes long (the outcome notices of every
-     * verdict) runs before releases are held; with them held, the count of what is left ranked, the
-     * places released meanwhile given to the next ranks, and the wave marked drawn.
+     * The last transaction: the draw published at once. With the releases held (and nothing before
+     * that a release could wait for), the count of what is left ranked, the places released meanwhile
+     * given to the next ranks, and the wave marked drawn. Each statement may run for what is left of
+     * the time limit, no longer.
      */
     private Uni<DrawResult> publishOnce(Ranked ranked, String actor) {
-        return within(ranked.until())
+        Instant until = ranked.until();
+        return within(until)
                 .chain(() -> statement.lockWave(ranked.code()))
                 .chain(() -> Wave.findByCode(ranked.code()))
-                .chain(wave -> statement.drawRunningUntil(wave.id).chain(until -> {
-                    if (!ranked.until().equals(until)) {
-                        throw new ProblemException(ProblemType.UNAVAILABLE.problem(
-                                "This draw ran past its time limit and another call took it over. Ask again for its result."),
-                                Map.of("Retry-After", "5"));
+                .chain(wave -> statement.drawRunningUntil(wave.id).chain(running -> {
+                    if (!until.equals(running)) {
+                        throw takenOver();
                     }
-                    return statement.forgetWithdrawals(wave.id)
-                            .chain(() -> followUp(wave, ranked.now()))
-                            .chain(() -> statement.holdReleases(wave.id))
+                    return within(until)
+                            .chain(() -> statement.forgetWithdrawals(wave.id))
+                            .chain(() -> within(until))
+                            .chain(() -> statement.holdReleases(wave.id, shorter(HOLD_WAIT, until)))
+                            .chain(() -> within(until))
                             .chain(() -> statement.countRanks(wave.id))
+                            .call(() -> within(until))
                             .chain(counted -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, counted, ranked.now()))
-                            .chain(outcome -> statement.clearDrawRunning(wave.id, ranked.until())
+                            .call(() -> within(until))
+                            .chain(outcome -> statement.clearDrawRunning(wave.id, until)
                                     .chain(() -> record(wave, ranked.seed(), outcome, actor, ranked.now())));
                 }));
+    }
+
+    private static ProblemException takenOver() {
+        return new ProblemException(ProblemType.UNAVAILABLE.problem(
+                "This draw ran past its time limit and another call took it over. Ask again for its result."),
+                Map.of("Retry-After", "5"));
+    }
+
+    /** {@code wait}, or what is left of the time limit when that is less. */
+    private Duration shorter(Duration wait, Instant deadline) {
+        Duration left = remaining(deadline);
+        return left.compareTo(wait) < 0 ? left : wait;
     }
 
     /** Limits this transaction to what is left of the draw's time limit; 503 once nothing is left. */
@@ -256,11 +310,27 @@ public class WaveDraw {
         return seal.unseal(wave.drawSeed, wave.drawSeedContext());
     }
 
-    /** Every follow-up, one after the other, in the draw's publication. */
-    private Uni<Void> followUp(Wave wave, Instant now) {
+    /** Every follow-up of one batch of verdicts, one after the other, in the batch's transaction. */
+    private Uni<Void> followUpVerdicts(Ranked ranked, UUID after, UUID last) {
         Uni<Void> done = Uni.createFrom().voidItem();
+        Instant publishedBy = publishedBy(ranked.until());
+        UUID from = after == null ? new UUID(0, 0) : after;
         for (DrawFollowUp followUp : followUps) {
-            done = done.chain(() -> followUp.drawn(wave.id, wave.notifyNotSelected, now));
+            done = done.chain(() -> followUp.verdictsWritten(ranked.waveId(), from, last, ranked.notifyNotSelected(),
+                    publishedBy, ranked.now()));
+        }
+        return done;
+    }
+
+    /**
+     * Every follow-up of the published draw, within what is left of its time limit: past it, what
+     * waited for the publication goes when it was due ({@link #publishedBy}).
+     */
+    private Uni<Void> followUpPublished(Ranked ranked) {
+        Uni<Void> done = within(ranked.until());
+        Instant publishedBy = publishedBy(ranked.until());
+        for (DrawFollowUp followUp : followUps) {
+            done = done.chain(() -> followUp.published(ranked.waveId(), publishedBy, clock.instant()));
         }
         return done;
     }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import id.gelombang.common.database.SqlResource;
+import id.gelombang.common.database.SqlValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -83,6 +84,33 @@ public class WaveDrawStatement {
                 .map(until -> until == null ? null : until.toInstant());
     }
 
+    /**
+     * Whether the wave's draw is still this call's (marked until {@code until}), holding the wave's row
+     * shared until the transaction ends, so that no other call can take the draw over meanwhile: a batch
+     * of verdicts checks it first and stops when another call took over (this one ran past its time).
+     */
+    public Uni<Boolean> stillDrawing(long waveId, Instant until) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT id FROM wave WHERE id = :waveId AND draw_running_until = CAST(:until AS timestamptz) FOR SHARE", Long.class)
+                .setParameter("waveId", waveId)
+                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                .getResultList())
+                .map(ids -> !ids.isEmpty());
+    }
+
+    /** Whether the wave's draw is published, and until when a call is making it (either may be null). */
+    public record Progress(Instant drawnAt, Instant runningUntil) {
+    }
+
+    /** The wave's draw as it stands, read in one statement. */
+    public Uni<Progress> progress(long waveId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT drawn_at, draw_running_until FROM wave WHERE id = :waveId", Object[].class)
+                .setParameter("waveId", waveId)
+                .getSingleResult())
+                .map(row -> new Progress(SqlValues.instant(row[0]), SqlValues.instant(row[1])));
+    }
+
     /** Marks the wave's draw as being made by this call until {@code until}. */
     public Uni<Void> markDrawRunning(long waveId, Instant until) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
@@ -99,6 +127,25 @@ public class WaveDrawStatement {
                 "UPDATE wave SET draw_running_until = NULL WHERE id = :waveId AND draw_running_until = CAST(:until AS timestamptz)")
                 .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
                 .setParameter("waveId", waveId)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * After a draw that failed: its ranks deleted and its mark cleared, so that it can be run again at
+     * once, but only while the draw is still this call's (another call that took it over ranks into the
+     * same table). Runs first in its transaction.
+     */
+    public Uni<Void> abandon(long waveId, Instant until) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                WITH mine AS (
+                    SELECT id FROM wave WHERE id = :waveId AND draw_running_until = CAST(:until AS timestamptz) AND drawn_at IS NULL
+                    FOR NO KEY UPDATE),
+                cleared AS (
+                    UPDATE wave SET draw_running_until = NULL FROM mine WHERE wave.id = mine.id RETURNING wave.id)
+                DELETE FROM draw_rank WHERE wave_id IN (SELECT id FROM cleared)""")
+                .setParameter("waveId", waveId)
+                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
                 .executeUpdate())
                 .replaceWithVoid();
     }
@@ -130,15 +177,21 @@ public class WaveDrawStatement {
 
     /**
      * Waits for the releases in this wave that are committing and keeps new ones waiting until this
-     * transaction ends: the wave's draw lock, exclusively. Hold it only for the publication's last
-     * short steps: a release waits for it up to its lock timeout.
+     * transaction ends: the wave's draw lock, exclusively. Waits for it at most {@code wait} (then
+     * 55P03): while it waits, every new release in the wave queues behind it, and a release waits up to
+     * its own lock timeout. Hold it only for the publication's last short steps. The transaction's lock
+     * timeout stays {@code wait} after it.
      */
-    public Uni<Void> holdReleases(long waveId) {
+    public Uni<Void> holdReleases(long waveId, Duration wait) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(:lockClass, CAST(:waveId AS integer))) AS held", Long.class)
-                .setParameter("lockClass", DRAW_LOCK_CLASS)
-                .setParameter("waveId", waveId)
-                .getSingleResult())
+                "SELECT set_config('lock_timeout', :wait, true)", String.class)
+                .setParameter("wait", Long.toString(Math.max(1, wait.toMillis())))
+                .getSingleResult()
+                .chain(() -> session.createNativeQuery(
+                        "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(:lockClass, CAST(:waveId AS integer))) AS held", Long.class)
+                        .setParameter("lockClass", DRAW_LOCK_CLASS)
+                        .setParameter("waveId", waveId)
+                        .getSingleResult()))
                 .replaceWithVoid();
     }
 
@@ -172,7 +225,9 @@ public class WaveDrawStatement {
      * written, with releases held: later releases find the draw published and promote as after any
      * draw. NOWAIT: a next rank whose row another transaction holds may be one being released, which
      * waits for the releases to be let go; the publication fails at once (55P03) and is run again.
-     * Returns the draw's outcome with the promoted counted.
+     * The next ranks are past the highest still selected (every rank below it is selected, or released
+     * and no longer in the wave's ranks), so the index is entered there rather than read from the
+     * first rank. Returns the draw's outcome with the promoted counted.
      */
     public Uni<Outcome> fillPlacesReleasedMeanwhile(long waveId, int quota, Outcome drawn, Instant now) {
         int missing = Math.min(quota, drawn.eligible()) - drawn.selected();
@@ -182,7 +237,8 @@ public class WaveDrawStatement {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 WITH next AS (
                     SELECT id FROM registration
-                    WHERE wave_id = :waveId AND selection_status = 'NOT_SELECTED' AND status = 'NOT_SELECTED'
+                    WHERE wave_id = :waveId AND selection_rank > :highestSelectedRank
+                      AND selection_status = 'NOT_SELECTED' AND status = 'NOT_SELECTED'
                       AND released_at IS NULL AND erased_at IS NULL
                     ORDER BY selection_rank, id LIMIT :missing
                     FOR UPDATE NOWAIT),
@@ -194,9 +250,12 @@ public class WaveDrawStatement {
                     INSERT INTO verification_job (registration_id, kind, run_after, created_at)
                     SELECT id, 'OUTCOME_NOTICE', :now, :now FROM promoted
                     ON CONFLICT (registration_id, kind) WHERE state IN ('PENDING', 'RUNNING')
-                    DO UPDATE SET revision = verification_job.revision + 1)
+                    DO UPDATE SET revision = verification_job.revision + 1,
+                                  run_after = least(verification_job.run_after, excluded.run_after))
                 SELECT count(*), max(selection_rank) FROM promoted""", Object[].class)
                 .setParameter("waveId", waveId)
+                // Every rank is above the empty text: no rank is selected any more.
+                .setParameter("highestSelectedRank", drawn.highestSelectedRank() == null ? "" : drawn.highestSelectedRank())
                 .setParameter("missing", missing)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .getSingleResult())

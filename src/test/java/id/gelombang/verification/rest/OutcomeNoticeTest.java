@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -44,6 +45,11 @@ import id.gelombang.verification.service.EmailFeedback;
 import id.gelombang.verification.service.JobWorker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Outcome notices (contract v1.2): a registrant is emailed when the registry rejects their NIK (with
@@ -57,6 +63,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class OutcomeNoticeTest {
 
     private static final String SQUATTER_NAME = "Nama Karangan";
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject
     Database db;
@@ -130,6 +138,121 @@ class OutcomeNoticeTest {
             assertThat(mails.get(0).subject()).contains(told, expected);
             assertThat(mails.get(0).body()).contains(masked((String) person.get("nik")), told)
                     .doesNotContain((String) person.get("nik"), (String) person.get("fullName"));
+        }
+    }
+
+    @Test
+    void aDrawsVerdictIsMailedOnlyOnceTheDrawIsPublished() throws Exception {
+        String wave = newDrawWave(true, 1);
+        long waveId = withdrawnBeforeTheDraw(wave);
+        List<Map<String, Object>> people = registerInto(wave, 2);
+        Jobs.parkAllOpen(db);
+        operator().post("/v1/admin/waves/" + wave + "/close").then().statusCode(200);
+
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            // The draw writes its verdicts and their notices, and is held at its publication.
+            Transaction held = holder.begin().await().atMost(WAIT);
+            holder.preparedQuery("SELECT 1 FROM draw_withdrawal WHERE wave_id = $1 FOR UPDATE").execute(Tuple.of(waveId))
+                    .await().atMost(WAIT);
+            CompletableFuture<Response> draw = CompletableFuture.supplyAsync(() -> operator().post("/v1/admin/waves/" + wave + "/draw"));
+            awaitLockWaiters(1);
+            assertThat(db.count("""
+                    SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id
+                    WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE' AND j.state = 'PENDING' AND j.run_after > now()""", wave))
+                    .as("queued with the verdicts, due once the draw is published at the latest").isEqualTo(2);
+
+            // A worker that meets them before then (here: made due) mails nothing and puts them back.
+            db.execute("""
+                    UPDATE verification_job SET run_after = now() WHERE kind = 'OUTCOME_NOTICE'
+                      AND registration_id IN (SELECT id FROM registration WHERE wave_code = $1)""", wave);
+            drainEmail();
+            for (Map<String, Object> person : people) {
+                assertThat(notices(person)).as("a verdict not published").isEmpty();
+                assertThat(Jobs.of(db, (String) person.get("id"), "OUTCOME_NOTICE").getString("last_error"))
+                        .isEqualTo("draw-not-published");
+                assertThat(Jobs.of(db, (String) person.get("id"), "OUTCOME_NOTICE").getOffsetDateTime("run_after").toInstant())
+                        .isAfter(Instant.now());
+            }
+
+            held.rollback().await().atMost(WAIT);
+            draw.get(20, TimeUnit.SECONDS).then().statusCode(200).body("selected", equalTo(1));
+        } finally {
+            holder.close().await().atMost(WAIT);
+        }
+        // Published, they are due at once and say the published outcome.
+        drainEmail();
+        for (Map<String, Object> person : people) {
+            List<Mail> mails = notices(person);
+            assertThat(mails).hasSize(1);
+            assertThat(mails.get(0).subject()).contains("SELECTED".equals(statusOf(person)) ? "Anda terpilih" : "hasil undian");
+        }
+    }
+
+    @Test
+    void aRejectionAndAVoidWhileTheDrawIsPublishedAreMadeAndTheDrawIsPublished() throws Exception {
+        String wave = newDrawWave(true, 2);
+        long waveId = withdrawnBeforeTheDraw(wave);
+        Map<String, Object> squatter = Applicants.with(Applicants.with(Applicants.with(Applicants.valid(), "fullName", SQUATTER_NAME),
+                "waveCode", wave), "email", uniqueEmail());
+        squatter.put("id", Api.registerNew(squatter).id());
+        List<Map<String, Object>> people = registerInto(wave, 4);
+        Map<String, Object> stolen = people.remove(3);
+        Jobs.parkAllOpen(db);
+        db.execute("UPDATE verification_job SET run_after = now() WHERE registration_id = $1 AND kind = 'NIK_CHECK'",
+                UUID.fromString((String) squatter.get("id")));
+        operator().post("/v1/admin/waves/" + wave + "/close").then().statusCode(200);
+
+        SqlConnection publication = db.pool().getConnection().await().atMost(WAIT);
+        SqlConnection places = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            // The draw writes its verdicts and is held at its publication's first step.
+            Transaction heldPublication = publication.begin().await().atMost(WAIT);
+            publication.preparedQuery("SELECT 1 FROM draw_withdrawal WHERE wave_id = $1 FOR UPDATE").execute(Tuple.of(waveId))
+                    .await().atMost(WAIT);
+            CompletableFuture<Response> draw = CompletableFuture.supplyAsync(() -> operator().post("/v1/admin/waves/" + wave + "/draw"));
+            awaitLockWaiters(1);
+
+            // The registry rejects the squatter's NIK; its release, which holds the draw's lock shared, is
+            // held up on the wave's place counters.
+            Transaction heldPlaces = places.begin().await().atMost(WAIT);
+            places.preparedQuery("SELECT 1 FROM wave_place WHERE wave_id = $1 FOR UPDATE").execute(Tuple.of(waveId))
+                    .await().atMost(WAIT);
+            CompletableFuture<JobWorker.Drained> registry = CompletableFuture.supplyAsync(
+                    () -> worker.drain(JobKind.NIK_CHECK, Duration.ofSeconds(30), true));
+            awaitLockWaiters(2);
+
+            // The publication goes on until it waits for that release; an operator voids a registration meanwhile.
+            heldPublication.rollback().await().atMost(WAIT);
+            awaitWaitEvent("advisory");
+            CompletableFuture<Response> voided = CompletableFuture.supplyAsync(() -> operator()
+                    .body(Map.of("nik", stolen.get("nik"), "caseReference", "HD-" + UUID.randomUUID().toString().substring(0, 8)))
+                    .post("/v1/admin/waves/" + wave + "/voids"));
+            awaitLockWaiters(3);
+
+            heldPlaces.rollback().await().atMost(WAIT);
+            draw.get(30, TimeUnit.SECONDS).then().statusCode(200);
+            voided.get(30, TimeUnit.SECONDS).then().statusCode(200);
+            registry.get(30, TimeUnit.SECONDS);
+        } finally {
+            publication.close().await().atMost(WAIT);
+            places.close().await().atMost(WAIT);
+        }
+        assertThat(statusOf(squatter)).isEqualTo("REJECTED");
+        assertThat(statusOf(stolen)).isEqualTo("VOIDED");
+        RestAssured.given().get("/v1/waves/" + wave + "/draw").then().statusCode(200)
+                .body("eligible", equalTo(3)).body("selected", equalTo(2));
+        assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND status = 'SELECTED'", wave)).isEqualTo(2);
+
+        drainEmail();
+        assertThat(notices(squatter)).hasSize(1);
+        assertThat(notices(squatter).get(0).body()).contains("Yang dapat Anda lakukan");
+        assertThat(notices(stolen)).hasSize(1);
+        assertThat(notices(stolen).get(0).subject()).contains("dibatalkan");
+        for (Map<String, Object> person : people) {
+            List<Mail> mails = notices(person);
+            assertThat(mails).hasSize(1);
+            assertThat(mails.get(0).subject()).contains("SELECTED".equals(statusOf(person)) ? "Anda terpilih" : "hasil undian");
         }
     }
 
@@ -232,6 +355,37 @@ class OutcomeNoticeTest {
         drainEmail();
         assertThat(Mailbox.to(dead)).as("SES would count another bounce").hasSize(mailsToTheDeadAddress);
         assertThat(Jobs.of(db, r.id(), "OUTCOME_NOTICE").getString("state")).isEqualTo("DONE");
+    }
+
+    /**
+     * A registrant verified by the registry withdraws from the draw wave before its draw: its NIK's
+     * digest is kept until the draw's publication forgets it, the publication's first step, where a
+     * test can hold it. Returns the wave's id.
+     */
+    private long withdrawnBeforeTheDraw(String wave) {
+        Registered early = Api.registerNew(Applicants.with(Applicants.with(Applicants.valid(), "waveCode", wave), "email", uniqueEmail()));
+        db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE id = $1", UUID.fromString(early.id()));
+        RestAssured.given().header("Authorization", "Bearer " + early.token()).delete("/v1/registrations/" + early.id())
+                .then().statusCode(204);
+        return db.count("SELECT id FROM wave WHERE code = $1", wave);
+    }
+
+    /** Until at least {@code count} statements wait for a lock. */
+    private void awaitLockWaiters(int count) throws InterruptedException {
+        Instant until = Instant.now().plus(WAIT);
+        while (db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") < count) {
+            assertThat(Instant.now()).as(count + " statements waiting for a lock").isBefore(until);
+            Thread.sleep(10);
+        }
+    }
+
+    /** Until a statement waits for a lock of this kind ({@code advisory}: the draw's lock). */
+    private void awaitWaitEvent(String event) throws InterruptedException {
+        Instant until = Instant.now().plus(WAIT);
+        while (db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = $1", event) == 0) {
+            assertThat(Instant.now()).as("a statement waiting for a lock of kind " + event).isBefore(until);
+            Thread.sleep(10);
+        }
     }
 
     private void awaitMails(List<Map<String, Object>> people, int count) throws InterruptedException {

@@ -219,10 +219,10 @@ class DrawConcurrencyTest {
         Api.get(registrants.get(byRank.get(2))).then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("SELECTED"));
         given().header("Authorization", "Bearer " + leaving.token()).get("/v1/registrations/" + leaving.id())
                 .then().statusCode(410);
-        // One outcome notice per selected registrant, none for the one who left.
+        // One outcome notice per selected registrant; the one queued for the one who left went with its data.
         assertThat(db.count("""
                 SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id
-                WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE'""", code)).isEqualTo(2);
+                WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE' AND j.state <> 'CANCELLED'""", code)).isEqualTo(2);
         assertThat(db.count("SELECT count(*) FROM draw_rank WHERE wave_id = $1", waveId)).isZero();
     }
 
@@ -254,6 +254,8 @@ class DrawConcurrencyTest {
         assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND selection_status IS NOT NULL", code))
                 .as("verdicts written before it stopped").isBetween(1L, 2499L);
         given().get("/v1/waves/" + code + "/draw").then().statusCode(404);
+        assertThat(db.count("SELECT count(*) FROM draw_rank r JOIN wave w ON w.id = r.wave_id WHERE w.code = $1", code))
+                .as("the ranks of the draw that stopped").isZero();
 
         DrawResult result = drawNow(code, HexFormat.of().formatHex(seed));
 
@@ -272,6 +274,75 @@ class DrawConcurrencyTest {
         assertThat(db.count("""
                 SELECT count(*) FROM verification_job j JOIN registration r ON r.id = j.registration_id
                 WHERE r.wave_code = $1 AND j.kind = 'OUTCOME_NOTICE'""", code)).isEqualTo(10);
+    }
+
+    @Test
+    void aCallWhoseDrawWasTakenOverWritesNoMoreVerdicts() throws Exception {
+        String code = drawWave(10, false);
+        BulkRegistrations.addVerified(db, code, 2500);
+        close(code);
+        long waveId = db.count("SELECT id FROM wave WHERE code = $1", code);
+        // In the order the verdicts are written (by id), one registration of the first batch.
+        UUID early = db.pool().preparedQuery("SELECT id FROM registration WHERE wave_code = $1 ORDER BY id OFFSET 100 LIMIT 1")
+                .execute(Tuple.of(code)).await().atMost(WAIT).iterator().next().getUUID(0);
+
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction held = holder.begin().await().atMost(WAIT);
+            holder.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE").execute(Tuple.of(early)).await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code));
+            awaitDrawWaiting("selection_rank");
+            // Another call marks the draw as its own, as one does once the first has run past its time limit.
+            CompletableFuture<Void> takeover = CompletableFuture.runAsync(() -> db.execute(
+                    "UPDATE wave SET draw_running_until = now() + interval '1 minute' WHERE id = $1", waveId));
+            awaitDrawWaiting("draw_running_until");
+
+            held.rollback().await().atMost(WAIT);
+            assertThat(draw).failsWithin(20, TimeUnit.SECONDS);
+            takeover.get(20, TimeUnit.SECONDS);
+        } finally {
+            holder.close().await().atMost(WAIT);
+        }
+        assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND selection_status IS NOT NULL", code))
+                .as("verdicts of the batch that was running when the draw was taken over, no more").isBetween(1000L, 2000L);
+        given().get("/v1/waves/" + code + "/draw").then().statusCode(404);
+        assertThat(db.count("SELECT count(*) FROM draw_rank WHERE wave_id = $1", waveId))
+                .as("the ranks, left to the call that took the draw over").isEqualTo(2500);
+        assertThat(db.count("SELECT count(*) FROM wave WHERE id = $1 AND draw_running_until > now()", waveId))
+                .as("that call's mark").isEqualTo(1);
+    }
+
+    @Test
+    void aReleaseWaitsForThePublicationsHoldOnReleasesAMomentAtMost() throws Exception {
+        String code = drawWave(2, false);
+        Registered leaving = Api.registerNew(Applicants.with(Applicants.valid(), "waveCode", code));
+        BulkRegistrations.addVerified(db, code, 50);
+        close(code);
+        long waveId = db.count("SELECT id FROM wave WHERE code = $1", code);
+
+        // A release committing in the wave holds the draw's lock shared (release_registration) while the
+        // publication asks for it; a withdrawal comes meanwhile, and queues behind the publication.
+        SqlConnection release = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction committing = release.begin().await().atMost(WAIT);
+            release.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)").execute(Tuple.of(0x44524157, (int) waveId))
+                    .await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code));
+            awaitDrawWaiting("pg_advisory_xact_lock(");
+
+            long started = System.nanoTime();
+            given().header("Authorization", "Bearer " + leaving.token()).delete("/v1/registrations/" + leaving.id())
+                    .then().statusCode(204);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the withdrawal, under its 3 s lock timeout")
+                    .isLessThan(Duration.ofMillis(2500));
+
+            committing.rollback().await().atMost(WAIT);
+            DrawResult result = draw.get(20, TimeUnit.SECONDS);
+            assertThat(result.eligible()).isEqualTo(50);
+            assertThat(result.selected()).isEqualTo(2);
+        } finally {
+            release.close().await().atMost(WAIT);
+        }
     }
 
     /** The wave's registrations in rank order, as anyone recomputes it from the seed. */

@@ -1032,8 +1032,10 @@ def presign_cost(task):
 # The ranking (locks no registration), then one batch of verdicts at a time, each its own transaction.
 DRAW_SQL = ROOT / "src" / "main" / "resources" / "db" / "draw" / "draw.sql"
 VERDICTS_SQL = ROOT / "src" / "main" / "resources" / "db" / "draw" / "verdicts.sql"
-# The outcome notices WaveDraw queues when it publishes the draw (OutcomeNotices).
-NOTICES_SQL = ROOT / "src" / "main" / "resources" / "db" / "notices" / "after-draw.sql"
+# The outcome notices each batch queues (OutcomeNotices), and the statement that makes them due once
+# the draw is published.
+NOTICES_SQL = ROOT / "src" / "main" / "resources" / "db" / "notices" / "draw-batch.sql"
+NOTICES_DUE_SQL = ROOT / "src" / "main" / "resources" / "db" / "notices" / "draw-published.sql"
 DRAW_BATCH = 5000  # DrawConfig.batchSize's default
 # WaveDrawStatement.holdReleases and countRanks, as the publication runs them with releases held.
 DRAW_LOCK_CLASS = 0x44524157
@@ -1062,6 +1064,15 @@ drawn AS (
     RETURNING r.selection_status, r.selection_rank)
 SELECT count(*) AS eligible, count(*) FILTER (WHERE selection_status = 'SELECTED') AS selected,
        max(selection_rank) FILTER (WHERE selection_status = 'SELECTED') AS highest_selected_rank FROM drawn"""
+# The control's notices: the whole draw's in one statement, in its one transaction.
+ONE_STATEMENT_NOTICES = """
+INSERT INTO verification_job (registration_id, kind, run_after, created_at)
+SELECT r.id, 'OUTCOME_NOTICE', CAST(:now AS timestamptz), CAST(:now AS timestamptz)
+FROM registration r
+WHERE r.wave_id = CAST(:waveId AS bigint) AND r.selection_rank IS NOT NULL AND r.released_at IS NULL
+  AND (r.selection_status = 'SELECTED' OR CAST(:notifyNotSelected AS boolean))
+ON CONFLICT (registration_id, kind) WHERE state IN ('PENDING', 'RUNNING')
+DO UPDATE SET revision = verification_job.revision + 1"""
 DRAW_DB = "gelombang_draw"
 DRAW_ROWS = int(os.environ.get("BENCH_DRAW_ROWS", 1_000_000))  # smaller only to try the harness
 DRAW_QUOTA = 200_000  # wave 1 of April 2020 selected 200,000
@@ -1174,30 +1185,38 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
         f"DELETE FROM draw_rank WHERE wave_id = {wave_id};\n{rank_sql};\nCOMMIT;\n", DRAW_DB)
     ranking_s = sum(times) / 1000
     log(f"draw: writing the verdicts in batches of {DRAW_BATCH:,}")
-    after, batch_s = "00000000-0000-0000-0000-000000000000", []
+    published_by = "'2026-04-16T01:13:00Z'"  # the draw's time limit and its commit margin (WaveDraw.publishedBy)
+    uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    after, batch_s, notices_s = "00000000-0000-0000-0000-000000000000", [], 0.0
     while True:
         sql = draw_statement({"waveId": wave_id, "after": f"'{after}'", "batchSize": str(DRAW_BATCH), "now": now},
                              VERDICTS_SQL)
-        lines, times = psql_timed("BEGIN;\n" + LIFTED + f"{sql};\nCOMMIT;\n", DRAW_DB)
-        last = [line for line in lines if re.fullmatch(r"[0-9a-f-]*\|\d+", line)][-1].split("|")[0]
+        # The batch's notices, in its transaction, for the range it covered (psql keeps its last id).
+        notices = draw_statement({"waveId": wave_id, "after": f"'{after}'", "last": ":'last'", "notifyNotSelected": "false",
+                                  "publishedBy": published_by, "now": now}, NOTICES_SQL)
+        lines, times = psql_timed("BEGIN;\n" + LIFTED + f"{sql} \\gset\n\\if :{{?last}}\n\\echo :last\n{notices};\n"
+                                  "\\endif\nCOMMIT;\n", DRAW_DB)
+        last = [line for line in lines if uuid.fullmatch(line)]
         if not last:
             break
-        batch_s.append((times[2] + times[3]) / 1000)  # the batch's statement and its commit
-        after = last
+        batch_s.append((times[2] + times[3] + times[4]) / 1000)  # the verdicts, their notices, the commit
+        notices_s += times[3] / 1000
+        after = last[-1]
     verdicts_s = sum(batch_s)
-    # The publication: the outcome notices, then with releases held the count, the wave marked drawn.
-    notices = draw_statement({"waveId": wave_id, "notifyNotSelected": "false", "now": now}, NOTICES_SQL)
+    # The publication: with releases held the count, the wave marked drawn; then the notices made due.
     lines, times = psql_timed(
         "BEGIN;\n" + LIFTED + f"SELECT id FROM wave WHERE id = {wave_id} FOR NO KEY UPDATE;\n"
-        f"DELETE FROM draw_withdrawal WHERE wave_id = {wave_id};\n{notices};\n"
+        f"DELETE FROM draw_withdrawal WHERE wave_id = {wave_id};\n"
         f"SELECT count(*) FROM (SELECT pg_advisory_xact_lock({DRAW_LOCK_CLASS}, {wave_id})) AS held;\n"
         + DRAW_COUNT_SQL.format(wave=wave_id) + ";\n"
         f"UPDATE wave SET drawn_at = now(), draw_running_until = NULL WHERE id = {wave_id};\nCOMMIT;\n", DRAW_DB)
-    notices_s = times[4] / 1000
-    held_s = sum(times[5:]) / 1000
+    held_s = sum(times[4:]) / 1000
     publication_s = sum(times) / 1000
     counts = [line for line in lines if re.fullmatch(r"\d+\|\d+\|[0-9a-f]*", line)][-1]
     eligible, selected = (int(v) for v in counts.split("|")[:2])
+    due = draw_statement({"waveId": wave_id, "publishedBy": published_by, "now": now}, NOTICES_DUE_SQL)
+    _, times = psql_timed("BEGIN;\n" + LIFTED + f"{due};\nCOMMIT;\n", DRAW_DB)
+    notices_due_s = sum(times) / 1000
     _, times = psql_timed(f"DELETE FROM draw_rank WHERE wave_id = {wave_id};\n", DRAW_DB)
     forget_s = times[0] / 1000
     check_draw(wave_id, seed, eligible, selected, rows, quota)
@@ -1205,7 +1224,7 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
                     f"WHERE r.wave_id = {wave_id} AND j.kind = 'OUTCOME_NOTICE'", db=DRAW_DB))
     if queued != selected:
         raise RuntimeError(f"{queued} outcome notices queued for {selected} selected")
-    total_s = ranking_s + verdicts_s + publication_s + forget_s
+    total_s = ranking_s + verdicts_s + publication_s + notices_due_s + forget_s
 
     # The control: the same draw in one statement and one transaction (it holds every row until COMMIT).
     log(f"draw: the control, one statement over {rows:,} registrations")
@@ -1213,7 +1232,8 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
     control_sql = draw_statement({"seed": f"decode('{control_seed.hex()}', 'hex')", "waveId": control_id,
                                   "quota": str(quota), "requireVerified": "false", "now": now},
                                  text=ONE_STATEMENT_DRAW)
-    control_notices = draw_statement({"waveId": control_id, "notifyNotSelected": "false", "now": now}, NOTICES_SQL)
+    control_notices = draw_statement({"waveId": control_id, "notifyNotSelected": "false", "now": now},
+                                     text=ONE_STATEMENT_NOTICES)
     lines, times = psql_timed(
         "BEGIN;\n" + LIFTED + f"SELECT id FROM wave WHERE id = {control_id} FOR NO KEY UPDATE;\n"
         f"{control_sql};\n{control_notices};\nUPDATE wave SET drawn_at = now() WHERE id = {control_id};\nCOMMIT;\n", DRAW_DB)
@@ -1226,7 +1246,8 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
               "ranking_s": round(ranking_s, 2), "batch_size": DRAW_BATCH, "batches": len(batch_s),
               "verdicts_s": round(verdicts_s, 2), "longest_batch_s": round(max(batch_s), 3),
               "median_batch_s": round(sorted(batch_s)[len(batch_s) // 2], 3),
-              "notices_s": round(notices_s, 2), "notices": queued, "releases_held_s": round(held_s, 3),
+              "notices_s": round(notices_s, 2), "notices": queued, "notices_due_s": round(notices_due_s, 2),
+              "releases_held_s": round(held_s, 3),
               "publication_s": round(publication_s, 2), "forget_ranks_s": round(forget_s, 2),
               "draw_s": round(total_s, 2), "rows_per_s": round(eligible / total_s),
               "control_statement_s": round(control_statement_s, 2), "control_transaction_s": round(control_s, 2)}
@@ -1246,10 +1267,12 @@ def draw_report_lines(d):
             f"{d['control_transaction_s']} ({d['control_statement_s']}) | {d['table_mb']} |", "",
             "The draw is WaveDraw's, with the files the application runs and literals for their parameters: "
             "the ranking `src/main/resources/db/draw/draw.sql` (its own transaction; it locks no registration), "
-            "then `db/draw/verdicts.sql` batch after batch, each its own transaction (a registration's row is held "
-            "by the draw for one batch at most: the longest batch), then the publication (the outcome notices "
-            "of the selected from `db/notices/after-draw.sql`, then, with releases held, the count of the ranks "
-            f"and the wave marked drawn), then the ranks deleted ({d['forget_ranks_s']} s, counted in the whole draw). "
+            "then `db/draw/verdicts.sql` batch after batch, each its own transaction with the outcome notices of "
+            f"its selected from `db/notices/draw-batch.sql` ({d['notices_s']} s of the batches' time; a registration's "
+            "row is held by the draw for one batch at most: the longest batch), then the publication (with releases "
+            "held, the count of the ranks and the wave marked drawn), then the notices made due "
+            f"(`db/notices/draw-published.sql`, {d.get('notices_due_s', 0)} s) and the ranks deleted "
+            f"({d['forget_ranks_s']} s), both counted in the whole draw. "
             "The control, in the same run, is the same draw of a second wave of the same rows as one set-based "
             "UPDATE and the notices in one transaction, which holds every drawn registration's row until it commits. "
             f"Rows are inserted with SQL at the application's width (every 33rd rejected and released, 5 in 9 NIKs "

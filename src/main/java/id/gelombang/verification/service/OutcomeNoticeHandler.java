@@ -28,11 +28,11 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Mails an outcome notice: what the registration's outcome is now (REJECTED, SELECTED,
- * NOT_SELECTED or VOIDED), named by its masked NIK and wave code only, from the status as it is shown:
- * the verdict of a draw not published yet is not mailed, its notice waits for the publication. A notice yields to every code: it
- * takes the email gate only when it is free at that moment; when a code holds it, the notice waits
- * for it to free up and then goes back to the queue, where the worker takes any code that came
- * meanwhile before the next notice.
+ * NOT_SELECTED or VOIDED), named by its masked NIK and wave code only, from the status as it is
+ * shown: the verdict of a draw not published yet is not mailed, its notice waits for the
+ * publication. A notice yields to every code: it takes the email gate only when it is free at that
+ * moment; when a code holds it, the notice waits for it to free up and then goes back to the queue,
+ * where the worker takes any code that came meanwhile before the next notice.
  */
 @ApplicationScoped
 public class OutcomeNoticeHandler implements JobHandler<Void> {

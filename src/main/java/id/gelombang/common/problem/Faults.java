@@ -96,7 +96,8 @@ public final class Faults {
     /** PostgreSQL's lock_timeout ended a statement somewhere in the chain. */
     public static boolean isLockTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && LOCK_NOT_AVAILABLE.equals(pg.getSqlState())) {
+            if (t instanceof PgException pg && LOCK_NOT_AVAILABLE.equals(pg.getSqlState())
+                    || t instanceof java.sql.SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
                 return true;
             }
         }
@@ -106,7 +107,8 @@ public final class Faults {
     /** PostgreSQL ended a deadlock by failing a statement somewhere in the chain. */
     public static boolean isDeadlock(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && DEADLOCK_DETECTED.equals(pg.getSqlState())) {
+            if (t instanceof PgException pg && DEADLOCK_DETECTED.equals(pg.getSqlState())
+                    || t instanceof java.sql.SQLException sql && DEADLOCK_DETECTED.equals(sql.getSQLState())) {
                 return true;
             }
         }

@@ -2,6 +2,7 @@ package id.gelombang.common.problem;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
@@ -57,9 +58,9 @@ public final class Faults {
         if (t instanceof VertxException && POOL_ACQUIRE_TIMEOUT.equals(t.getMessage())) {
             return true;
         }
-        if (t instanceof PgException pg && pg.getSqlState() != null) {
-            return TRANSIENT_SQLSTATES.contains(pg.getSqlState())
-                    || TRANSIENT_SQLSTATE_CLASSES.contains(pg.getSqlState().substring(0, 2));
+        String sqlState = sqlStateOf(t);
+        if (sqlState != null && sqlState.length() == 5) {
+            return TRANSIENT_SQLSTATES.contains(sqlState) || TRANSIENT_SQLSTATE_CLASSES.contains(sqlState.substring(0, 2));
         }
         // AWS (S3): throttled or failing on its side; timed out or unreachable from ours.
         if (t instanceof SdkServiceException service) {
@@ -96,8 +97,7 @@ public final class Faults {
     /** PostgreSQL's lock_timeout ended a statement somewhere in the chain. */
     public static boolean isLockTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && LOCK_NOT_AVAILABLE.equals(pg.getSqlState())
-                    || t instanceof java.sql.SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+            if (LOCK_NOT_AVAILABLE.equals(sqlStateOf(t))) {
                 return true;
             }
         }
@@ -107,21 +107,33 @@ public final class Faults {
     /** PostgreSQL ended a deadlock by failing a statement somewhere in the chain. */
     public static boolean isDeadlock(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && DEADLOCK_DETECTED.equals(pg.getSqlState())
-                    || t instanceof java.sql.SQLException sql && DEADLOCK_DETECTED.equals(sql.getSQLState())) {
+            if (DEADLOCK_DETECTED.equals(sqlStateOf(t))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String reasonOf(Throwable t) {
+    /**
+     * The SQLSTATE this exception itself carries, or null: the reactive client raises a
+     * {@link PgException}; Hibernate Reactive turns it into a {@link SQLException} with the same
+     * SQLSTATE, without the original as its cause.
+     */
+    private static String sqlStateOf(Throwable t) {
         if (t instanceof PgException pg) {
-            return switch (pg.getSqlState()) {
+            return pg.getSqlState();
+        }
+        return t instanceof SQLException sql ? sql.getSQLState() : null;
+    }
+
+    private static String reasonOf(Throwable t) {
+        String sqlState = sqlStateOf(t);
+        if (sqlState != null) {
+            return switch (sqlState) {
                 case LOCK_NOT_AVAILABLE -> "lock-timeout";
                 case "57014" -> "statement-timeout";
                 case "40001", DEADLOCK_DETECTED -> "database-conflict";
-                default -> pg.getSqlState().startsWith("53") ? "database-busy" : "database-unavailable";
+                default -> sqlState.startsWith("53") ? "database-busy" : "database-unavailable";
             };
         }
         if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
@@ -148,8 +160,8 @@ public final class Faults {
                 out.append(" <- caused by ");
             }
             out.append(t.getClass().getName());
-            if (t instanceof PgException pg) {
-                out.append(" [SQLSTATE ").append(pg.getSqlState()).append(']');
+            if (sqlStateOf(t) != null) {
+                out.append(" [SQLSTATE ").append(sqlStateOf(t)).append(']');
             }
             if (t instanceof SdkServiceException service) {
                 out.append(" [HTTP ").append(service.statusCode()).append(']');

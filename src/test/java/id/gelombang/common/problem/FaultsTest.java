@@ -112,4 +112,22 @@ class FaultsTest {
         assertThat(Faults.isLockTimeout(new RuntimeException(pg("55P03")))).isTrue();
         assertThat(Faults.isLockTimeout(pg("57014"))).isFalse();
     }
+
+    @Test
+    void hibernateReactiveKeepsOnlyTheSqlStateAndThatIsEnough() {
+        // Hibernate Reactive turns a PgException into an SQLException with its SQLSTATE and no cause.
+        Exception lockTimeout = new jakarta.persistence.LockTimeoutException(
+                new org.hibernate.exception.LockTimeoutException("could not execute", new java.sql.SQLException("x", "55P03")));
+        assertThat(Faults.isTransient(lockTimeout)).isTrue();
+        assertThat(Faults.shedReason(lockTimeout)).isEqualTo("lock-timeout");
+        assertThat(Faults.isLockTimeout(lockTimeout)).isTrue();
+        Exception statementTimeout = new org.hibernate.QueryTimeoutException("could not execute", new java.sql.SQLException("x", "57014"), "");
+        assertThat(Faults.shedReason(statementTimeout)).isEqualTo("statement-timeout");
+        Exception deadlock = new RuntimeException(new java.sql.SQLException("x", "40P01"));
+        assertThat(Faults.isDeadlock(deadlock)).isTrue();
+        assertThat(Faults.shedReason(deadlock)).isEqualTo("database-conflict");
+        Exception unique = new org.hibernate.exception.ConstraintViolationException("x", new java.sql.SQLException("x", "23505"), "k");
+        assertThat(Faults.isTransient(unique)).as("a defect stays a defect").isFalse();
+        assertThat(Faults.describe(lockTimeout)).contains("java.sql.SQLException [SQLSTATE 55P03]").doesNotContain("could not execute");
+    }
 }

@@ -40,6 +40,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -56,6 +59,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 class IdentityTheftVoidTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject
     Database db;
@@ -172,6 +177,26 @@ class IdentityTheftVoidTest {
                 .then().statusCode(400).body("errors.field", containsInAnyOrder("reason"));
         voidByNik(wave, nik, "HD-3").then().statusCode(404).contentType("application/problem+json").body("type", endsWith("/not-found"));
         voidByNik("NO-SUCH-WAVE", nik, "HD-4").then().statusCode(404);
+        Api.get(r).then().statusCode(200).body("status", equalTo("REGISTERED"));
+        assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND status = 'VOIDED'", wave)).isZero();
+    }
+
+    @Test
+    void aVoidThatCannotLockTheRegistrationInTimeIsAnswered503AndChangesNothing() {
+        String wave = db.createWave(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1)), 5);
+        Map<String, Object> thief = uniquePerson(wave);
+        Registered r = Api.registerNew(thief);
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        Transaction held = holder.begin().await().atMost(WAIT);
+        try {
+            // A withdrawal or a worker holds the registration longer than the lock timeout.
+            holder.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(r.id())))
+                    .await().atMost(WAIT);
+            voidByNik(wave, (String) thief.get("nik"), "HD-" + RANDOM.nextInt(1_000_000)).then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", "5").body("type", endsWith("/unavailable"));
+        } finally {
+            held.rollback().chain(holder::close).await().atMost(WAIT);
+        }
         Api.get(r).then().statusCode(200).body("status", equalTo("REGISTERED"));
         assertThat(db.count("SELECT count(*) FROM registration WHERE wave_code = $1 AND status = 'VOIDED'", wave)).isZero();
     }

@@ -265,9 +265,12 @@ $$;
 -- family-card place, its email address's use and its place in its shard, taking the row, then the
 -- family card, the address and the shard: the registration's order. Only the first release of a row
 -- changes anything, so a rejection followed by a withdrawal returns each place once. Returns whether
--- this call released it. First of all it takes its wave's draw lock shared (key 'DRAW', wave id): a
--- draw being published takes it exclusively for a moment, so that no release commits unseen between
--- the publication's count and its commit (V22); releases never wait on each other for it.
+-- this call released it. Before it changes anything it takes its wave's draw lock shared (key
+-- 'DRAW', wave id): a draw being published takes it exclusively for a moment, so that no release
+-- commits unseen between the publication's count and its commit (V22); releases never wait on each
+-- other for it. Its callers hold the registration's row already (a withdrawal, a NIK rejection and a
+-- void each lock it first), so the publication, holding the lock, must never wait for a
+-- registration's row: its promotions lock the next ranks NOWAIT.
 CREATE OR REPLACE FUNCTION release_registration(p_id uuid, p_now timestamptz) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE

@@ -18,12 +18,14 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON draw_rank TO gelombang_app;
 ALTER TABLE wave ADD COLUMN draw_running_until timestamptz;
 
 -- A release while the draw is being made (verdicts written on some rows, the draw not yet
--- published): the registration leaves the ranks and gives up a SELECTED verdict; the publication
--- counts what is left and gives the places to the next ranks. Releases take the wave's draw lock
+-- published): the registration leaves the ranks and gives up its verdict and rank, whether its batch
+-- had run or not; the publication counts what is left and gives the places to the next ranks. Releases take the wave's draw lock
 -- shared (release_registration, before their row) and the publication takes it exclusively, so
 -- none commits unseen between its count and its commit. After the draw, as V16 made it, except that
 -- the next rank's notice is due at once even when its NOT_SELECTED one was queued to wait for the
--- publication (db/notices/draw-batch.sql).
+-- publication (db/notices/draw-batch.sql), and that the next rank is sought past the cutoff (the
+-- highest rank selected; every eligible rank below it is selected), so that the index is entered
+-- there rather than read through every selected registration.
 CREATE OR REPLACE FUNCTION redraw_after_release() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -32,11 +34,9 @@ DECLARE
 BEGIN
     IF (SELECT drawn_at FROM wave WHERE id = NEW.wave_id) IS NULL THEN
         DELETE FROM draw_rank WHERE wave_id = NEW.wave_id AND registration_id = NEW.id;
-        IF OLD.selection_status = 'SELECTED' THEN
-            UPDATE registration SET selection_status = 'NOT_SELECTED',
-                   status = CASE WHEN status = 'SELECTED' THEN 'NOT_SELECTED' ELSE status END
-                WHERE id = NEW.id;
-        END IF;
+        UPDATE registration SET selection_status = NULL, selection_rank = NULL,
+               status = CASE WHEN status IN ('SELECTED', 'NOT_SELECTED') THEN 'REGISTERED' ELSE status END
+            WHERE id = NEW.id;
         RETURN NULL;
     END IF;
     IF OLD.selection_status = 'SELECTED' THEN
@@ -46,6 +46,7 @@ BEGIN
         SELECT r.id, r.selection_rank INTO v_next, v_next_rank FROM registration r
             WHERE r.wave_id = NEW.wave_id AND r.selection_status = 'NOT_SELECTED' AND r.status = 'NOT_SELECTED'
               AND r.released_at IS NULL AND r.erased_at IS NULL
+              AND r.selection_rank > (SELECT draw_cutoff_rank FROM wave WHERE id = NEW.wave_id)
             ORDER BY r.selection_rank, r.id LIMIT 1
             FOR UPDATE;
         IF v_next IS NOT NULL THEN

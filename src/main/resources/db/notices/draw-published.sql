@@ -3,12 +3,15 @@
 -- publication commits and before the draw's ranks are deleted (OutcomeNotices runs it through
 -- WaveDraw's DrawFollowUp hook; bench/bench.py --draw-only times it). SKIP LOCKED: a notice another
 -- transaction holds (a release asking for it again, which makes it due itself; a worker claiming it)
--- is left as it is, so this never waits for a release, nor a release for it. Set-based, nothing
--- loaded into the function. If it fails or runs out of time, the notices go when they were due.
+-- is left as it is, so this never waits for a release, nor a release for it. A notice a worker has
+-- claimed (it may have read the draw as unpublished) gets a new revision, so that the worker's
+-- putting it back makes it due at once (JobQueue.retryAt). Set-based, nothing loaded into the
+-- function. If it fails or runs out of time, the notices go when they were due.
 --
 -- Parameters (named, bound by Hibernate; bench substitutes literals): waveId, publishedBy, now.
 -- Comment lines are removed before the statement is sent.
-UPDATE verification_job SET run_after = CAST(:now AS timestamptz)
+UPDATE verification_job SET run_after = CAST(:now AS timestamptz),
+                            revision = revision + CASE WHEN state = 'RUNNING' THEN 1 ELSE 0 END
 WHERE id IN (SELECT j.id FROM draw_rank d
              JOIN verification_job j ON j.registration_id = d.registration_id
              WHERE d.wave_id = CAST(:waveId AS bigint) AND j.kind = 'OUTCOME_NOTICE'

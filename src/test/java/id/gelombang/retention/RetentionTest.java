@@ -407,6 +407,33 @@ class RetentionTest {
     }
 
     @Test
+    void ranksADrawCouldNotDeleteAreSweptOnceNoCallIsMakingThatDraw() {
+        String published = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
+        String stopped = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
+        String running = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
+        db.execute("UPDATE wave SET drawn_at = now() WHERE code = $1", published);
+        db.execute("UPDATE wave SET draw_running_until = now() + interval '10 minutes' WHERE code = $1", running);
+        for (String wave : List.of(published, stopped, running)) {
+            db.execute("""
+                    INSERT INTO draw_rank (wave_id, registration_id, digest, selected)
+                    SELECT w.id, gen_random_uuid(), sha256(convert_to(w.code || n, 'UTF8')), n = 1
+                    FROM wave w, generate_series(1, 3) AS n WHERE w.code = $1""", wave);
+        }
+        try {
+            runRetention(1000).then().statusCode(200);
+            assertThat(ranksOf(published)).as("the ranks of a published draw").isZero();
+            assertThat(ranksOf(stopped)).as("the ranks of a draw that stopped and was not run again").isZero();
+            assertThat(ranksOf(running)).as("the ranks of the draw being made").isEqualTo(3);
+        } finally {
+            db.execute("DELETE FROM draw_rank WHERE wave_id = (SELECT id FROM wave WHERE code = $1)", running);
+        }
+    }
+
+    private long ranksOf(String wave) {
+        return db.count("SELECT count(*) FROM draw_rank WHERE wave_id = (SELECT id FROM wave WHERE code = $1)", wave);
+    }
+
+    @Test
     void theRunRouteRefusesBadLimits() {
         given().post("/internal/retention/run?batchSize=0").then().statusCode(400).contentType("application/problem+json");
         given().post("/internal/retention/run?seconds=0").then().statusCode(400).contentType("application/problem+json");

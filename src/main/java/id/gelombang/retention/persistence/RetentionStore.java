@@ -133,7 +133,8 @@ public class RetentionStore {
      * (keyed digests of addresses and KK numbers; nobody registers in those waves any more, and a
      * later release of one of their registrations finds no row and changes nothing), and the NIK
      * digests kept against a re-roll in waves already drawn (a withdrawal that committed while its
-     * wave's draw ran leaves one the draw could not see). Needs a transaction.
+     * wave's draw ran leaves one the draw could not see), and the ranks of a draw that no call is
+     * making any more (published, or stopped) that its call could not delete. Needs a transaction.
      */
     public Uni<Long> forgetLimitCounts(Instant sourcesBefore, Instant now, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -155,9 +156,14 @@ public class RetentionStore {
                     DELETE FROM draw_withdrawal WHERE (wave_id, nik_digest) IN (
                         SELECT d.wave_id, d.nik_digest FROM draw_withdrawal d JOIN wave w ON w.id = d.wave_id
                         WHERE w.drawn_at IS NOT NULL LIMIT :limit)
+                    RETURNING 1),
+                ranks AS (
+                    DELETE FROM draw_rank WHERE (wave_id, registration_id) IN (
+                        SELECT d.wave_id, d.registration_id FROM draw_rank d JOIN wave w ON w.id = d.wave_id
+                        WHERE w.drawn_at IS NOT NULL OR w.draw_running_until IS NULL LIMIT :limit)
                     RETURNING 1)
                 SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM addresses) + (SELECT count(*) FROM households)
-                    + (SELECT count(*) FROM withdrawals)""",
+                    + (SELECT count(*) FROM withdrawals) + (SELECT count(*) FROM ranks)""",
                 Long.class)
                 .setParameter("sourcesBefore", OffsetDateTime.ofInstant(sourcesBefore, ZoneOffset.UTC))
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))

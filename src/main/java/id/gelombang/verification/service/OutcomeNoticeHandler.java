@@ -82,17 +82,21 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
         // account); the digest of the one mailed is recorded first, so that its bounce finds it.
         Object found = Blocking.await(() -> Panache.withTransaction(() -> Registration.<Registration>findById(job.registrationId())
                 .<Object>chain(r -> {
-                    if (r != null && r.shownStatus() != r.status) {
-                        return draws.progress(r.waveId).map(draw -> (Object) new Unpublished(
-                                untilPublished(draw.drawnAt(), draw.runningUntil(), clock.instant())));
+                    if (r == null) {
+                        return Uni.createFrom().nullItem();
                     }
-                    Outcome outcome = r == null ? null : outcomeOf(r.shownStatus(), r.nikReason);
-                    if (outcome == null || r.personalData == null || r.emailUndeliverable != null) {
-                        return Uni.createFrom().<Object>nullItem();
+                    boolean hidden = r.shownStatus() != r.status;
+                    if (!hidden && r.shownStatus() != RegistrationStatus.NOT_SELECTED) {
+                        return noticeFor(r);
                     }
-                    Notice notice = new Notice(outcome, personalData.open(r.id, r.personalData), r.waveCode);
-                    return deliverability.remember(job.registrationId(), deliverability.digest(notice.person().email()))
-                            .replaceWith((Object) notice);
+                    return draws.progress(r.waveId).chain(draw -> {
+                        if (hidden) {
+                            return Uni.createFrom().item(new Unpublished(untilPublished(draw.drawnAt(), draw.runningUntil(), clock.instant())));
+                        }
+                        // A notice queued as SELECTED by a draw that stopped unpublished, whose next run did
+                        // not select the registration: the wave asked for no word to those not selected.
+                        return draw.notifyNotSelected() ? noticeFor(r) : Uni.createFrom().nullItem();
+                    });
                 })));
         if (found instanceof Unpublished unpublished) {
             // Nobody is told a verdict before its draw is published; one that never is, is never told.
@@ -120,6 +124,16 @@ public class OutcomeNoticeHandler implements JobHandler<Void> {
         }
         return Mailing.send(sender, EmailTexts.outcome(notice.person().email(), notice.outcome(),
                 Nik.mask(notice.person().nik()), notice.waveCode(), config.siteUrl()), null, clock);
+    }
+
+    /** The notice this registration is told as it is shown now, its address remembered; null: none. */
+    private Uni<Object> noticeFor(Registration r) {
+        Outcome outcome = outcomeOf(r.shownStatus(), r.nikReason);
+        if (outcome == null || r.personalData == null || r.emailUndeliverable != null) {
+            return Uni.createFrom().nullItem();
+        }
+        Notice notice = new Notice(outcome, personalData.open(r.id, r.personalData), r.waveCode);
+        return deliverability.remember(r.id, deliverability.digest(notice.person().email())).replaceWith((Object) notice);
     }
 
     /**

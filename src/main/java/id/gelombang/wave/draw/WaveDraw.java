@@ -36,7 +36,7 @@ import io.vertx.mutiny.core.Vertx;
  * with its audit entry. The call that makes a draw marks the wave until its time limit; concurrent
  * calls wait for its draw and answer it, and take over once that time has passed (the call died); a
  * batch or a publication of a call that was taken over stops. A draw that stopped halfway is run
- * again from its ranking and ends with the same verdicts.
+ * again from its ranking and ends with the same verdicts, unless who is eligible changed meanwhile.
  */
 @ApplicationScoped
 public class WaveDraw {
@@ -177,13 +177,20 @@ public class WaveDraw {
                 });
     }
 
-    /**
-     * Every batch of verdicts after {@code after}, each in its own transaction with its outcome notices,
-     * until none is left. Each batch first checks that the draw is still this call's and keeps it so
-     * until it commits.
-     */
+    /** Every batch of verdicts after {@code after}, one after the other, until none is left. */
     private Uni<Void> writeVerdicts(Ranked ranked, UUID after) {
-        return Panache.withTransaction(() -> within(ranked.until())
+        return writeBatch(ranked, after).chain(last -> last == null ? Uni.createFrom().voidItem() : writeVerdicts(ranked, last));
+    }
+
+    /**
+     * The next batch of verdicts after {@code after}, in its own transaction with its outcome notices;
+     * returns its last id (null: none was left). It first checks that the draw is still this call's
+     * and keeps it so until it commits. It waits for a row held by someone else at most
+     * {@link #HOLD_WAIT}, since every row it updated meanwhile stays locked (a withdrawal of one would
+     * wait too), and is tried again after a pause, as after a deadlock.
+     */
+    private Uni<UUID> writeBatch(Ranked ranked, UUID after) {
+        return Panache.withTransaction(() -> within(ranked.until(), HOLD_WAIT)
                 .chain(() -> statement.stillDrawing(ranked.waveId(), ranked.until()))
                 .chain(mine -> {
                     if (!mine) {
@@ -191,8 +198,10 @@ public class WaveDraw {
                     }
                     return statement.writeVerdicts(ranked.waveId(), after, config.batchSize(), ranked.now());
                 })
-                .call(batch -> batch.last() == null ? Uni.createFrom().voidItem() : followUpVerdicts(ranked, after, batch.last())))
-                .chain(batch -> batch.last() == null ? Uni.createFrom().voidItem() : writeVerdicts(ranked, batch.last()));
+                .call(batch -> batch.last() == null ? Uni.createFrom().voidItem() : followUpVerdicts(ranked, after, batch.last()))
+                .map(WaveDrawStatement.Batch::last))
+                .onFailure(failure -> Faults.isLockTimeout(failure) || Faults.isDeadlock(failure))
+                .recoverWithUni(() -> pause().chain(() -> writeBatch(ranked, after)));
     }
 
     /**
@@ -232,7 +241,7 @@ public class WaveDraw {
                             .chain(counted -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, counted, ranked.now()))
                             .call(() -> within(until))
                             .chain(outcome -> statement.clearDrawRunning(wave.id, until)
-                                    .chain(() -> record(wave, ranked.seed(), outcome, actor, ranked.now())));
+                                    .chain(() -> record(wave, ranked, outcome, actor)));
                 }));
     }
 
@@ -253,6 +262,12 @@ public class WaveDraw {
         return Uni.createFrom().item(() -> remaining(deadline)).chain(statement::allowUpTo);
     }
 
+    /** As {@link #within(Instant)}, each lock waited for at most {@code lockWait}. */
+    private Uni<Void> within(Instant deadline, Duration lockWait) {
+        return Uni.createFrom().item(() -> remaining(deadline))
+                .chain(left -> statement.allowUpTo(left, left.compareTo(lockWait) < 0 ? left : lockWait));
+    }
+
     private Duration remaining(Instant deadline) {
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
@@ -267,8 +282,13 @@ public class WaveDraw {
         return Uni.createFrom().emitter(emitter -> vertx.setTimer(WAITING_POLL.toMillis(), id -> emitter.complete(null)));
     }
 
-    /** Keeps the draw's outcome on the wave, then its follow-ups and its audit entry, and returns it as published. */
-    private Uni<DrawResult> record(Wave wave, byte[] seed, WaveDrawStatement.Outcome outcome, String actor, Instant now) {
+    /**
+     * Keeps the draw's outcome on the wave, then its audit entry, and returns it as published. It is
+     * drawn as of its publication (the audit trail's order), ranked as of its ranking.
+     */
+    private Uni<DrawResult> record(Wave wave, Ranked ranked, WaveDrawStatement.Outcome outcome, String actor) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        byte[] seed = ranked.seed();
         wave.drawnAt = now;
         wave.drawEligible = outcome.eligible();
         wave.drawSelected = outcome.selected();
@@ -283,6 +303,7 @@ public class WaveDraw {
         details.put("eligible", outcome.eligible());
         details.put("selected", outcome.selected());
         details.put("cutoffRank", wave.drawCutoffRank);
+        details.put("rankedAt", ranked.now().toString());
         return audit.record(actor, OperatorAction.DRAW, wave.code, details, now)
                 .map(recorded -> published(wave));
     }

@@ -47,11 +47,16 @@ public class WaveDrawStatement {
      * first instead of failing. SET LOCAL semantics: the connection's limits return at commit.
      */
     public Uni<Void> allowUpTo(Duration limit) {
-        String millis = Long.toString(limit.toMillis());
+        return allowUpTo(limit, limit);
+    }
+
+    /** As {@link #allowUpTo(Duration)}, each lock waited for at most {@code lockWait}. */
+    public Uni<Void> allowUpTo(Duration limit, Duration lockWait) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                "SELECT set_config('statement_timeout', :limit, true), set_config('lock_timeout', :limit, true)",
+                "SELECT set_config('statement_timeout', :limit, true), set_config('lock_timeout', :lockWait, true)",
                 Object[].class)
-                .setParameter("limit", millis)
+                .setParameter("limit", Long.toString(Math.max(1, limit.toMillis())))
+                .setParameter("lockWait", Long.toString(Math.max(1, lockWait.toMillis())))
                 .getSingleResult())
                 .replaceWithVoid();
     }
@@ -98,17 +103,20 @@ public class WaveDrawStatement {
                 .map(ids -> !ids.isEmpty());
     }
 
-    /** Whether the wave's draw is published, and until when a call is making it (either may be null). */
-    public record Progress(Instant drawnAt, Instant runningUntil) {
+    /**
+     * Whether the wave's draw is published, until when a call is making it (either may be null), and
+     * whether its registrants not selected are told.
+     */
+    public record Progress(Instant drawnAt, Instant runningUntil, boolean notifyNotSelected) {
     }
 
     /** The wave's draw as it stands, read in one statement. */
     public Uni<Progress> progress(long waveId) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                "SELECT drawn_at, draw_running_until FROM wave WHERE id = :waveId", Object[].class)
+                "SELECT drawn_at, draw_running_until, notify_not_selected FROM wave WHERE id = :waveId", Object[].class)
                 .setParameter("waveId", waveId)
                 .getSingleResult())
-                .map(row -> new Progress(SqlValues.instant(row[0]), SqlValues.instant(row[1])));
+                .map(row -> new Progress(SqlValues.instant(row[0]), SqlValues.instant(row[1]), Boolean.TRUE.equals(row[2])));
     }
 
     /** Marks the wave's draw as being made by this call until {@code until}. */

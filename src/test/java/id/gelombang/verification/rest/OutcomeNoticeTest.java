@@ -8,15 +8,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -44,6 +47,7 @@ import id.gelombang.verification.dukcapil.DukcapilClient;
 import id.gelombang.verification.service.EmailFeedback;
 import id.gelombang.verification.service.JobWorker;
 import id.gelombang.wave.draw.DrawResult;
+import id.gelombang.wave.draw.DrawSeed;
 import id.gelombang.wave.draw.WaveDraw;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -220,6 +224,10 @@ class OutcomeNoticeTest {
             CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(wave));
             awaitLockWaiters(1);
 
+            // An operator voids a registration whose verdict is written but not published: nothing holds it up.
+            operator().body(Map.of("nik", stolen.get("nik"), "caseReference", "HD-" + ThreadLocalRandom.current().nextInt(1_000_000)))
+                    .post("/v1/admin/waves/" + wave + "/voids").then().statusCode(200);
+
             // The registry rejects the squatter's NIK; its release, which holds the draw's lock shared, is
             // held up on the wave's place counters.
             Transaction heldPlaces = places.begin().await().atMost(WAIT);
@@ -229,19 +237,12 @@ class OutcomeNoticeTest {
                     () -> worker.drain(JobKind.NIK_CHECK, Duration.ofSeconds(30), true));
             awaitLockWaiters(2);
 
-            // The publication goes on until it waits for that release; an operator voids a registration
-            // meanwhile. Both releases commit within their lock timeout once the counters are free, and the
-            // publication counts them.
+            // The publication goes on until it waits for that release, which then commits (well within its
+            // lock timeout); the publication counts both releases.
             heldPublication.rollback().await().atMost(WAIT);
             awaitWaitEvent("advisory");
-            CompletableFuture<Response> voided = CompletableFuture.supplyAsync(() -> operator()
-                    .body(Map.of("nik", stolen.get("nik"), "caseReference", "HD-" + UUID.randomUUID().toString().substring(0, 8)))
-                    .post("/v1/admin/waves/" + wave + "/voids"));
-            awaitLockWaiters(3);
-
             heldPlaces.rollback().await().atMost(WAIT);
             assertThat(draw.get(30, TimeUnit.SECONDS).selected()).isEqualTo(2);
-            voided.get(30, TimeUnit.SECONDS).then().statusCode(200);
             registry.get(30, TimeUnit.SECONDS);
         } finally {
             publication.close().await().atMost(WAIT);
@@ -264,6 +265,71 @@ class OutcomeNoticeTest {
             assertThat(mails.get(0).subject()).contains("SELECTED".equals(statusOf(person)) ? "Anda terpilih" : "hasil undian");
         }
     }
+
+    @Test
+    void aRerunThatChangesAVerdictSendsNoNotSelectedNoticeTheWaveDidNotAskFor() throws Exception {
+        byte[] seed = new byte[32];
+        new SecureRandom().nextBytes(seed);
+        String hex = HexFormat.of().formatHex(seed);
+        String wave = newCode();
+        Map<String, Object> body = definition(wave);
+        body.put("quota", 1);
+        body.put("opensAt", Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS).toString());
+        body.put("selection", "DRAW");
+        body.put("notifyNotSelected", false);
+        body.put("drawRequiresVerifiedNik", true);
+        body.put("drawCommitment", DrawSeed.commitment(seed));
+        operator().body(body).post("/v1/admin/waves").then().statusCode(201);
+        long waveId = withdrawnBeforeTheDraw(wave);
+        List<Map<String, Object>> people = registerInto(wave, 3);
+        Jobs.parkAllOpen(db);
+        operator().post("/v1/admin/waves/" + wave + "/close").then().statusCode(200);
+        // The highest rank of the three: only it is VERIFIED at the first run, which therefore selects it.
+        List<UUID> byRank = db.pool().preparedQuery("""
+                SELECT id FROM registration WHERE wave_code = $1 AND released_at IS NULL
+                ORDER BY sha256(decode($2, 'hex') || convert_to(CAST(id AS text), 'UTF8')), id""")
+                .execute(Tuple.of(wave, hex)).await().atMost(WAIT).stream().map(row -> row.getUUID(0)).toList();
+        UUID last = byRank.get(2);
+        Map<String, Object> loser = people.stream().filter(p -> last.toString().equals(p.get("id"))).findFirst().orElseThrow();
+        db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE id = $1", last);
+
+        // First run: verdicts and notices written, then the publication's statement is cancelled.
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction held = holder.begin().await().atMost(WAIT);
+            holder.preparedQuery("SELECT 1 FROM draw_withdrawal WHERE wave_id = $1 FOR UPDATE").execute(Tuple.of(waveId))
+                    .await().atMost(WAIT);
+            CompletableFuture<DrawResult> first = CompletableFuture.supplyAsync(() -> drawNow(wave, hex));
+            awaitLockWaiters(1);
+            db.execute("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%draw_withdrawal%'");
+            assertThat(first).failsWithin(20, TimeUnit.SECONDS);
+            held.rollback().await().atMost(WAIT);
+        } finally {
+            holder.close().await().atMost(WAIT);
+        }
+        assertThat(statusOf(loser)).as("the first run's verdict, never published").isEqualTo("SELECTED");
+        assertThat(Jobs.of(db, (String) loser.get("id"), "OUTCOME_NOTICE").getString("state")).isEqualTo("PENDING");
+
+        // The registry verifies the other two meanwhile; the second run is published and does not select it.
+        db.execute("UPDATE registration SET nik_verification = 'VERIFIED' WHERE wave_code = $1 AND released_at IS NULL", wave);
+        assertThat(drawNow(wave, hex).selected()).isEqualTo(1);
+        assertThat(statusOf(loser)).isEqualTo("NOT_SELECTED");
+
+        // The first run's notice falls due (a minute past its time limit: here, at once) and the worker runs.
+        db.execute("UPDATE verification_job SET run_after = now() WHERE registration_id = $1 AND kind = 'OUTCOME_NOTICE'",
+                UUID.fromString((String) loser.get("id")));
+        drainEmail();
+        assertThat(notices(loser)).as("a NOT_SELECTED notice in a wave created with notifyNotSelected false").isEmpty();
+        assertThat(Jobs.of(db, (String) loser.get("id"), "OUTCOME_NOTICE").getString("state")).isEqualTo("DONE");
+        for (Map<String, Object> person : people) {
+            if ("SELECTED".equals(statusOf(person))) {
+                assertThat(notices(person)).hasSize(1).allSatisfy(mail -> assertThat(mail.subject()).contains("Anda terpilih"));
+            } else {
+                assertThat(notices(person)).isEmpty();
+            }
+        }
+    }
+
 
     @Test
     void notifyNotSelectedIsValidatedLikeTheOtherDrawSettings() {
@@ -408,8 +474,12 @@ class OutcomeNoticeTest {
     }
 
     private DrawResult drawNow(String wave) {
+        return drawNow(wave, null);
+    }
+
+    private DrawResult drawNow(String wave, String seedHex) {
         try {
-            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(wave, "operator-key", null));
+            return VertxContextSupport.subscribeAndAwait(() -> draws.draw(wave, "operator-key", seedHex));
         } catch (Throwable e) {
             throw new AssertionError(e);
         }

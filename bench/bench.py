@@ -1080,6 +1080,10 @@ DRAW_QUOTA = 200_000  # wave 1 of April 2020 selected 200,000
 # ACUs caches far more than 256 MB. Only for the draw-only comparison; the main bench keeps its settings.
 AURORA_LIKE = "-c shared_buffers=4GB -c full_page_writes=off -c max_wal_size=20GB -c work_mem=64MB"
 LIFTED = "SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true);\n"
+# A batch of verdicts as WaveDraw runs one: the limits lifted, and WaveDrawStatement.readByKeyOnly's
+# settings (the ranks and the registrations reached by key only), in the one statement.
+BATCH_SETTINGS = ("SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true), "
+                  "set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true);\n")
 
 
 def draw_statement(params, path=DRAW_SQL, text=None):
@@ -1194,7 +1198,7 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
         # The batch's notices, in its transaction, for the range it covered (psql keeps its last id).
         notices = draw_statement({"waveId": wave_id, "after": f"'{after}'", "last": ":'last'", "notifyNotSelected": "false",
                                   "publishedBy": published_by, "now": now}, NOTICES_SQL)
-        lines, times = psql_timed("BEGIN;\n" + LIFTED + f"{sql} \\gset\n\\if :{{?last}}\n\\echo :last\n{notices};\n"
+        lines, times = psql_timed("BEGIN;\n" + BATCH_SETTINGS + f"{sql} \\gset\n\\if :{{?last}}\n\\echo :last\n{notices};\n"
                                   "\\endif\nCOMMIT;\n", DRAW_DB)
         last = [line for line in lines if uuid.fullmatch(line)]
         if not last:

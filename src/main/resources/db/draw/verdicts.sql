@@ -7,6 +7,12 @@
 -- it in its release (V22's trigger), so what is left there when the draw is published is what it
 -- counts. Writing a verdict again is harmless, so a draw that stopped halfway is simply run again.
 --
+-- Each statement reaches its rows by key, whatever the planner's statistics say: the ranks were
+-- written a moment ago and a wave's last registrations may not be analysed yet, and a planner that
+-- believes either table small would read all of it for every batch. So the registrations are named
+-- by their ids (ANY: an index scan of the primary key), and WaveDrawStatement.readByKeyOnly turns off
+-- the scans that read a table, or all of a wave's ranks, whole.
+--
 -- Parameters (named, bound by Hibernate; bench substitutes literals): waveId, after (an id; the nil
 -- UUID for the first batch), batchSize and now. Returns the batch's last id (null when the batch was
 -- empty) and how many verdicts it wrote. Comment lines are removed before the statement is sent.
@@ -22,6 +28,7 @@ written AS (
         updated_at = CAST(:now AS timestamptz)
     FROM batch
     WHERE r.id = batch.registration_id AND r.released_at IS NULL AND r.status NOT IN ('REJECTED', 'WITHDRAWN')
+      AND r.id = ANY (ARRAY(SELECT registration_id FROM batch))
     RETURNING r.id),
 released AS (
     DELETE FROM draw_rank d USING batch

@@ -13,9 +13,11 @@ CREATE TABLE draw_rank (
 );
 GRANT SELECT, INSERT, UPDATE, DELETE ON draw_rank TO gelombang_app;
 
--- Until when the call that is making the wave's draw may run; another call waits for it meanwhile
--- and takes over once it has passed (that call died). Null when no draw is being made.
+-- The call that is making the wave's draw, and until when its lease runs: the call renews it with
+-- each batch and each try of its publication; another call waits for it meanwhile and takes over
+-- once it has run out (that call died). Both null when no draw is being made.
 ALTER TABLE wave ADD COLUMN draw_running_until timestamptz;
+ALTER TABLE wave ADD COLUMN draw_call uuid;
 
 -- A release while the draw is being made (verdicts written on some rows, the draw not yet
 -- published): the registration leaves the ranks and gives up its verdict and rank, whether its batch

@@ -3,7 +3,8 @@
 -- publication commits and before the draw's ranks are deleted (OutcomeNotices runs it through
 -- WaveDraw's DrawFollowUp hook; bench/bench.py --draw-only times it). SKIP LOCKED: a notice another
 -- transaction holds (a release asking for it again, which makes it due itself; a worker claiming it)
--- is left as it is, so this never waits for a release, nor a release for it. A notice a worker has
+-- is left as it is, so this never waits for a release, nor a release for it. A notice the worker
+-- put back to wait for the publication (OutcomeNoticeHandler) is made due too. A notice a worker has
 -- claimed (it may have read the draw as unpublished) gets a new revision, so that the worker's
 -- putting it back makes it due at once (JobQueue.retryAt). Set-based, nothing loaded into the
 -- function. If it fails or runs out of time, the notices go when they were due.
@@ -15,5 +16,6 @@ UPDATE verification_job SET run_after = CAST(:now AS timestamptz),
 WHERE id IN (SELECT j.id FROM draw_rank d
              JOIN verification_job j ON j.registration_id = d.registration_id
              WHERE d.wave_id = CAST(:waveId AS bigint) AND j.kind = 'OUTCOME_NOTICE'
-               AND j.state IN ('PENDING', 'RUNNING') AND j.run_after = CAST(:publishedBy AS timestamptz)
+               AND j.state IN ('PENDING', 'RUNNING')
+               AND (j.run_after = CAST(:publishedBy AS timestamptz) OR j.last_error = 'draw-not-published')
              FOR UPDATE OF j SKIP LOCKED)

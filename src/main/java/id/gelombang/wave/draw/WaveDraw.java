@@ -33,9 +33,9 @@ import io.vertx.mutiny.core.Vertx;
  * ranking (locks no registration), the verdicts in batches with their outcome notices
  * ({@link DrawFollowUp}; nobody is shown or sent a verdict before the draw is published), then the
  * publication, which gives the places released meanwhile to the next ranks and marks the wave drawn
- * with its audit entry. The call that makes a draw marks the wave until its time limit; concurrent
- * calls wait for its draw and answer it, and take over once that time has passed (the call died); a
- * batch or a publication of a call that was taken over stops. A draw that stopped halfway is run
+ * with its audit entry. The call that makes a draw marks the wave as its own on a lease it renews
+ * with each batch; concurrent calls wait for its draw and answer it, and take over once the lease has
+ * run out (the call died); a batch or a publication of a call that was taken over stops. A draw that stopped halfway is run
  * again from its ranking and ends with the same verdicts, unless who is eligible changed meanwhile.
  */
 @ApplicationScoped
@@ -53,6 +53,13 @@ public class WaveDraw {
      * timeout (3 s).
      */
     static final Duration HOLD_WAIT = Duration.ofSeconds(1);
+
+    /**
+     * How long a call making a draw holds it without renewing (each batch and each try of the
+     * publication renews it): a call that died blocks the next for this long, not for its whole time
+     * limit (12 minutes in DrawFunction).
+     */
+    static final Duration LEASE = Duration.ofSeconds(30);
 
     /**
      * From a draw's time limit to the latest moment its publication can commit: every statement of it
@@ -93,8 +100,11 @@ public class WaveDraw {
     private record Waiting(Instant until) implements Start {
     }
 
-    /** This call ranked the wave and makes its draw, marked as running until {@code until}. */
-    private record Ranked(long waveId, String code, byte[] seed, boolean notifyNotSelected, Instant now, Instant until)
+    /**
+     * This call ranked the wave and makes its draw, by {@code until} (its time limit), marked as the
+     * wave's drawing {@code call} on a lease it renews.
+     */
+    private record Ranked(long waveId, String code, byte[] seed, boolean notifyNotSelected, Instant now, Instant until, UUID call)
             implements Start {
     }
 
@@ -136,7 +146,7 @@ public class WaveDraw {
                     .call(() -> Panache.withTransaction(() -> statement.forgetRanks(ranked.waveId()))
                             .onFailure().recoverWithNull())
                     .onFailure().call(() -> Panache.withTransaction(
-                            () -> statement.abandon(ranked.waveId(), ranked.until())).onFailure().recoverWithNull());
+                            () -> statement.abandon(ranked.waveId(), ranked.call())).onFailure().recoverWithNull());
         });
     }
 
@@ -170,9 +180,10 @@ public class WaveDraw {
                         if (until != null && until.isAfter(now)) {
                             return Uni.createFrom().<Start>item(new Waiting(until));
                         }
-                        return statement.markDrawRunning(wave.id, deadline)
-                                .chain(() -> statement.rank(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik))
-                                .map(ranked -> new Ranked(wave.id, wave.code, seed, wave.notifyNotSelected, now, deadline));
+                        UUID call = UUID.randomUUID();
+                        return statement.rank(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik)
+                                .call(() -> statement.markDrawRunning(wave.id, call, leaseUntil(deadline)))
+                                .map(ranked -> new Ranked(wave.id, wave.code, seed, wave.notifyNotSelected, now, deadline, call));
                     });
                 });
     }
@@ -191,7 +202,8 @@ public class WaveDraw {
      */
     private Uni<UUID> writeBatch(Ranked ranked, UUID after) {
         return Panache.withTransaction(() -> within(ranked.until(), HOLD_WAIT)
-                .chain(() -> statement.stillDrawing(ranked.waveId(), ranked.until()))
+                .chain(statement::readByKeyOnly)
+                .chain(() -> statement.stillDrawing(ranked.waveId(), ranked.call(), leaseUntil(ranked.until())))
                 .chain(mine -> {
                     if (!mine) {
                         throw takenOver();
@@ -227,8 +239,8 @@ public class WaveDraw {
         return within(until)
                 .chain(() -> statement.lockWave(ranked.code()))
                 .chain(() -> Wave.findByCode(ranked.code()))
-                .chain(wave -> statement.drawRunningUntil(wave.id).chain(running -> {
-                    if (!until.equals(running)) {
+                .chain(wave -> statement.stillDrawing(wave.id, ranked.call(), leaseUntil(until)).chain(mine -> {
+                    if (!mine) {
                         throw takenOver();
                     }
                     return within(until)
@@ -240,14 +252,23 @@ public class WaveDraw {
                             .call(() -> within(until))
                             .chain(counted -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, counted, ranked.now()))
                             .call(() -> within(until))
-                            .chain(outcome -> statement.clearDrawRunning(wave.id, until)
+                            .chain(outcome -> statement.clearDrawRunning(wave.id, ranked.call())
                                     .chain(() -> record(wave, ranked, outcome, actor)));
                 }));
     }
 
+    /**
+     * Until when a lease renewed now runs: another call takes the draw over once this call has not
+     * renewed it for {@link #LEASE} (it died), or once its time limit has passed.
+     */
+    private Instant leaseUntil(Instant deadline) {
+        Instant lease = clock.instant().plus(LEASE).truncatedTo(ChronoUnit.MILLIS);
+        return lease.isBefore(deadline) ? lease : deadline;
+    }
+
     private static ProblemException takenOver() {
         return new ProblemException(ProblemType.UNAVAILABLE.problem(
-                "This draw ran past its time limit and another call took it over. Ask again for its result."),
+                "This draw stopped renewing its lease and another call took it over. Ask again for its result."),
                 Map.of("Retry-After", "5"));
     }
 

@@ -62,6 +62,20 @@ public class WaveDrawStatement {
     }
 
     /**
+     * Keeps this transaction from reading a table, or all of a wave's ranks, whole: each statement of a
+     * batch of verdicts reaches its rows by key (a few thousand), but a planner whose statistics predate
+     * the ranks (written a moment ago) or the wave's last registrations prefers a sequential or bitmap
+     * scan that reads all of them, for every batch. SET LOCAL semantics: the connection's settings
+     * return at commit.
+     */
+    public Uni<Void> readByKeyOnly() {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)", Object[].class)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+
+    /**
      * Locks the wave's row for its draw, so concurrent draw calls make one draw. FOR NO KEY UPDATE, not
      * FOR UPDATE: an insert that references the wave (a funnel counter of a release, during a draw that
      * runs for minutes) takes FOR KEY SHARE on this row, which FOR UPDATE would make wait until its lock
@@ -90,15 +104,18 @@ public class WaveDrawStatement {
     }
 
     /**
-     * Whether the wave's draw is still this call's (marked until {@code until}), holding the wave's row
-     * shared until the transaction ends, so that no other call can take the draw over meanwhile: a batch
-     * of verdicts checks it first and stops when another call took over (this one ran past its time).
+     * Whether the wave's draw is still this call's, renewing its lease to {@code leaseUntil} and holding
+     * the wave's row until the transaction ends, so that no other call can take the draw over meanwhile:
+     * each batch of verdicts and each try of the publication checks it first, and stops when another
+     * call took over (this one had stopped renewing its lease).
      */
-    public Uni<Boolean> stillDrawing(long waveId, Instant until) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "SELECT id FROM wave WHERE id = :waveId AND draw_running_until = CAST(:until AS timestamptz) FOR SHARE", Long.class)
+    public Uni<Boolean> stillDrawing(long waveId, UUID call, Instant leaseUntil) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                UPDATE wave SET draw_running_until = CAST(:leaseUntil AS timestamptz)
+                WHERE id = :waveId AND draw_call = :call AND drawn_at IS NULL RETURNING id""", Long.class)
                 .setParameter("waveId", waveId)
-                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                .setParameter("call", call)
+                .setParameter("leaseUntil", OffsetDateTime.ofInstant(leaseUntil, ZoneOffset.UTC))
                 .getResultList())
                 .map(ids -> !ids.isEmpty());
     }
@@ -119,21 +136,22 @@ public class WaveDrawStatement {
                 .map(row -> new Progress(SqlValues.instant(row[0]), SqlValues.instant(row[1]), Boolean.TRUE.equals(row[2])));
     }
 
-    /** Marks the wave's draw as being made by this call until {@code until}. */
-    public Uni<Void> markDrawRunning(long waveId, Instant until) {
+    /** Marks the wave's draw as being made by this call, on a lease until {@code leaseUntil}. */
+    public Uni<Void> markDrawRunning(long waveId, UUID call, Instant leaseUntil) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                "UPDATE wave SET draw_running_until = CAST(:until AS timestamptz) WHERE id = :waveId")
-                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                "UPDATE wave SET draw_call = :call, draw_running_until = CAST(:leaseUntil AS timestamptz) WHERE id = :waveId")
+                .setParameter("call", call)
+                .setParameter("leaseUntil", OffsetDateTime.ofInstant(leaseUntil, ZoneOffset.UTC))
                 .setParameter("waveId", waveId)
                 .executeUpdate())
                 .replaceWithVoid();
     }
 
-    /** Clears the mark of the call that set {@code until}, so that the draw can be run again at once. */
-    public Uni<Void> clearDrawRunning(long waveId, Instant until) {
+    /** Clears this call's mark as it publishes the draw. */
+    public Uni<Void> clearDrawRunning(long waveId, UUID call) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                "UPDATE wave SET draw_running_until = NULL WHERE id = :waveId AND draw_running_until = CAST(:until AS timestamptz)")
-                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                "UPDATE wave SET draw_running_until = NULL, draw_call = NULL WHERE id = :waveId AND draw_call = :call")
+                .setParameter("call", call)
                 .setParameter("waveId", waveId)
                 .executeUpdate())
                 .replaceWithVoid();
@@ -144,16 +162,16 @@ public class WaveDrawStatement {
      * once, but only while the draw is still this call's (another call that took it over ranks into the
      * same table). Runs first in its transaction.
      */
-    public Uni<Void> abandon(long waveId, Instant until) {
+    public Uni<Void> abandon(long waveId, UUID call) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 WITH mine AS (
-                    SELECT id FROM wave WHERE id = :waveId AND draw_running_until = CAST(:until AS timestamptz) AND drawn_at IS NULL
+                    SELECT id FROM wave WHERE id = :waveId AND draw_call = :call AND drawn_at IS NULL
                     FOR NO KEY UPDATE),
                 cleared AS (
-                    UPDATE wave SET draw_running_until = NULL FROM mine WHERE wave.id = mine.id RETURNING wave.id)
+                    UPDATE wave SET draw_running_until = NULL, draw_call = NULL FROM mine WHERE wave.id = mine.id RETURNING wave.id)
                 DELETE FROM draw_rank WHERE wave_id IN (SELECT id FROM cleared)""")
                 .setParameter("waveId", waveId)
-                .setParameter("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                .setParameter("call", call)
                 .executeUpdate())
                 .replaceWithVoid();
     }

@@ -292,9 +292,10 @@ class DrawConcurrencyTest {
             holder.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE").execute(Tuple.of(early)).await().atMost(WAIT);
             CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code));
             awaitDrawWaiting("selection_rank");
-            // Another call marks the draw as its own, as one does once the first has run past its time limit.
+            // Another call marks the draw as its own, as one does once the first has stopped renewing its lease.
             CompletableFuture<Void> takeover = CompletableFuture.runAsync(() -> db.execute(
-                    "UPDATE wave SET draw_running_until = now() + interval '1 minute' WHERE id = $1", waveId));
+                    "UPDATE wave SET draw_call = gen_random_uuid(), draw_running_until = now() + interval '1 minute' WHERE id = $1",
+                    waveId));
             awaitDrawWaiting("draw_running_until");
 
             held.rollback().await().atMost(WAIT);
@@ -310,6 +311,35 @@ class DrawConcurrencyTest {
                 .as("the ranks, left to the call that took the draw over").isEqualTo(2500);
         assertThat(db.count("SELECT count(*) FROM wave WHERE id = $1 AND draw_running_until > now()", waveId))
                 .as("that call's mark").isEqualTo(1);
+    }
+
+    @Test
+    void aCallMakingADrawHoldsItOnALeaseItRenewsNotForItsWholeTimeLimit() throws Exception {
+        String code = drawWave(10, false);
+        BulkRegistrations.addVerified(db, code, 2500);
+        close(code);
+        long waveId = db.count("SELECT id FROM wave WHERE code = $1", code);
+        UUID late = db.pool().preparedQuery("SELECT id FROM registration WHERE wave_code = $1 ORDER BY id OFFSET 2200 LIMIT 1")
+                .execute(Tuple.of(code)).await().atMost(WAIT).iterator().next().getUUID(0);
+
+        SqlConnection holder = db.pool().getConnection().await().atMost(WAIT);
+        try {
+            Transaction held = holder.begin().await().atMost(WAIT);
+            holder.preparedQuery("SELECT 1 FROM registration WHERE id = $1 FOR UPDATE").execute(Tuple.of(late)).await().atMost(WAIT);
+            CompletableFuture<DrawResult> draw = CompletableFuture.supplyAsync(() -> drawNow(code));
+            awaitDrawWaiting("selection_rank");
+            // Were this call to die now, another could take the draw over once its lease ran out.
+            assertThat(db.count("""
+                    SELECT count(*) FROM wave WHERE id = $1 AND draw_call IS NOT NULL
+                      AND draw_running_until <= now() + interval '1 second' * $2""", waveId, (double) (WaveDraw.LEASE.toSeconds() + 1)))
+                    .as("a lease of " + WaveDraw.LEASE + ", renewed by the batches").isEqualTo(1);
+            held.rollback().await().atMost(WAIT);
+            assertThat(draw.get(30, TimeUnit.SECONDS).eligible()).isEqualTo(2500);
+        } finally {
+            holder.close().await().atMost(WAIT);
+        }
+        assertThat(db.count("SELECT count(*) FROM wave WHERE id = $1 AND draw_call IS NULL AND draw_running_until IS NULL", waveId))
+                .as("the mark, cleared by the publication").isEqualTo(1);
     }
 
     @Test

@@ -1081,7 +1081,8 @@ DRAW_QUOTA = 200_000  # wave 1 of April 2020 selected 200,000
 AURORA_LIKE = "-c shared_buffers=4GB -c full_page_writes=off -c max_wal_size=20GB -c work_mem=64MB"
 LIFTED = "SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true);\n"
 # A batch of verdicts as WaveDraw runs one: the limits lifted, and WaveDrawStatement.readByKeyOnly's
-# settings (the ranks and the registrations reached by key only), in the one statement.
+# settings (the ranks and the registrations reached by key only), in the one statement. (psql sends
+# each batch as a new statement, planned with its values; the application sets plan_cache_mode.)
 BATCH_SETTINGS = ("SELECT set_config('statement_timeout', '600000', true), set_config('lock_timeout', '600000', true), "
                   "set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true);\n")
 

@@ -65,12 +65,14 @@ public class WaveDrawStatement {
      * Keeps this transaction from reading a table, or all of a wave's ranks, whole: each statement of a
      * batch of verdicts reaches its rows by key (a few thousand), but a planner whose statistics predate
      * the ranks (written a moment ago) or the wave's last registrations prefers a sequential or bitmap
-     * scan that reads all of them, for every batch. SET LOCAL semantics: the connection's settings
-     * return at commit.
+     * scan that reads all of them, for every batch; and a prepared statement run more than five times
+     * on one connection may be given a generic plan, made without the batch's bounds, that does the
+     * same. SET LOCAL semantics: the connection's settings return at commit.
      */
     public Uni<Void> readByKeyOnly() {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)", Object[].class)
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), "
+                        + "set_config('plan_cache_mode', 'force_custom_plan', true)", Object[].class)
                 .getSingleResult())
                 .replaceWithVoid();
     }

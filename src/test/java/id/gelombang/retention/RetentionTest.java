@@ -411,7 +411,7 @@ class RetentionTest {
         String published = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
         String stopped = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
         String running = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
-        db.execute("UPDATE wave SET drawn_at = now() WHERE code = $1", published);
+        db.execute("UPDATE wave SET drawn_at = now(), draw_eligible = 3, draw_selected = 1 WHERE code = $1", published);
         db.execute("UPDATE wave SET draw_running_until = now() + interval '10 minutes' WHERE code = $1", running);
         for (String wave : List.of(published, stopped, running)) {
             db.execute("""

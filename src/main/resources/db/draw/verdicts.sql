@@ -9,8 +9,9 @@
 --
 -- Each statement reaches its rows by key, whatever the planner's statistics say: the ranks were
 -- written a moment ago and a wave's last registrations may not be analysed yet, and a planner that
--- believes either table small would read all of it for every batch. So the registrations are named
--- by their ids (ANY: an index scan of the primary key), and WaveDrawStatement.readByKeyOnly turns off
+-- believes either table small would read all of it for every batch (the wave's ranks once for each
+-- rank of the batch, in a nested loop). So the registrations and the ranks to delete are named by
+-- their ids (ANY: an index scan of the primary key), and WaveDrawStatement.readByKeyOnly turns off
 -- the scans that read a table, or all of a wave's ranks, whole.
 --
 -- Parameters (named, bound by Hibernate; bench substitutes literals): waveId, after (an id; the nil
@@ -31,8 +32,8 @@ written AS (
       AND r.id = ANY (ARRAY(SELECT registration_id FROM batch))
     RETURNING r.id),
 released AS (
-    DELETE FROM draw_rank d USING batch
-    WHERE d.wave_id = CAST(:waveId AS bigint) AND d.registration_id = batch.registration_id
-      AND batch.registration_id NOT IN (SELECT id FROM written))
+    DELETE FROM draw_rank d
+    WHERE d.wave_id = CAST(:waveId AS bigint)
+      AND d.registration_id = ANY (ARRAY(SELECT registration_id FROM batch WHERE registration_id NOT IN (SELECT id FROM written))))
 SELECT (SELECT registration_id FROM batch ORDER BY registration_id DESC LIMIT 1) AS last,
        (SELECT count(*) FROM written) AS written

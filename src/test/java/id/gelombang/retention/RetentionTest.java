@@ -408,12 +408,21 @@ class RetentionTest {
 
     @Test
     void ranksADrawCouldNotDeleteAreSweptOnceNoCallIsMakingThatDraw() {
-        String published = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
-        String stopped = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
-        String running = db.createWave(Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(2)), 5);
-        db.execute("UPDATE wave SET drawn_at = now(), draw_eligible = 3, draw_selected = 1 WHERE code = $1", published);
-        db.execute("UPDATE wave SET draw_running_until = now() + interval '10 minutes' WHERE code = $1", running);
-        for (String wave : List.of(published, stopped, running)) {
+        Instant opened = Instant.now().minus(Duration.ofDays(3));
+        Instant closed = Instant.now().minus(Duration.ofDays(2));
+        String published = db.createWave(opened, closed, 5);
+        String justPublished = db.createWave(opened, closed, 5);
+        String stopped = db.createWave(opened, closed, 5);
+        String died = db.createWave(opened, closed, 5);
+        String running = db.createWave(opened, closed, 5);
+        db.execute("UPDATE wave SET drawn_at = now() - interval '1 hour', draw_eligible = 3, draw_selected = 1 WHERE code = $1",
+                published);
+        db.execute("UPDATE wave SET drawn_at = now(), draw_eligible = 3, draw_selected = 1 WHERE code = $1", justPublished);
+        db.execute("UPDATE wave SET draw_call = gen_random_uuid(), draw_running_until = now() - interval '1 hour' WHERE code = $1",
+                died);
+        db.execute("UPDATE wave SET draw_call = gen_random_uuid(), draw_running_until = now() + interval '10 minutes' WHERE code = $1",
+                running);
+        for (String wave : List.of(published, justPublished, stopped, died, running)) {
             db.execute("""
                     INSERT INTO draw_rank (wave_id, registration_id, digest, selected)
                     SELECT w.id, gen_random_uuid(), sha256(convert_to(w.code || n, 'UTF8')), n = 1
@@ -423,9 +432,12 @@ class RetentionTest {
             runRetention(1000).then().statusCode(200);
             assertThat(ranksOf(published)).as("the ranks of a published draw").isZero();
             assertThat(ranksOf(stopped)).as("the ranks of a draw that stopped and was not run again").isZero();
+            assertThat(ranksOf(died)).as("the ranks of a draw whose call died long ago").isZero();
             assertThat(ranksOf(running)).as("the ranks of the draw being made").isEqualTo(3);
+            assertThat(ranksOf(justPublished)).as("the ranks a publication's last step still reads").isEqualTo(3);
         } finally {
-            db.execute("DELETE FROM draw_rank WHERE wave_id = (SELECT id FROM wave WHERE code = $1)", running);
+            db.execute("DELETE FROM draw_rank WHERE wave_id IN (SELECT id FROM wave WHERE code = ANY($1))",
+                    (Object) new String[] {running, justPublished});
         }
     }
 

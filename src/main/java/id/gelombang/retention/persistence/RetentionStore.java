@@ -134,7 +134,8 @@ public class RetentionStore {
      * later release of one of their registrations finds no row and changes nothing), and the NIK
      * digests kept against a re-roll in waves already drawn (a withdrawal that committed while its
      * wave's draw ran leaves one the draw could not see), and the ranks of a draw that no call is
-     * making any more (published, or stopped) that its call could not delete. Needs a transaction.
+     * making any more (published, or its call died) that its call could not delete, a quarter of an
+     * hour on (the publication's last step reads them). Needs a transaction.
      */
     public Uni<Long> forgetLimitCounts(Instant sourcesBefore, Instant now, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
@@ -160,7 +161,10 @@ public class RetentionStore {
                 ranks AS (
                     DELETE FROM draw_rank WHERE (wave_id, registration_id) IN (
                         SELECT d.wave_id, d.registration_id FROM draw_rank d JOIN wave w ON w.id = d.wave_id
-                        WHERE w.drawn_at IS NOT NULL OR w.draw_running_until IS NULL LIMIT :limit)
+                        WHERE w.drawn_at < CAST(:now AS timestamptz) - interval '15 minutes'
+                           OR (w.drawn_at IS NULL AND (w.draw_running_until IS NULL
+                               OR w.draw_running_until < CAST(:now AS timestamptz) - interval '15 minutes'))
+                        LIMIT :limit)
                     RETURNING 1)
                 SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM addresses) + (SELECT count(*) FROM households)
                     + (SELECT count(*) FROM withdrawals) + (SELECT count(*) FROM ranks)""",

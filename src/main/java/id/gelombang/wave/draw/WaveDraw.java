@@ -175,11 +175,11 @@ public class WaveDraw {
                         throw ProblemType.WAVE_NOT_CLOSED.exception(
                                 "The draw runs after the wave closes (" + wave.closesAt + "); close it early with POST .../close.");
                     }
-                    byte[] seed = seedFor(wave, given);
                     return statement.drawRunningUntil(wave.id).chain(until -> {
                         if (until != null && until.isAfter(now)) {
                             return Uni.createFrom().<Start>item(new Waiting(until));
                         }
+                        byte[] seed = seedFor(wave, given);
                         UUID call = UUID.randomUUID();
                         return statement.rank(seed, wave.id, wave.quota, wave.drawRequiresVerifiedNik)
                                 .call(() -> statement.markDrawRunning(wave.id, call, leaseUntil(deadline)))
@@ -201,7 +201,7 @@ public class WaveDraw {
      * wait too), and is tried again after a pause, as after a deadlock.
      */
     private Uni<UUID> writeBatch(Ranked ranked, UUID after) {
-        return Panache.withTransaction(() -> within(ranked.until(), HOLD_WAIT)
+        return renewLease(ranked).chain(() -> Panache.withTransaction(() -> within(ranked.until(), HOLD_WAIT)
                 .chain(statement::readByKeyOnly)
                 .chain(() -> statement.stillDrawing(ranked.waveId(), ranked.call(), leaseUntil(ranked.until())))
                 .chain(mine -> {
@@ -211,7 +211,7 @@ public class WaveDraw {
                     return statement.writeVerdicts(ranked.waveId(), after, config.batchSize(), ranked.now());
                 })
                 .call(batch -> batch.last() == null ? Uni.createFrom().voidItem() : followUpVerdicts(ranked, after, batch.last()))
-                .map(WaveDrawStatement.Batch::last))
+                .map(WaveDrawStatement.Batch::last)))
                 .onFailure(failure -> Faults.isLockTimeout(failure) || Faults.isDeadlock(failure))
                 .recoverWithUni(() -> pause().chain(() -> writeBatch(ranked, after)));
     }
@@ -223,7 +223,7 @@ public class WaveDraw {
      * releases); and after a deadlock, which PostgreSQL ends by failing one of the transactions in it.
      */
     private Uni<DrawResult> publish(Ranked ranked, String actor) {
-        return Panache.withTransaction(() -> publishOnce(ranked, actor))
+        return renewLease(ranked).chain(() -> Panache.withTransaction(() -> publishOnce(ranked, actor)))
                 .onFailure(failure -> Faults.isLockTimeout(failure) || Faults.isDeadlock(failure))
                 .recoverWithUni(() -> pause().chain(() -> publish(ranked, actor)));
     }
@@ -236,6 +236,7 @@ public class WaveDraw {
      */
     private Uni<DrawResult> publishOnce(Ranked ranked, String actor) {
         Instant until = ranked.until();
+        Instant publishedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return within(until)
                 .chain(() -> statement.lockWave(ranked.code()))
                 .chain(() -> Wave.findByCode(ranked.code()))
@@ -250,11 +251,28 @@ public class WaveDraw {
                             .chain(() -> within(until))
                             .chain(() -> statement.countRanks(wave.id))
                             .call(() -> within(until))
-                            .chain(counted -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, counted, ranked.now()))
+                            .chain(counted -> statement.fillPlacesReleasedMeanwhile(wave.id, wave.quota, counted, publishedAt))
                             .call(() -> within(until))
                             .chain(outcome -> statement.clearDrawRunning(wave.id, ranked.call())
-                                    .chain(() -> record(wave, ranked, outcome, actor)));
+                                    .chain(() -> record(wave, ranked, outcome, actor, publishedAt)));
                 }));
+    }
+
+    /**
+     * Renews this call's lease in a transaction of its own before each try of a batch or of the
+     * publication, so that tries that fail (a row held, the releases not let go in time) and are run
+     * again do not take their renewal with them; 503 once another call took the draw over. Each try
+     * checks again, in its own transaction, that the draw is still this call's.
+     */
+    private Uni<Void> renewLease(Ranked ranked) {
+        return Panache.withTransaction(() -> within(ranked.until(), HOLD_WAIT)
+                .chain(() -> statement.stillDrawing(ranked.waveId(), ranked.call(), leaseUntil(ranked.until()))))
+                .invoke(mine -> {
+                    if (!mine) {
+                        throw takenOver();
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /**
@@ -307,8 +325,7 @@ public class WaveDraw {
      * Keeps the draw's outcome on the wave, then its audit entry, and returns it as published. It is
      * drawn as of its publication (the audit trail's order), ranked as of its ranking.
      */
-    private Uni<DrawResult> record(Wave wave, Ranked ranked, WaveDrawStatement.Outcome outcome, String actor) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    private Uni<DrawResult> record(Wave wave, Ranked ranked, WaveDrawStatement.Outcome outcome, String actor, Instant now) {
         byte[] seed = ranked.seed();
         wave.drawnAt = now;
         wave.drawEligible = outcome.eligible();

@@ -333,6 +333,12 @@ class DrawConcurrencyTest {
                     SELECT count(*) FROM wave WHERE id = $1 AND draw_call IS NOT NULL
                       AND draw_running_until <= now() + interval '1 second' * $2""", waveId, (double) (WaveDraw.LEASE.toSeconds() + 1)))
                     .as("a lease of " + WaveDraw.LEASE + ", renewed by the batches").isEqualTo(1);
+            // The batch waiting for the held row gives up after a second and is tried again: each try
+            // renews the lease, in a transaction of its own, so the failed tries do not undo it.
+            String leased = "SELECT CAST(extract(epoch FROM draw_running_until) * 1000 AS bigint) FROM wave WHERE id = $1";
+            long first = db.count(leased, waveId);
+            Thread.sleep(2500);
+            assertThat(db.count(leased, waveId)).as("the lease, renewed while the batch waits").isGreaterThan(first);
             held.rollback().await().atMost(WAIT);
             assertThat(draw.get(30, TimeUnit.SECONDS).eligible()).isEqualTo(2500);
         } finally {

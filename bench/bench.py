@@ -1186,35 +1186,40 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
     rank_sql = draw_statement({"seed": f"decode('{seed.hex()}', 'hex')", "waveId": wave_id, "quota": str(quota),
                                "requireVerified": "false"})
     _, times = psql_timed(
-        "BEGIN;\n" + LIFTED + f"UPDATE wave SET draw_running_until = now() + interval '12 minutes' WHERE id = {wave_id};\n"
-        f"DELETE FROM draw_rank WHERE wave_id = {wave_id};\n{rank_sql};\nCOMMIT;\n", DRAW_DB)
+        "BEGIN;\n" + LIFTED + f"DELETE FROM draw_rank WHERE wave_id = {wave_id};\n{rank_sql};\n"
+        f"UPDATE wave SET draw_call = gen_random_uuid(), draw_running_until = now() + interval '30 seconds' WHERE id = {wave_id};\n"
+        "COMMIT;\n", DRAW_DB)
     ranking_s = sum(times) / 1000
     log(f"draw: writing the verdicts in batches of {DRAW_BATCH:,}")
     published_by = "'2026-04-16T01:13:00Z'"  # the draw's time limit and its commit margin (WaveDraw.publishedBy)
     uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-    after, batch_s, notices_s = "00000000-0000-0000-0000-000000000000", [], 0.0
+    after, batch_s, notices_s, lease_s = "00000000-0000-0000-0000-000000000000", [], 0.0, 0.0
     while True:
         sql = draw_statement({"waveId": wave_id, "after": f"'{after}'", "batchSize": str(DRAW_BATCH), "now": now},
                              VERDICTS_SQL)
         # The batch's notices, in its transaction, for the range it covered (psql keeps its last id).
         notices = draw_statement({"waveId": wave_id, "after": f"'{after}'", "last": ":'last'", "notifyNotSelected": "false",
                                   "publishedBy": published_by, "now": now}, NOTICES_SQL)
-        lines, times = psql_timed("BEGIN;\n" + BATCH_SETTINGS + f"{sql} \\gset\n\\if :{{?last}}\n\\echo :last\n{notices};\n"
-                                  "\\endif\nCOMMIT;\n", DRAW_DB)
+        # As WaveDraw: the lease renewed in its own transaction, then the batch, which renews it again
+        # (the fence) and keeps the wave's row until it commits.
+        renew = f"UPDATE wave SET draw_running_until = now() + interval '30 seconds' WHERE id = {wave_id} AND drawn_at IS NULL"
+        lines, times = psql_timed(f"BEGIN;\n{renew};\nCOMMIT;\nBEGIN;\n" + BATCH_SETTINGS + f"{renew};\n"
+                                  f"{sql} \\gset\n\\if :{{?last}}\n\\echo :last\n{notices};\n\\endif\nCOMMIT;\n", DRAW_DB)
         last = [line for line in lines if uuid.fullmatch(line)]
         if not last:
             break
-        batch_s.append((times[2] + times[3] + times[4]) / 1000)  # the verdicts, their notices, the commit
-        notices_s += times[3] / 1000
+        lease_s += (times[1] + times[2]) / 1000
+        batch_s.append((times[5] + times[6] + times[7] + times[8]) / 1000)  # the fence, the verdicts, their notices, the commit
+        notices_s += times[7] / 1000
         after = last[-1]
-    verdicts_s = sum(batch_s)
+    verdicts_s = sum(batch_s) + lease_s
     # The publication: with releases held the count, the wave marked drawn; then the notices made due.
     lines, times = psql_timed(
         "BEGIN;\n" + LIFTED + f"SELECT id FROM wave WHERE id = {wave_id} FOR NO KEY UPDATE;\n"
         f"DELETE FROM draw_withdrawal WHERE wave_id = {wave_id};\n"
         f"SELECT count(*) FROM (SELECT pg_advisory_xact_lock({DRAW_LOCK_CLASS}, {wave_id})) AS held;\n"
         + DRAW_COUNT_SQL.format(wave=wave_id) + ";\n"
-        f"UPDATE wave SET drawn_at = now(), draw_running_until = NULL WHERE id = {wave_id};\nCOMMIT;\n", DRAW_DB)
+        f"UPDATE wave SET drawn_at = now(), draw_running_until = NULL, draw_call = NULL WHERE id = {wave_id};\nCOMMIT;\n", DRAW_DB)
     held_s = sum(times[4:]) / 1000
     publication_s = sum(times) / 1000
     counts = [line for line in lines if re.fullmatch(r"\d+\|\d+\|[0-9a-f]*", line)][-1]
@@ -1249,7 +1254,7 @@ def draw_bench(rows=DRAW_ROWS, quota=min(DRAW_QUOTA, DRAW_ROWS // 5)):
     result = {"rows": rows, "eligible": eligible, "selected": selected, "quota": quota,
               "insert_s": round(insert_s, 1), "table_mb": round(table_mb),
               "ranking_s": round(ranking_s, 2), "batch_size": DRAW_BATCH, "batches": len(batch_s),
-              "verdicts_s": round(verdicts_s, 2), "longest_batch_s": round(max(batch_s), 3),
+              "verdicts_s": round(verdicts_s, 2), "lease_s": round(lease_s, 2), "longest_batch_s": round(max(batch_s), 3),
               "median_batch_s": round(sorted(batch_s)[len(batch_s) // 2], 3),
               "notices_s": round(notices_s, 2), "notices": queued, "notices_due_s": round(notices_due_s, 2),
               "releases_held_s": round(held_s, 3),
@@ -1272,7 +1277,9 @@ def draw_report_lines(d):
             f"{d['control_transaction_s']} ({d['control_statement_s']}) | {d['table_mb']} |", "",
             "The draw is WaveDraw's, with the files the application runs and literals for their parameters: "
             "the ranking `src/main/resources/db/draw/draw.sql` (its own transaction; it locks no registration), "
-            "then `db/draw/verdicts.sql` batch after batch, each its own transaction with the outcome notices of "
+            "then `db/draw/verdicts.sql` batch after batch (each after the call's lease is renewed in a transaction of its "
+            f"own, {d.get('lease_s', 0)} s in all, counted in the verdicts' time), with WaveDrawStatement.readByKeyOnly's "
+            "settings, each its own transaction with the outcome notices of "
             f"its selected from `db/notices/draw-batch.sql` ({d['notices_s']} s of the batches' time; a registration's "
             "row is held by the draw for one batch at most: the longest batch), then the publication (with releases "
             "held, the count of the ranks and the wave marked drawn), then the notices made due "
